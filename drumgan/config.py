@@ -1,0 +1,68 @@
+"""The one feature configuration used everywhere in drumgan."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
+"""Drum classes, in label order."""
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Audio and feature settings shared by the data pipeline, the models and the evaluation.
+
+    The analysis and the resynthesis both read ``sample_rate`` and ``hop_length`` from here,
+    so a round trip through the features returns exactly ``n_samples`` samples at ``sample_rate``.
+    """
+
+    sample_rate: int = 16000
+    n_samples: int = 16384  # about 1.02 s at 16 kHz
+    n_fft: int = 1024
+    hop_length: int = 256
+    n_mels: int = 64
+    n_mfcc: int = 20
+    fmin: float = 0.0
+    log_floor_db: float = -80.0  # log-mel floor: power below this is clipped
+    silence_db: float = -60.0  # a file whose peak is below this (dBFS) is skipped as silent
+    onset_db: float = -40.0  # leading samples below this, relative to the peak, are trimmed
+    preroll_ms: float = 2.0  # kept before the detected onset
+    fade_ms: float = 100.0  # fade-out applied when a long sample is cut to n_samples
+    griffin_lim_iters: int = 32
+    norm_std_scale: float = 3.0  # SpecGAN: (x - mean) / (3 * std), clipped to [-1, 1]
+
+    def __post_init__(self):
+        if self.n_samples % self.hop_length:
+            raise ValueError(
+                f"n_samples ({self.n_samples}) must be a multiple of hop_length ({self.hop_length})"
+            )
+        if not 0 < self.n_mfcc <= self.n_mels:
+            raise ValueError(f"n_mfcc must be in 1..n_mels ({self.n_mels}), got {self.n_mfcc}")
+
+    @property
+    def n_frames(self) -> int:
+        """Frames per spectrogram: n_samples / hop_length (64 by default)."""
+        return self.n_samples // self.hop_length
+
+    @property
+    def fmax(self) -> float:
+        return self.sample_rate / 2
+
+    @property
+    def duration(self) -> float:
+        """Length of every sample in seconds."""
+        return self.n_samples / self.sample_rate
+
+    @classmethod
+    def large(cls, **overrides) -> "FeatureConfig":
+        """The 128x128 option: 128 mel bins and 128 frames (hop 128)."""
+        return cls(**{"n_mels": 128, "hop_length": 128, **overrides})
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "FeatureConfig":
+        return cls(**json.loads(text))

@@ -1,0 +1,29 @@
+"""Where drumgan keeps what it makes, and which data it reads by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .sources import HYDROGEN_DRUMKITS
+
+
+def project_root() -> Path:
+    """The repository root for an editable install, else the working directory."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else Path.cwd()
+
+
+def cache_dir() -> Path:
+    """``$DRUMGAN_CACHE``, else ``data/cache`` under the project root."""
+    return Path(os.environ.get("DRUMGAN_CACHE") or project_root() / "data" / "cache")
+
+
+def configured_sources() -> list[Path] | None:
+    """The sources named by ``$DRUMGAN_DATA`` (several separated by ``os.pathsep``), or None."""
+    value = os.environ.get("DRUMGAN_DATA", "").strip()
+    return [Path(p).expanduser() for p in value.split(os.pathsep) if p] or None
+
+
+def hydrogen_available() -> bool:
+    return HYDROGEN_DRUMKITS.is_dir() and any(HYDROGEN_DRUMKITS.glob("*/drumkit.xml"))
