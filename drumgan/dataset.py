@@ -67,7 +67,7 @@ class DrumDataset:
 
     @property
     def test_kits(self) -> list[str]:
-        return sorted(set(self.kits[self.is_test]))
+        return sorted(str(k) for k in set(self.kits[self.is_test].tolist()))
 
     def normalized(self, index=None) -> np.ndarray:
         """Log-mels normalised to [-1, 1] (SpecGAN per-bin statistics of the training split)."""
@@ -82,6 +82,30 @@ class DrumDataset:
     def kit_counts(self) -> dict[str, int]:
         names, counts = np.unique(self.kits, return_counts=True)
         return {str(n): int(c) for n, c in zip(names, counts)}
+
+    def kit_table(self) -> list[dict]:
+        """One row per kit: its samples per class, total and split ('test' for held-out kits)."""
+        rows = []
+        for kit in sorted(set(self.kits.tolist()), key=str.lower):
+            index = np.flatnonzero(self.kits == kit)
+            held_out = self.is_test[index]
+            split = "test" if held_out.all() else "train" if not held_out.any() else "mixed"
+            rows.append({"kit": kit, **self.class_counts(index), "total": len(index), "split": split})
+        return rows
+
+    def examples_per_class(self, n: int = 1, index=None, seed: int = 0) -> np.ndarray:
+        """Up to ``n`` indices of each class (in class order), drawn with a fixed seed from ``index``."""
+        rng = np.random.default_rng(seed)
+        pool = np.arange(len(self)) if index is None else np.asarray(index)
+        chosen = []
+        for label in range(len(self.class_names)):
+            members = pool[self.labels[pool] == label]
+            chosen.extend(rng.choice(members, size=min(n, len(members)), replace=False).tolist())
+        return np.array(chosen, dtype=int)
+
+    def describe(self, i: int) -> str:
+        """'kick · GMRockKit' for sample ``i``."""
+        return f"{self.class_names[self.labels[i]]} · {self.kits[i]}"
 
     def summary(self) -> dict:
         """The counts that ``python -m drumgan prepare --json`` prints."""
@@ -140,7 +164,8 @@ def split_by_kit(kits: np.ndarray, labels: np.ndarray, paths_: np.ndarray, test_
     """Hold out whole kits: about ``test_fraction`` of the samples, covering as many classes as can be.
 
     Kits are taken in a fixed order (by a hash of their names); each pick is the kit that adds the
-    most classes not yet held out, without passing 1.5x the target size. With a single kit the
+    most classes not yet held out, without passing 1.5x the target size (or the smallest kit's
+    size, so that one kit is always held out). With a single kit the
     split falls back to whole files, chosen by a hash of their paths.
     """
     def stable(text: str) -> str:
@@ -152,9 +177,10 @@ def split_by_kit(kits: np.ndarray, labels: np.ndarray, paths_: np.ndarray, test_
         return np.array([int(stable(p), 16) % 1000 < test_fraction * 1000 for p in paths_], dtype=bool)
     size = {k: int((kits == k).sum()) for k in names}
     classes = {k: set(labels[kits == k].tolist()) for k in names}
+    limit = max(1.5 * target, min(size.values()))
     test, covered, held = [], set(), 0
     while held < target:
-        room = [k for k in names if k not in test and held + size[k] <= 1.5 * target and len(test) + 1 < len(names)]
+        room = [k for k in names if k not in test and held + size[k] <= limit and len(test) + 1 < len(names)]
         if not room:
             break
         best = max(room, key=lambda k: len(classes[k] - covered))  # ties: the first in hash order

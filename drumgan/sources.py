@@ -147,7 +147,11 @@ def discover_all(sources: list[str | os.PathLike]) -> Discovery:
             if key not in seen:
                 seen.add(key)
                 samples.append(sample)
-        skipped += found.skipped
+        for item in found.skipped:
+            key = os.path.realpath(item.path)
+            if key not in seen:
+                seen.add(key)
+                skipped.append(item)
     if not samples and not skipped:
         names = ", ".join(str(s) for s in sources)
         raise SourceError(

@@ -1,0 +1,36 @@
+# drumgan: `make demo` sets everything up and builds the dataset; `make test` sets everything up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup data demo prepare test notebooks lab clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)  ## virtual environment with the pinned requirements and drumgan (editable)
+
+data:  ## the Hydrogen drum kits, with apt-get (as root or with sudo)
+	@bash data/install.sh
+
+prepare: setup  ## decode the dataset into data/cache (at once when cached)
+	$(BIN)/python -m drumgan prepare
+
+demo: setup data prepare  ## everything, then the main job
+
+test: setup data  ## unit tests and every notebook in quick mode (nbval)
+	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
+
+notebooks: setup data  ## re-run every notebook in full mode and save its outputs
+	DRUMGAN_QUICK=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+lab: setup  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+clean:  ## remove the environment and the cache
+	rm -rf $(VENV) data/cache

@@ -1,0 +1,124 @@
+"""Matplotlib figures of drum samples and their features; every helper takes ``ax=`` and returns what it drew."""
+
+from __future__ import annotations
+
+import librosa.display
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .config import FeatureConfig
+from .features import Normalizer
+
+
+def _axes(ax, figsize=(5, 3)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_waveform(wave: np.ndarray, sample_rate: int, ax=None, title: str | None = None):
+    """One waveform against time in seconds; returns the Line2D."""
+    ax = _axes(ax)
+    (line,) = ax.plot(np.arange(len(wave)) / sample_rate, wave, linewidth=0.6)
+    ax.set(xlabel="time (s)", ylabel="amplitude", ylim=(-1.05, 1.05), title=title)
+    return line
+
+
+def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None, unit="dB"):
+    """A log-mel spectrogram with time in seconds and frequency in Hz (mel-spaced); returns the QuadMesh.
+
+    ``unit`` labels the colour scale ('dB' for log-mels, 'normalised' for [-1, 1] features).
+    """
+    ax = _axes(ax)
+    mesh = librosa.display.specshow(
+        log_mel, sr=config.sample_rate, hop_length=config.hop_length, n_fft=config.n_fft,
+        x_axis="s", y_axis="mel", fmin=config.fmin, fmax=config.fmax, ax=ax, vmin=vmin, vmax=vmax, cmap="magma",
+    )
+    mesh.colorbar_label = unit
+    ax.set(title=title, xlabel="time (s)", ylabel="frequency (Hz)")
+    return mesh
+
+
+def plot_mfcc(mfcc: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
+    """MFCCs against time in seconds; returns the QuadMesh."""
+    ax = _axes(ax)
+    mesh = librosa.display.specshow(
+        mfcc, sr=config.sample_rate, hop_length=config.hop_length, x_axis="s", ax=ax, vmin=vmin, vmax=vmax, cmap="coolwarm"
+    )
+    ax.set(title=title, xlabel="time (s)", ylabel="MFCC coefficient")
+    return mesh
+
+
+def _grid(n: int, columns: int, size: tuple[float, float]):
+    rows = max(1, -(-n // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(size[0] * columns, size[1] * rows), squeeze=False, layout="constrained")
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return fig, axes.flat[:n]
+
+
+def plot_grid(images: np.ndarray, config: FeatureConfig, titles=None, columns=4, kind="mel", vmin=None, vmax=None, unit="dB"):
+    """Spectrograms (``kind='mel'``) or MFCCs (``kind='mfcc'``) on one colour scale with one colour bar.
+
+    Returns:
+        The Figure. Its colour limits are ``vmin``/``vmax``, default the range of ``images``.
+    """
+    images = np.asarray(images)
+    vmin = float(images.min()) if vmin is None else vmin
+    vmax = float(images.max()) if vmax is None else vmax
+    fig, axes = _grid(len(images), columns, (3.2, 2.4))
+    draw = plot_log_mel if kind == "mel" else plot_mfcc
+    mesh = None
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        mesh = draw(image, config, ax=ax, title=titles[i] if titles is not None else None, vmin=vmin, vmax=vmax)
+        if i % columns:
+            ax.set_ylabel("")
+    fig.colorbar(mesh, ax=list(axes), label=unit if kind == "mel" else "coefficient value", shrink=0.8)
+    return fig
+
+
+def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
+    """Waveforms in a grid; returns the Figure."""
+    fig, axes = _grid(len(waves), columns, (3.2, 1.8))
+    for i, (ax, wave) in enumerate(zip(axes, waves)):
+        plot_waveform(wave, sample_rate, ax=ax, title=titles[i] if titles is not None else None)
+    return fig
+
+
+def plot_normalizer(normalizer: Normalizer, config: FeatureConfig, ax=None):
+    """Per-mel-bin mean and +/- one std of the training log-mels, against the bin's centre frequency."""
+    ax = _axes(ax, (6, 3))
+    centres = librosa.mel_frequencies(n_mels=config.n_mels + 2, fmin=config.fmin, fmax=config.fmax)[1:-1]
+    ax.plot(centres, normalizer.mean, label="mean")
+    band = ax.fill_between(centres, normalizer.mean - normalizer.std, normalizer.mean + normalizer.std, alpha=0.3, label="mean ± std")
+    ax.set(xscale="symlog", xlabel="mel bin centre (Hz)", ylabel="log-mel (dB)", title="per-bin statistics (training kits)")
+    ax.legend()
+    return band
+
+
+def plot_counts(counts: dict[str, int], ax=None, title=None, horizontal=False):
+    """A bar chart of counts; returns the bar container."""
+    ax = _axes(ax)
+    names, values = list(counts), list(counts.values())
+    bars = ax.barh(names, values) if horizontal else ax.bar(names, values)
+    ax.bar_label(bars, fontsize=8)
+    if horizontal:
+        ax.invert_yaxis()
+    else:
+        ax.tick_params(axis="x", labelrotation=45)
+    ax.set(title=title)
+    return bars
+
+
+def plot_source_formats(dataset):
+    """The loaded files as they came: sample rates, channel counts and durations; returns the Figure."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), layout="constrained")
+    rates, rate_counts = np.unique(dataset.source_rates, return_counts=True)
+    plot_counts({f"{r / 1000:g} kHz": int(c) for r, c in zip(rates, rate_counts)}, ax=axes[0], title="sample rate")
+    channels, channel_counts = np.unique(dataset.source_channels, return_counts=True)
+    plot_counts({f"{c} ch": int(n) for c, n in zip(channels, channel_counts)}, ax=axes[1], title="channels")
+    axes[2].hist(dataset.source_seconds, bins=np.geomspace(0.01, max(dataset.source_seconds.max(), 0.02), 40))
+    axes[2].axvline(dataset.config.duration, color="k", linestyle="--", label=f"kept: {dataset.config.duration:.2f} s")
+    axes[2].set(xscale="log", xlabel="duration (s)", ylabel="files", title="duration")
+    axes[2].legend()
+    return fig

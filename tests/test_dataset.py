@@ -1,0 +1,131 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from drumgan import dataset as dataset_module
+from drumgan.config import CLASSES, FeatureConfig
+from drumgan.dataset import SyntheticDataWarning, prepare, resolve_sources, split_by_kit
+from drumgan.sources import SourceError
+
+
+@pytest.fixture
+def kit_copy(synthetic_kit, tmp_path):
+    """A writable copy of the synthetic kit."""
+    target = tmp_path / "kits"
+    for path in synthetic_kit.rglob("*.wav"):
+        out = target / path.relative_to(synthetic_kit)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(path.read_bytes())
+    return target
+
+
+def test_build_counts_add_up_and_split_holds_out_whole_kits(synthetic_kit, tmp_path):
+    data = prepare([synthetic_kit], cache=tmp_path / "cache", progress=False)
+    assert data.found == len(data) + len(data.skipped) == 3 * 7 * 2
+    assert data.waves.shape == (42, data.config.n_samples)
+    assert data.log_mels.shape == (42, 64, 64)
+    assert set(data.class_counts().values()) == {6}
+    train_kits, test_kits = set(data.kits[data.train_index]), set(data.kits[data.test_index])
+    assert test_kits and train_kits and not train_kits & test_kits
+    assert not data.from_cache
+
+
+def test_normalizer_is_fitted_on_the_training_kits_only(synthetic_kit, tmp_path):
+    data = prepare([synthetic_kit], cache=tmp_path, progress=False)
+    train = data.log_mels[data.train_index]
+    assert np.allclose(data.normalizer.mean, train.mean(axis=(0, 2)), atol=1e-3)
+    assert np.abs(data.normalized()).max() <= 1
+
+
+def test_second_prepare_loads_the_cache_without_pickle(synthetic_kit, tmp_path):
+    first = prepare([synthetic_kit], cache=tmp_path, progress=False)
+    second = prepare([synthetic_kit], cache=tmp_path, progress=False)
+    assert second.from_cache and second.cache_path == first.cache_path
+    assert np.array_equal(first.waves, second.waves) and np.array_equal(first.is_test, second.is_test)
+    with np.load(first.cache_path, allow_pickle=False) as z:
+        assert z["waves"].shape == first.waves.shape and len(z["paths"]) == len(first)
+
+
+def test_a_changed_file_or_config_rebuilds(kit_copy, tmp_path):
+    cache = tmp_path / "cache"
+    before = prepare([kit_copy], cache=cache, progress=False)
+    target = next(kit_copy.rglob("kick_00.wav"))
+    sf.write(target, np.random.default_rng(0).normal(size=3000) * 0.1, 22050)
+    changed = prepare([kit_copy], cache=cache, progress=False)
+    assert not changed.from_cache and changed.cache_path != before.cache_path
+    other_config = prepare([kit_copy], config=FeatureConfig(n_mels=32), cache=cache, progress=False)
+    assert not other_config.from_cache and other_config.log_mels.shape[1] == 32
+
+
+def test_broken_files_are_skipped_with_reasons_and_counted(odd_files, tmp_path):
+    folder, valid, broken = odd_files
+    data = prepare([folder], cache=tmp_path / "cache", progress=False, workers=1)
+    assert data.found == len(valid) + len(broken)
+    assert sorted(os.path.basename(p) for p in data.paths) == sorted(valid)
+    assert sorted(os.path.basename(s.path) for s in data.skipped) == sorted(broken)
+    assert all(s.reason for s in data.skipped)
+
+
+def test_parallel_and_serial_builds_agree(synthetic_kit, tmp_path):
+    serial = prepare([synthetic_kit], cache=tmp_path / "a", progress=False, workers=1)
+    parallel = prepare([synthetic_kit], cache=tmp_path / "b", progress=False, workers=2)
+    assert np.array_equal(serial.waves, parallel.waves)
+
+
+def test_a_source_with_no_usable_audio_is_one_clear_error(tmp_path):
+    (tmp_path / "a.wav").write_text("not audio")
+    with pytest.raises(SourceError, match="None of the 1 files"):
+        prepare([tmp_path], cache=tmp_path / "cache", progress=False)
+
+
+def test_split_by_kit_covers_classes_and_falls_back_to_files():
+    kits = np.array(["a"] * 10 + ["b"] * 10 + ["c"] * 10 + ["d"] * 10 + ["e"] * 10)
+    labels = np.array([0, 1] * 25)
+    is_test = split_by_kit(kits, labels, np.array([str(i) for i in range(50)]), 0.2)
+    assert 0 < is_test.sum() <= 15 and len(set(kits[is_test])) >= 1
+    assert all(is_test[kits == k].all() or not is_test[kits == k].any() for k in "abcde")
+    one_kit = split_by_kit(np.array(["k"] * 200), np.zeros(200, int), np.array([f"f{i}" for i in range(200)]), 0.2)
+    assert 20 < one_kit.sum() < 60
+
+
+def test_no_real_source_falls_back_to_a_synthetic_kit_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.delenv("DRUMGAN_DATA", raising=False)
+    monkeypatch.setattr(dataset_module.paths, "hydrogen_available", lambda: False)
+    with pytest.warns(SyntheticDataWarning, match="SYNTHETIC"):
+        sources, synthetic = resolve_sources(None, tmp_path)
+    assert synthetic and (sources[0] / "synthetic_kit_0").is_dir()
+
+
+def test_drumgan_data_selects_the_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRUMGAN_DATA", str(tmp_path))
+    assert resolve_sources(None, tmp_path) == ([tmp_path], False)
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "drumgan", *args], capture_output=True, text=True, env=env)
+
+
+def test_cli_prepare_json_is_the_last_line(synthetic_kit, tmp_path):
+    import json
+
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path)}
+    result = run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["found"] == summary["loaded"] + len(summary["skipped"]) == 42
+    assert set(summary["classes"]) == set(CLASSES)
+    assert summary["split"]["train"] + summary["split"]["test"] == 42
+    assert summary["from_cache"] is False and summary["cache"].startswith(str(tmp_path))
+    again = json.loads(run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env).stdout.splitlines()[-1])
+    assert again["from_cache"] is True
+
+
+def test_cli_missing_source_is_one_sentence_without_traceback(tmp_path):
+    result = run_cli("prepare", "--source", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,30 @@
+"""The notebooks themselves: none drops out, each is committed with outputs and holds little logic."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+EXPECTED = ["01_decode.ipynb", "02_mfcc.ipynb"]
+
+
+def test_every_expected_notebook_is_there():
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_is_committed_with_outputs_and_no_errors(name):
+    cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no plots committed"
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs), "no players"
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    source = "\n".join("".join(c["source"]) for c in code)
+    assert "import drumgan" in source or "from drumgan" in source
+    assert not re.search(r"sys\.path\.(insert|append)", source)
+    assert any("# Parameters" in "".join(c["source"]) for c in code), "a parameters cell at the top"
+    assert all(len(c["source"]) <= 40 for c in code) if isinstance(code[0]["source"], list) else True
+    assert any("NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in code)

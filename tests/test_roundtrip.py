@@ -1,0 +1,22 @@
+import numpy as np
+
+from drumgan import features, roundtrip
+from drumgan.synthetic import GENERATORS
+
+
+def test_identical_spectrograms_score_zero():
+    s = np.random.default_rng(0).random((2, 10, 5))
+    assert np.allclose(roundtrip.spectral_convergence(s, s), 0)
+    assert np.allclose(roundtrip.log_spectral_distance(s, s), 0)
+    assert np.all(roundtrip.log_spectral_distance(s, s * 2) > 5)
+
+
+def test_measure_reports_every_path_at_the_exact_length(config):
+    rng = np.random.default_rng(0)
+    waves = np.stack([np.pad(g(rng, config.sample_rate), (0, config.n_samples))[: config.n_samples] for g in GENERATORS.values()])
+    rows = roundtrip.measure(waves.astype(np.float32), config, n_mfccs=(20,), n_iter=8)
+    names = [r["path"] for r in rows]
+    assert names == ["stft magnitude", "log-mel (64 bins)", "mfcc (20 coefficients)"]
+    assert all(r["length"] == config.n_samples and r["sample_rate"] == config.sample_rate for r in rows)
+    sc = {r["path"]: r["spectral_convergence"] for r in rows}
+    assert sc["stft magnitude"] < sc["log-mel (64 bins)"] < sc["mfcc (20 coefficients)"]  # each compression loses more
