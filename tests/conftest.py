@@ -58,3 +58,10 @@ def odd_files(tmp_path):
     sf.write(tmp_path / "silent.wav", np.zeros(2000), 16000)
     broken = {p.name for p in tmp_path.iterdir()} - set(valid)
     return tmp_path, set(valid), broken
+
+
+def pytest_configure(config):
+    """Keep TensorFlow's C++ log lines out of test output."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
