@@ -64,4 +64,4 @@ def pytest_configure(config):
     """Keep TensorFlow's C++ log lines out of test output."""
     import os
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
