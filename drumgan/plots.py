@@ -24,17 +24,13 @@ def plot_waveform(wave: np.ndarray, sample_rate: int, ax=None, title: str | None
     return line
 
 
-def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None, unit="dB"):
-    """A log-mel spectrogram with time in seconds and frequency in Hz (mel-spaced); returns the QuadMesh.
-
-    ``unit`` labels the colour scale ('dB' for log-mels, 'normalised' for [-1, 1] features).
-    """
+def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
+    """A log-mel spectrogram with time in seconds and frequency in Hz (mel-spaced); returns the QuadMesh."""
     ax = _axes(ax)
     mesh = librosa.display.specshow(
         log_mel, sr=config.sample_rate, hop_length=config.hop_length, n_fft=config.n_fft,
         x_axis="s", y_axis="mel", fmin=config.fmin, fmax=config.fmax, ax=ax, vmin=vmin, vmax=vmax, cmap="magma",
     )
-    mesh.colorbar_label = unit
     ax.set(title=title, xlabel="time (s)", ylabel="frequency (Hz)")
     return mesh
 
