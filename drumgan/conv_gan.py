@@ -15,16 +15,17 @@ from keras import layers
 LATENT_DIM = 100
 
 
-def _upsamplings(height: int, width: int) -> int:
-    steps = math.log2(height / 4)
-    if height != width or steps != int(steps) or steps < 1:
-        raise ValueError(f"images must be square with a side of 4 * 2**k (8, 16, ..., 128), got {height}x{width}")
+def _upsamplings(image_size: int) -> int:
+    """Stride-2 layers between 4x4 and ``image_size`` x ``image_size``."""
+    steps = math.log2(image_size / 4)
+    if steps != int(steps) or steps < 1:
+        raise ValueError(f"images must be square with a side of 4 * 2**k (8, 16, ..., 128), got {image_size}")
     return int(steps)
 
 
 def build_generator(image_size: int = 64, latent_dim: int = LATENT_DIM, width: int = 32) -> keras.Model:
     """latent (batch, latent_dim) -> image (batch, image_size, image_size, 1) in [-1, 1]."""
-    steps = _upsamplings(image_size, image_size)
+    steps = _upsamplings(image_size)
     channels = [width * 2 ** (steps - 1 - i) for i in range(steps)]  # e.g. 256, 128, 64, 32
     z = keras.Input((latent_dim,), name="latent")
     x = layers.Dense(4 * 4 * channels[0] * 2)(z)
@@ -41,7 +42,7 @@ def build_generator(image_size: int = 64, latent_dim: int = LATENT_DIM, width: i
 
 def build_critic(image_size: int = 64, width: int = 32) -> keras.Model:
     """image (batch, image_size, image_size, 1) -> score (batch, 1); no batch norm (WGAN-GP)."""
-    steps = _upsamplings(image_size, image_size)
+    steps = _upsamplings(image_size)
     image = keras.Input((image_size, image_size, 1), name="image")
     x = image
     for i in range(steps):

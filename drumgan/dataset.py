@@ -172,7 +172,7 @@ def split_by_kit(kits: np.ndarray, labels: np.ndarray, paths_: np.ndarray, test_
         return hashlib.sha1(text.encode()).hexdigest()
 
     names = sorted(set(kits.tolist()), key=stable)
-    total, target = len(kits), test_fraction * len(kits)
+    target = test_fraction * len(kits)
     if len(names) < 2:
         return np.array([int(stable(p), 16) % 1000 < test_fraction * 1000 for p in paths_], dtype=bool)
     size = {k: int((kits == k).sum()) for k in names}
@@ -187,7 +187,7 @@ def split_by_kit(kits: np.ndarray, labels: np.ndarray, paths_: np.ndarray, test_
         test.append(best)
         covered |= classes[best]
         held += size[best]
-    return np.isin(kits, test) if total else np.zeros(0, dtype=bool)
+    return np.isin(kits, test)
 
 
 def _load_one(path: str, config: FeatureConfig):

@@ -140,18 +140,18 @@ def discover(source: str | os.PathLike) -> Discovery:
 def discover_all(sources: list[str | os.PathLike]) -> Discovery:
     """Samples under several sources; a file reached twice is loaded once."""
     samples, skipped, seen = [], [], set()
-    for source in sources:
-        found = discover(source)
-        for sample in found.samples:
-            key = os.path.realpath(sample.path)
-            if key not in seen:
-                seen.add(key)
-                samples.append(sample)
-        for item in found.skipped:
+
+    def unseen(items):
+        for item in items:
             key = os.path.realpath(item.path)
             if key not in seen:
                 seen.add(key)
-                skipped.append(item)
+                yield item
+
+    for source in sources:
+        found = discover(source)
+        samples += unseen(found.samples)
+        skipped += unseen(found.skipped)
     if not samples and not skipped:
         names = ", ".join(str(s) for s in sources)
         raise SourceError(
