@@ -1,4 +1,4 @@
-"""Command line: ``python -m drumgan prepare [--source PATH ...] [--json]``."""
+"""Command line: ``python -m drumgan {prepare,train,generate} ...``; ``-h`` on each for its options."""
 
 from __future__ import annotations
 
@@ -32,25 +32,98 @@ def _prepare(args) -> int:
     return 0
 
 
+def _train(args) -> int:
+    from .dataset import prepare
+    from .generation import save_preview
+    from .training import TrainSettings, train
+
+    settings = TrainSettings.for_model(
+        args.model, steps=args.steps, batch_size=args.batch_size, seed=args.seed, feature=args.feature,
+        image_size=args.size, width=args.width, units=args.units, critic_steps=args.critic_steps,
+        loss=args.loss, learning_rate=args.learning_rate,
+    )
+    dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
+    result = train(args.out, settings, dataset, checkpoint_seconds=args.checkpoint_seconds,
+                   preview=save_preview, preview_every=args.preview_every, progress=sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(result))
+    else:
+        resumed = f" (resumed from step {result['resumed_from']})" if result["resumed_from"] else ""
+        print(f"{result['model']}: step {result['step']}{resumed}, {result['seconds']:.1f} s, "
+              f"{result['samples_per_second']:.1f} samples/s; checkpoint {result['checkpoint']}")
+    return 0
+
+
+def _generate(args) -> int:
+    from .generation import generate_wavs
+    from .training import Run
+
+    run = Run.load(args.run)
+    paths = generate_wavs(run, args.n, args.out, seed=args.seed)
+    if args.json:
+        print(json.dumps({"run": str(run.dir), "step": run.step, "files": [str(p) for p in paths]}))
+    else:
+        print(f"{len(paths)} WAV files from {run.dir} (step {run.step}) in {args.out}")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m drumgan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     prep = commands.add_parser("prepare", help="decode a drum sample source into the cached dataset")
     prep.add_argument("--source", nargs="+", metavar="PATH", help="Hydrogen kit(s) or folders of samples")
     prep.add_argument("--json", action="store_true", help="end with one JSON line of counts")
-    prep.set_defaults(run=_prepare)
+    prep.set_defaults(handler=_prepare)
+
+    tr = commands.add_parser("train", help="train a model, or resume the run already in --out")
+    tr.add_argument("model", choices=["lstm", "lstm-gan", "conv-gan"])
+    tr.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (re-run the same command to resume)")
+    tr.add_argument("--steps", type=int, help="the run's total steps (generator updates for GANs; default 1000)")
+    tr.add_argument("--batch-size", type=int, help="default 64")
+    tr.add_argument("--seed", type=int, help="default 0")
+    tr.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare")
+    tr.add_argument("--feature", choices=["mel", "mfcc"], help="LSTMs only; default mel")
+    tr.add_argument("--size", type=int, choices=[64, 128], help="log-mel image side (64: 64 bins x 64 frames)")
+    tr.add_argument("--width", type=int, help="conv GAN channels at full resolution (default 32)")
+    tr.add_argument("--units", type=int, help="LSTM units per layer (default 128)")
+    tr.add_argument("--critic-steps", type=int, help="GANs: critic updates per generator update")
+    tr.add_argument("--loss", choices=["wgan-gp", "nonsaturating"], help="GANs")
+    tr.add_argument("--learning-rate", type=float)
+    tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
+    tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
+    tr.add_argument("--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput")
+    tr.set_defaults(handler=_train)
+
+    gen = commands.add_parser("generate", help="write generated samples of a trained run as WAV files")
+    gen.add_argument("--run", required=True, metavar="RUN_DIR")
+    gen.add_argument("-n", type=_positive, default=16, help="how many (default 16)")
+    gen.add_argument("--out", required=True, metavar="DIR")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--json", action="store_true", help="end with one JSON line listing the files")
+    gen.set_defaults(handler=_generate)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    from .errors import CheckpointError, RunError, TrainingDiverged
     from .sources import SourceError
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         warnings.showwarning = lambda message, *rest: print(f"warning: {message}", file=sys.stderr)
         try:
-            return args.run(args)
-        except SourceError as error:
+            return args.handler(args)
+        except (SourceError, RunError, CheckpointError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except TrainingDiverged as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 3

@@ -3,7 +3,8 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.conv_gan import ConvGAN, build_critic, build_generator  # noqa: E402
+from drumgan.models.conv_gan import build_critic, build_generator
+from drumgan.models.gan import GAN  # noqa: E402
 
 
 @pytest.mark.parametrize("size", [64, 128])
@@ -23,7 +24,7 @@ def test_builders_reject_sizes_they_cannot_make():
 @pytest.mark.parametrize("loss", ["wgan-gp", "nonsaturating"])
 def test_a_few_steps_change_both_networks_without_nan(loss):
     tf.random.set_seed(0)
-    gan = ConvGAN(build_generator(16, width=4), build_critic(16, width=4), critic_steps=2, loss=loss)
+    gan = GAN(build_generator(16, width=4), build_critic(16, width=4), critic_steps=2, loss=loss)
     gan.compile()
     real = np.random.default_rng(0).uniform(-1, 1, (12, 16, 16, 1)).astype("float32")
     before_g = [w.numpy().copy() for w in gan.generator.trainable_weights]
@@ -37,4 +38,4 @@ def test_a_few_steps_change_both_networks_without_nan(loss):
 
 def test_unknown_loss_is_refused():
     with pytest.raises(ValueError, match="wgan-gp"):
-        ConvGAN(build_generator(8, width=2), build_critic(8, width=2), loss="hinge")
+        GAN(build_generator(8, width=2), build_critic(8, width=2), loss="hinge")

@@ -1,0 +1,13 @@
+"""Errors that the command line reports as one clear line (no traceback)."""
+
+
+class RunError(ValueError):
+    """Settings or a run folder that cannot be trained or loaded as asked."""
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that does not fit the model it is loaded into."""
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the last good checkpoint was left as it was."""
