@@ -61,6 +61,21 @@ def nearest_neighbours(queries: np.ndarray, references: np.ndarray, exclude_self
     return index, distance
 
 
+def nearest_training(log_mels: np.ndarray, dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Each log-mel's closest training sample (dataset index) and RMS distance on normalised log-mel."""
+    train = dataset.train_index
+    index, distance = nearest_neighbours(dataset.normalizer.transform(log_mels), dataset.normalized(train))
+    return train[index], distance
+
+
+def memorisation_summary(log_mels: np.ndarray, dataset) -> dict:
+    """Median nearest-training distance of generated samples, beside that of held-out real samples."""
+    _, generated = nearest_training(log_mels, dataset)
+    _, heldout = nearest_training(dataset.log_mels[dataset.test_index], dataset)
+    return {"generated -> train (median)": float(np.median(generated)), "held-out real -> train (median)": float(np.median(heldout)),
+            "generated closer than any held-out sample": int((generated < heldout.min()).sum())}
+
+
 def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
     """A mel grid (PNG) and the audio (one WAV, samples in a row) from the same fixed latents."""
     import matplotlib.pyplot as plt

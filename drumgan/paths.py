@@ -27,3 +27,8 @@ def configured_sources() -> list[Path] | None:
 
 def hydrogen_available() -> bool:
     return HYDROGEN_DRUMKITS.is_dir() and any(HYDROGEN_DRUMKITS.glob("*/drumkit.xml"))
+
+
+def runs_dir() -> Path:
+    """``$DRUMGAN_RUNS``, else ``runs`` under the project root: where training runs are kept."""
+    return Path(os.environ.get("DRUMGAN_RUNS") or project_root() / "runs")

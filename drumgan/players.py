@@ -29,3 +29,11 @@ def player_grid(items, sample_rate: int, columns: int = 4) -> widgets.GridBox:
     ]
     layout = widgets.Layout(grid_template_columns=f"repeat({columns}, 1fr)", grid_gap="4px 12px")
     return widgets.GridBox(cells, layout=layout)
+
+
+def neighbour_grid(waves, nearest, distances, dataset, columns: int = 4) -> widgets.GridBox:
+    """Each generated wave beside its nearest real training sample (to hear memorisation)."""
+    items = []
+    for i, (j, d) in enumerate(zip(nearest, distances)):
+        items += [(f"generated {i}", waves[i]), (f"nearest real: {dataset.describe(j)} (d = {d:.2f})", dataset.waves[j])]
+    return player_grid(items, dataset.config.sample_rate, columns=columns)

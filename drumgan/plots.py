@@ -73,6 +73,36 @@ def plot_grid(images: np.ndarray, config: FeatureConfig, titles=None, columns=4,
     return fig
 
 
+def plot_rows(groups: dict, config: FeatureConfig, columns: int = 8):
+    """One row of log-mels per named group (e.g. real, LSTM-GAN, conv GAN), all on the dB scale of the features."""
+    names = list(groups)
+    fig, axes = plt.subplots(len(names), columns, figsize=(2.2 * columns, 2.0 * len(names)), squeeze=False, layout="constrained")
+    mesh = None
+    for row, name in zip(axes, names):
+        for k, ax in enumerate(row):
+            if k < len(groups[name]):
+                mesh = plot_log_mel(groups[name][k], config, ax=ax, vmin=config.log_floor_db, vmax=0)
+                ax.set(xlabel="", ylabel=name if k == 0 else "")
+                ax.tick_params(labelsize=6)
+            else:
+                ax.axis("off")
+    fig.colorbar(mesh, ax=axes.ravel().tolist(), label="dB", shrink=0.8)
+    return fig
+
+
+def plot_history(history: list[dict], ax=None, title=None):
+    """Every loss column of a run's history against the step."""
+    ax = _axes(ax, figsize=(7, 3))
+    columns = [k for k in (history[0] if history else {}) if k not in ("step", "time")]
+    steps = [row["step"] for row in history]
+    for column in columns:
+        ax.plot(steps, [row[column] for row in history], label=column.replace("_", " "))
+    ax.set(xlabel="step", ylabel="loss", title=title)
+    if columns:
+        ax.legend()
+    return ax
+
+
 def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
     """Waveforms in a grid; returns the Figure."""
     fig, axes = _grid(len(waves), columns, (3.2, 1.8))

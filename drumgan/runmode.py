@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
+
+from .paths import runs_dir
 
 
 def quick_mode() -> bool:
@@ -16,3 +20,17 @@ def quick_mode() -> bool:
 def pick(full, quick):
     """``quick`` in quick mode, else ``full``: ``EPOCHS = pick(full=200, quick=2)``."""
     return quick if quick_mode() else full
+
+
+def run_folder(name: str, fresh: bool = True) -> Path:
+    """Where a notebook keeps run ``name``: ``runs/NAME``, or ``runs/quick/NAME`` in quick mode.
+
+    A full run folder is kept (training it again resumes or just loads it). In quick mode ``fresh``
+    empties the folder first, so a quick run is always trained anew by the current code.
+    """
+    if not quick_mode():
+        return runs_dir() / name
+    folder = runs_dir() / "quick" / name
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    return folder
