@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare")
     tr.add_argument("--feature", choices=["mel", "mfcc"], help="LSTMs only; default mel")
     tr.add_argument("--size", type=int, choices=[64, 128], help="log-mel image side (64: 64 bins x 64 frames)")
-    tr.add_argument("--width", type=int, help="conv GAN channels at full resolution (default 32)")
+    tr.add_argument("--width", type=int, help="conv GAN channels at full resolution (default 16)")
     tr.add_argument("--units", type=int, help="LSTM units per layer (default 128)")
     tr.add_argument("--critic-steps", type=int, help="GANs: critic updates per generator update")
     tr.add_argument("--loss", choices=["wgan-gp", "nonsaturating"], help="GANs")

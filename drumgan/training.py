@@ -24,6 +24,11 @@ from .config import FeatureConfig
 from .errors import RunError
 from .models import LAYOUTS, MODELS, build_model
 
+UNUSED = {  # settings a family ignores (not compared when a run is resumed)
+    "lstm": {"width", "critic_steps", "loss"},
+    "lstm-gan": {"width", "noise_std"},
+    "conv-gan": {"units", "noise_std", "feature"},
+}
 FAMILY_DEFAULTS = {
     "lstm": dict(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
     "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating"),
@@ -41,7 +46,7 @@ class TrainSettings:
     seed: int = 0
     feature: str = "mel"  # LSTMs: 'mel' or 'mfcc'; the conv GAN always uses 'mel'
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
-    width: int = 32  # conv GAN channels at full resolution
+    width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
     units: int = 128  # LSTM units per layer
     noise_std: float = 0.05  # LSTM baseline: noise added to each generated frame
     critic_steps: int = 5
@@ -64,6 +69,10 @@ class TrainSettings:
         if settings.steps < 1 or settings.batch_size < 1:
             raise RunError(f"steps and batch_size must be positive, got {settings.steps} and {settings.batch_size}")
         return settings
+
+    def used(self) -> dict:
+        """The settings that define this family's run (``steps`` aside, which a re-run may change)."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in UNUSED[self.model] | {"steps"}}
 
     @property
     def feature_config(self) -> FeatureConfig:
@@ -156,9 +165,8 @@ class Run:
 
 
 def _check_same_run(run: Run, settings: TrainSettings, data: dict) -> None:
-    stored = dataclasses.asdict(run.settings)
-    asked = dataclasses.asdict(settings)
-    differences = [f"{k} {stored[k]!r} (asked {asked[k]!r})" for k in stored if k != "steps" and stored[k] != asked[k]]
+    stored, asked = run.settings.used(), settings.used()
+    differences = [f"{k} {stored[k]!r} (asked {asked.get(k)!r})" for k in stored if stored[k] != asked.get(k)]
     if differences:
         raise RunError(f"{run.dir} holds a run with other settings: {'; '.join(differences)}. Use a new --out folder.")
     if run.data["fingerprint"] != data["fingerprint"]:

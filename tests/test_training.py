@@ -158,3 +158,10 @@ def test_cli_reports_a_missing_run_in_one_line(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("error:") and "not a run folder" in done.stderr
+
+
+def test_settings_a_family_ignores_do_not_block_a_resume(dataset, tmp_path):
+    train(tmp_path / "r", tiny("lstm", 1, width=32), dataset, progress=False)
+    assert train(tmp_path / "r", tiny("lstm", 2, width=8), dataset, progress=False)["resumed_from"] == 1
+    with pytest.raises(RunError, match="model 'lstm' \\(asked 'lstm-gan'\\)"):
+        train(tmp_path / "r", tiny("lstm-gan", 2), dataset, progress=False)
