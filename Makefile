@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data demo prepare test notebooks lab clean
+.PHONY: setup data demo prepare test runs notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: setup data prepare  ## everything, then the main job
 
 test: setup data  ## unit tests and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
+
+runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; about 45 min on 2 cores)
+	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
+	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 3000 --preview-every 500
+	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 2500 --width 16 --preview-every 250
 
 notebooks: setup data  ## re-run every notebook in full mode and save its outputs
 	DRUMGAN_QUICK=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
