@@ -26,7 +26,7 @@ demo: setup data prepare  ## everything, then the main job
 test: setup data  ## unit tests and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
 
-runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; about 45 min on 2 cores)
+runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; times in the README)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 2500 --width 16 --preview-every 250
