@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from drumgan.classifier import accuracy, build_classifier, cached_classifier, embed  # noqa: E402
+from drumgan.dataset import prepare  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dataset(synthetic_kit, tmp_path_factory):
+    return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
+
+
+def test_classifier_shapes():
+    model = build_classifier(64, 64, 7, width=4)
+    probabilities, embeddings = embed(model, np.zeros((3, 64, 64), "float32"))
+    assert probabilities.shape == (3, 7) and embeddings.shape == (3, 64)
+    assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+
+
+def test_cached_classifier_learns_the_synthetic_classes_and_reloads_in_safe_mode(dataset):
+    model = cached_classifier(dataset, epochs=30)
+    assert accuracy(model, dataset, dataset.train_index) > 0.6  # 7 classes: chance is about 0.14
+    saved = list(dataset.cache_path.parent.glob("*-classifier-v*.keras"))
+    assert len(saved) == 1
+    again = cached_classifier(dataset)  # loaded, not retrained
+    x = dataset.normalized(dataset.test_index)
+    np.testing.assert_allclose(embed(model, x)[0], embed(again, x)[0], atol=1e-5)
