@@ -34,7 +34,6 @@ class RunRecorder(keras.callbacks.Callback):
         self.run_dir, self.history = Path(run_dir), history
         self.checkpoint_seconds, self.log_every = checkpoint_seconds, log_every
         self.diverged: str | None = None
-        self.saved_step: int | None = None
 
     def on_train_begin(self, logs=None):
         self.last_save = time.monotonic()
@@ -59,8 +58,8 @@ class RunRecorder(keras.callbacks.Callback):
             self.save()
 
     def save(self) -> None:
-        self.saved_step = save_checkpoint(self.run_dir / "checkpoint.npz", self.model)
-        rows = [row for row in self.history if row["step"] <= self.saved_step]
+        saved_step = save_checkpoint(self.run_dir / "checkpoint.npz", self.model)
+        rows = [row for row in self.history if row["step"] <= saved_step]
         write_atomically(self.run_dir / "history.csv", lambda f: f.write(history_csv(rows).encode()))
         self.last_save = time.monotonic()
 

@@ -25,27 +25,28 @@ def write_atomically(path: Path, write) -> None:
     os.replace(tmp, path)
 
 
+def _optimizers(model) -> list:
+    return [optimizer for optimizer, _ in model.optimized]
+
+
 def _variables(model) -> dict[str, list]:
-    return {"model": list(model.weights), **{f"optimizer{i}": list(o.variables) for i, o in enumerate(model.optimizers)}}
+    return {"model": list(model.weights), **{f"optimizer{i}": list(o.variables) for i, o in enumerate(_optimizers(model))}}
 
 
 def _build_optimizers(model) -> None:
     """Create the optimizers' slot variables so that they can be assigned before the first step."""
-    if len(model.optimizers) == 1:
-        model.optimizers[0].build(model.trainable_weights)
-    else:
-        model.generator_optimizer.build(model.generator.trainable_weights)
-        model.critic_optimizer.build(model.critic.trainable_weights)
+    for optimizer, variables in model.optimized:
+        optimizer.build(variables)
 
 
 def step_of(model) -> int:
     """Training steps taken: the first optimizer's update count."""
-    return int(model.optimizers[0].iterations.numpy())
+    return int(_optimizers(model)[0].iterations.numpy())
 
 
 def save_checkpoint(path: Path, model) -> int:
     """Write ``model``'s weights and optimizer state to ``path``; returns the step saved."""
-    if not all(o.built for o in model.optimizers):
+    if not all(o.built for o in _optimizers(model)):
         _build_optimizers(model)
     arrays = {f"{group}/{i}": np.asarray(v) for group, vs in _variables(model).items() for i, v in enumerate(vs)}
     step = step_of(model)

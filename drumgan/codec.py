@@ -20,6 +20,11 @@ FEATURES = ("mel", "mfcc")
 LAYOUTS = ("image", "sequence")
 
 
+def _features(log_mels: np.ndarray, config: FeatureConfig, feature: str) -> np.ndarray:
+    """The log-mels themselves, or their first ``config.n_mfcc`` MFCCs."""
+    return log_mels if feature == "mel" else mfcc(log_mels, config.n_mfcc)
+
+
 @dataclass(frozen=True)
 class Codec:
     config: FeatureConfig
@@ -36,8 +41,7 @@ class Codec:
     @classmethod
     def fit(cls, log_mels: np.ndarray, config: FeatureConfig, feature: str = "mel", layout: str = "image") -> "Codec":
         """Fit the normaliser on training log-mels ``(n, n_mels, n_frames)``."""
-        features = log_mels if feature == "mel" else mfcc(log_mels, config.n_mfcc)
-        return cls(config, Normalizer.fit(features, config.norm_std_scale), feature, layout)
+        return cls(config, Normalizer.fit(_features(log_mels, config, feature), config.norm_std_scale), feature, layout)
 
     @property
     def n_bins(self) -> int:
@@ -46,8 +50,7 @@ class Codec:
 
     def encode(self, log_mels: np.ndarray) -> np.ndarray:
         """Log-mels (dB) -> normalised model tensors in [-1, 1]."""
-        features = log_mels if self.feature == "mel" else mfcc(log_mels, self.config.n_mfcc)
-        z = self.normalizer.transform(features)
+        z = self.normalizer.transform(_features(log_mels, self.config, self.feature))
         return z[..., None] if self.layout == "image" else np.ascontiguousarray(z.transpose(0, 2, 1))
 
     def decode(self, tensors: np.ndarray) -> np.ndarray:

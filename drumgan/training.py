@@ -144,7 +144,7 @@ class Run:
     def create(cls, run_dir, settings: TrainSettings, dataset) -> "Run":
         """Open ``run_dir`` for training on ``dataset``: a new run, or the one already there if it matches."""
         run_dir = Path(run_dir)
-        data = {"fingerprint": dataset.cache_path.stem, "train": int((~dataset.is_test).sum()), "synthetic": dataset.synthetic}
+        data = {"fingerprint": dataset.cache_path.stem, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
         if (run_dir / "run.json").exists():
             run = cls.load(run_dir)
             _check_same_run(run, settings, data)
@@ -153,15 +153,19 @@ class Run:
         codec = Codec.fit(dataset.log_mels[dataset.train_index], settings.feature_config, settings.feature, LAYOUTS[settings.model])
         codec.save(run_dir / "codec.npz")
         meta = {"settings": dataclasses.asdict(settings), "feature_config": json.loads(settings.feature_config.to_json()), "data": data}
-        write_atomically(run_dir / "run.json", lambda f: f.write(json.dumps(meta, indent=2).encode()))
+        _write_meta(run_dir, meta)
         return cls(run_dir, settings, codec, data)
 
     def save_settings(self, steps: int) -> None:
         """Record a new total of steps (the only setting a re-run may change)."""
         meta = json.loads((self.dir / "run.json").read_text())
         meta["settings"]["steps"] = steps
-        write_atomically(self.dir / "run.json", lambda f: f.write(json.dumps(meta, indent=2).encode()))
+        _write_meta(self.dir, meta)
         self.settings = dataclasses.replace(self.settings, steps=steps)
+
+
+def _write_meta(run_dir: Path, meta: dict) -> None:
+    write_atomically(run_dir / "run.json", lambda f: f.write(json.dumps(meta, indent=2).encode()))
 
 
 def _check_same_run(run: Run, settings: TrainSettings, data: dict) -> None:
@@ -201,8 +205,9 @@ def train(run_dir, settings: TrainSettings, dataset=None, checkpoint_seconds: fl
     run.save_settings(settings.steps)
     start = run.step
     resumed_from = start if start > 0 else None
+    data = run.codec.encode(dataset.log_mels[dataset.train_index])
     if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
-        run.model.seed_frames.assign(run.codec.encode(dataset.log_mels[dataset.train_index])[:, 0, :])
+        run.model.seed_frames.assign(data[:, 0, :])
     history = [row for row in run.history() if row["step"] <= start]
     recorder = RunRecorder(run.dir, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
     callbacks = [recorder, ProgressBar(start, settings.steps, progress)]
@@ -210,7 +215,6 @@ def train(run_dir, settings: TrainSettings, dataset=None, checkpoint_seconds: fl
         callbacks.append(Previewer(lambda model, step: preview(run, step), preview_every))
     began = time.perf_counter()
     if start < settings.steps:
-        data = run.codec.encode(dataset.log_mels[dataset.train_index])
         order = batch_order(len(data), settings.batch_size, settings.seed, start, settings.steps)
         batches = pipeline(data, order, next_frame=settings.model == "lstm")
         run.model.fit(batches, epochs=1, steps_per_epoch=len(order), verbose=0, callbacks=callbacks, shuffle=False)

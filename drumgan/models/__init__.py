@@ -2,7 +2,7 @@
 
 ``lstm``: :class:`lstm.NextFrameLSTM`; ``lstm-gan``: :class:`gan.GAN` on LSTM networks;
 ``conv-gan``: :class:`gan.GAN` on SpecGAN networks. Every model has ``sample(n, seed)`` and an
-``optimizers`` list whose first entry's step counts the run.
+``optimized`` list of (optimizer, variables) pairs whose first optimizer's step counts the run.
 """
 
 from __future__ import annotations

@@ -48,9 +48,9 @@ class GAN(keras.Model):
         return [self.critic_loss_tracker, self.generator_loss_tracker]
 
     @property
-    def optimizers(self) -> list:
-        """Optimizers whose state a checkpoint must keep, generator first (its step counts the run)."""
-        return [self.generator_optimizer, self.critic_optimizer]
+    def optimized(self) -> list:
+        """(optimizer, the variables it updates) pairs, generator first (its step counts the run)."""
+        return [(self.generator_optimizer, self.generator.trainable_weights), (self.critic_optimizer, self.critic.trainable_weights)]
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)

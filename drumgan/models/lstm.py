@@ -33,9 +33,9 @@ class NextFrameLSTM(keras.Model):
         self.seed_frames = self.add_weight(shape=(n_seed_frames, n_features), initializer="zeros", trainable=False, name="seed_frames")
 
     @property
-    def optimizers(self) -> list:
-        """The optimizer whose state a checkpoint must keep (its step counts the run)."""
-        return [self.optimizer]
+    def optimized(self) -> list:
+        """(optimizer, the variables it updates) pairs; its step counts the run."""
+        return [(self.optimizer, self.trainable_weights)]
 
     def call(self, frames, states=None, return_states=False):
         x, new_states = frames, []
