@@ -1,4 +1,4 @@
-"""Command line: ``python -m drumgan {prepare,train,generate} ...``; ``-h`` on each for its options."""
+"""Command line: ``python -m drumgan {prepare,train,generate,evaluate,bench} ...``; ``-h`` on each for its options."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 import warnings
+
+from .paths import project_root
 
 
 def _print_summary(summary: dict) -> None:
@@ -67,6 +69,36 @@ def _generate(args) -> int:
     return 0
 
 
+def _evaluate(args) -> int:
+    from .dataset import prepare
+    from .evaluation import HIGHER_IS_BETTER, evaluate, save_results, table_rows
+    from .tables import text_table
+    from .training import Run
+
+    runs = [Run.load(folder) for folder in args.run or []]
+    config = runs[0].codec.config if runs else None
+    dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
+    results = evaluate(runs, dataset, n=args.n, seed=args.seed, progress=sys.stderr.isatty())
+    path = save_results(results, args.results)
+    if args.json:
+        print(json.dumps({"classifier_accuracy": results["classifier_accuracy"], "rows": results["rows"]}))
+    else:
+        print(f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): {results['classifier_accuracy']:.3f}")
+        print(text_table(table_rows(results)))
+        print("better: " + ", ".join(f"{m} {'higher' if up else 'lower'}" for m, up in HIGHER_IS_BETTER.items()))
+        print(f"written to {path}")
+    return 0
+
+
+def _bench(args) -> int:
+    from .bench import run_benchmarks
+
+    results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=sys.stderr if args.json else sys.stdout))
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -108,6 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--json", action="store_true", help="end with one JSON line listing the files")
     gen.set_defaults(handler=_generate)
+
+    ev = commands.add_parser("evaluate", help="measure trained runs beside held-out real samples, Griffin-Lim and noise")
+    ev.add_argument("--run", action="append", metavar="RUN_DIR", help="a run folder (repeat for more; none: reference rows only)")
+    ev.add_argument("-n", type=_positive, help="samples per row (default: the number of held-out samples)")
+    ev.add_argument("--source", nargs="+", metavar="PATH", help="the data the runs were trained on (as for prepare)")
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--results", default=str(project_root() / "results" / "metrics.json"), metavar="PATH",
+                    help="where the full results go (default results/metrics.json)")
+    ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
+    ev.set_defaults(handler=_evaluate)
+
+    be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
+    be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")
+    be.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
+    be.add_argument("--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout")
+    be.set_defaults(handler=_bench)
     return parser
 
 

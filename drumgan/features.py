@@ -13,6 +13,8 @@ from functools import lru_cache
 import librosa
 import numpy as np
 import scipy.fft
+import scipy.signal
+import scipy.sparse
 
 from .config import FeatureConfig
 
@@ -51,35 +53,87 @@ def mfcc_to_log_mel(mfccs: np.ndarray, n_mels: int) -> np.ndarray:
     return scipy.fft.idct(padded, axis=-2, type=2, norm="ortho").astype(np.float32)
 
 
+def _frames(waves: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
+    """Centred, zero-padded frames ``(..., n_frames, n_fft)`` of ``waves`` (``n_fft`` a multiple of ``hop``)."""
+    padded = np.pad(waves, [(0, 0)] * (waves.ndim - 1) + [(n_fft // 2, n_fft // 2)])
+    blocks = padded[..., : padded.shape[-1] // hop * hop].reshape(*waves.shape[:-1], -1, hop)
+    per_frame, n_frames = n_fft // hop, 1 + waves.shape[-1] // hop
+    return np.concatenate([blocks[..., k : k + n_frames, :] for k in range(per_frame)], axis=-1)
+
+
+def _overlap_add(frames: np.ndarray, hop: int, length: int) -> np.ndarray:
+    """Sum of frames ``(..., n_frames, n_fft)`` placed every ``hop`` samples, centre-trimmed to ``length``."""
+    n_frames, n_fft = frames.shape[-2:]
+    per_frame = n_fft // hop
+    out = np.zeros(frames.shape[:-2] + (n_frames + per_frame - 1, hop), frames.dtype)
+    for k in range(per_frame):
+        out[..., k : k + n_frames, :] += frames[..., k * hop : (k + 1) * hop]
+    out = out.reshape(*frames.shape[:-2], -1)
+    return out[..., n_fft // 2 : n_fft // 2 + length]
+
+
 def griffin_lim(magnitude: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
     """Audio from |STFT| frames: (..., 1 + n_fft // 2, n_frames) -> (..., n_samples).
 
-    The centred STFT of ``n_samples`` has one frame more than the features keep; it is taken
-    as silent (every sample ends faded out or zero-padded).
+    librosa's fast Griffin-Lim (momentum 0.99, random initial phase from ``seed``, Hann window, centred
+    frames), computed for the whole batch at once with ``scipy.fft``. The centred STFT of ``n_samples``
+    has one frame more than the features keep; it is taken as silent (every sample ends faded out or
+    zero-padded).
     """
-    pad = [(0, 0)] * (magnitude.ndim - 1) + [(0, 1)]
-    return librosa.griffinlim(
-        np.pad(magnitude, pad),
-        n_iter=config.griffin_lim_iters if n_iter is None else n_iter,
-        hop_length=config.hop_length,
-        n_fft=config.n_fft,
-        length=config.n_samples,
-        random_state=seed,
-    ).astype(np.float32)
+    n_fft, hop, length = config.n_fft, config.hop_length, config.n_samples
+    n_iter = config.griffin_lim_iters if n_iter is None else n_iter
+    magnitude = np.pad(np.asarray(magnitude, np.float32), [(0, 0)] * (magnitude.ndim - 1) + [(0, 1)])
+    spectrum_of = np.swapaxes(magnitude, -1, -2)  # (..., frames, bins): frames on the FFT's outer axis
+    window = scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)
+    norm = _overlap_add(np.broadcast_to(window**2, (spectrum_of.shape[-2], n_fft)).copy(), hop, length)
+    norm = np.where(norm > np.finfo(np.float32).tiny, norm, 1.0)
+
+    def inverse(spectrum):
+        return _overlap_add(scipy.fft.irfft(spectrum, n=n_fft, axis=-1, workers=-1) * window, hop, length) / norm
+
+    def forward(waves):
+        return scipy.fft.rfft(_frames(waves, n_fft, hop) * window, axis=-1, workers=-1)
+
+    rng = np.random.RandomState(seed)  # as librosa, so the same seed gives the same audio
+    angles = np.exp(2j * np.pi * rng.random_sample(size=magnitude.shape)).astype(np.complex64)
+    angles = np.swapaxes(angles, -1, -2) * spectrum_of
+    previous, beta = None, 0.99 / (1 + 0.99)
+    for _ in range(n_iter):
+        rebuilt = forward(inverse(angles))
+        angles = rebuilt - beta * previous if previous is not None else rebuilt.copy()
+        angles *= spectrum_of / (np.abs(angles) + np.finfo(np.float32).tiny)
+        previous = rebuilt
+    return inverse(angles).astype(np.float32)
 
 
-def log_mel_to_magnitude(log_mels: np.ndarray, config: FeatureConfig) -> np.ndarray:
-    """Approximate |STFT| from log-mel dB by non-negative least squares on the mel filter bank."""
+def log_mel_to_magnitude(log_mels: np.ndarray, config: FeatureConfig, n_iter: int = 30) -> np.ndarray:
+    """Approximate |STFT| from log-mel dB: the non-negative power spectrum whose mel bands match best.
+
+    Non-negative least squares on the (sparse) mel filter bank by accelerated projected gradient
+    (FISTA), ``n_iter`` steps from the clipped pseudo-inverse, all frames at once.
+    """
     log_mels = np.asarray(log_mels, dtype=np.float32)
-    power = 10 ** (log_mels / 10)
-    frames = np.moveaxis(power, -2, 0).reshape(config.n_mels, -1)  # all frames side by side
-    linear = librosa.util.nnls(mel_basis(config), frames)
-    linear = np.moveaxis(linear.reshape((-1,) + power.shape[:-2] + power.shape[-1:]), 0, -2)
-    return np.sqrt(np.maximum(linear, 0)).astype(np.float32)
+    basis, pinv, step = _mel_inverse(config)
+    power = np.moveaxis(10 ** (log_mels / 10), -2, 0).reshape(config.n_mels, -1)  # all frames side by side
+    x = np.clip(pinv @ power, 0, None)
+    y, t = x, 1.0
+    for _ in range(n_iter):
+        x_next = np.clip(y - step * (basis.T @ (basis @ y - power)), 0, None)
+        t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        y, x, t = x_next + (t - 1) / t_next * (x_next - x), x_next, t_next
+    linear = np.moveaxis(x.reshape((-1,) + log_mels.shape[:-2] + log_mels.shape[-1:]), 0, -2)
+    return np.sqrt(linear).astype(np.float32)
+
+
+@lru_cache(maxsize=8)
+def _mel_inverse(config: FeatureConfig):
+    """The mel filter bank as a sparse matrix, its pseudo-inverse and the gradient step 1 / ||M||^2."""
+    basis = mel_basis(config)
+    return scipy.sparse.csr_array(basis), np.linalg.pinv(basis).astype(np.float32), float(1 / np.linalg.norm(basis, 2) ** 2)
 
 
 def log_mel_to_audio(log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
-    """Audio from log-mel dB: NNLS to a linear spectrogram, then Griffin-Lim at the analysis hop."""
+    """Audio from log-mel dB: non-negative least squares to a linear spectrogram, then Griffin-Lim at the analysis hop."""
     return griffin_lim(log_mel_to_magnitude(log_mels, config), config, n_iter=n_iter, seed=seed)
 
 

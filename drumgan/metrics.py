@@ -6,6 +6,8 @@ probabilities they take come from drumgan's own drum classifier (no downloaded n
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg
 import scipy.stats
@@ -23,10 +25,12 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    root = scipy.linalg.sqrtm(cov_a @ cov_b)
-    if not np.isfinite(root).all():  # a singular product: nudge both covariances
-        eps = 1e-6 * np.eye(len(cov_a))
-        root = scipy.linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
+    with warnings.catch_warnings():  # sets smaller than the dimension give singular covariances
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        root = scipy.linalg.sqrtm(cov_a @ cov_b)
+        if not np.isfinite(root).all():  # nudge both covariances
+            eps = 1e-6 * np.eye(len(cov_a))
+            root = scipy.linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
     value = np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a + cov_b - 2 * np.real(root))
     return float(max(value, 0.0))
 

@@ -37,3 +37,20 @@ def neighbour_grid(waves, nearest, distances, dataset, columns: int = 4) -> widg
     for i, (j, d) in enumerate(zip(nearest, distances)):
         items += [(f"generated {i}", waves[i]), (f"nearest real: {dataset.describe(j)} (d = {d:.2f})", dataset.waves[j])]
     return player_grid(items, dataset.config.sample_rate, columns=columns)
+
+
+def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int) -> widgets.GridBox:
+    """One row per named set and one column per class: the set's first wave the classifier puts in that class.
+
+    Args:
+        sets: name -> waves ``(n, n_samples)``.
+        predicted: name -> predicted class index of each wave.
+    """
+    cells = [widgets.HTML("")] + [widgets.HTML(f"<b>{html.escape(c)}</b>") for c in class_names]
+    for name, waves in sets.items():
+        cells.append(widgets.HTML(f"<small>{html.escape(name)}</small>"))
+        for k in range(len(class_names)):
+            found = np.flatnonzero(np.asarray(predicted[name]) == k)
+            cells.append(audio_player(waves[found[0]], sample_rate) if len(found) else widgets.HTML("<small>none</small>"))
+    layout = widgets.Layout(grid_template_columns=f"auto repeat({len(class_names)}, 1fr)", grid_gap="4px 8px")
+    return widgets.GridBox(cells, layout=layout)

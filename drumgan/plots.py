@@ -148,3 +148,35 @@ def plot_source_formats(dataset):
     axes[2].set(xscale="log", xlabel="duration (s)", ylabel="files", title="duration")
     axes[2].legend()
     return fig
+
+
+def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", "d_self"), better=None):
+    """One bar chart per metric of :func:`drumgan.evaluation.evaluate` results, a bar per row; returns the Figure.
+
+    Reference rows are grey; ``better`` (metric -> True if higher is better) adds the direction to each title.
+    """
+    names = list(results["rows"])
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 3.2), layout="constrained", squeeze=False)
+    colours = ["0.6" if name in ("real_heldout", "griffin_lim", "noise") else f"C{i}" for i, name in enumerate(names)]
+    for ax, metric in zip(axes[0], metrics):
+        values = [results["rows"][name][metric] for name in names]
+        ax.bar(range(len(names)), values, color=colours)
+        direction = "" if better is None else (" (higher better)" if better[metric] else " (lower better)")
+        ax.set_title(metric + direction, fontsize=9)
+        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
+    return fig
+
+
+def plot_class_shares(results: dict, ax=None):
+    """A stacked bar per row: the share of its samples the classifier puts in each class; returns the Axes."""
+    ax = _axes(ax, (7, 3))
+    names = list(results["rows"])
+    bottom = np.zeros(len(names))
+    for k, label in enumerate(results["rows"][names[0]]["classes"]):
+        shares = np.array([results["rows"][name]["classes"][label] for name in names])
+        ax.bar(names, shares, bottom=bottom, label=label, color=f"C{k}")
+        bottom += shares
+    ax.set(ylabel="share of samples", title="predicted classes", ylim=(0, 1))
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    return ax

@@ -3,7 +3,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from drumgan.classifier import accuracy, build_classifier, cached_classifier, embed  # noqa: E402
+from drumgan.classifier import accuracy, augment, build_classifier, cached_classifier, embed, ensemble  # noqa: E402
 from drumgan.dataset import prepare  # noqa: E402
 
 
@@ -13,17 +13,25 @@ def dataset(synthetic_kit, tmp_path_factory):
 
 
 def test_classifier_shapes():
-    model = build_classifier(64, 64, 7, width=4)
+    model = ensemble(build_classifier(64, 64, 7, width=4, members=3))
     probabilities, embeddings = embed(model, np.zeros((3, 64, 64), "float32"))
-    assert probabilities.shape == (3, 7) and embeddings.shape == (3, 64)
+    assert probabilities.shape == (3, 7) and embeddings.shape == (3, 96)  # three members' 32-d embeddings
     assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
 
 
 def test_cached_classifier_learns_the_synthetic_classes_and_reloads_in_safe_mode(dataset):
-    model = cached_classifier(dataset, epochs=30)
+    model = cached_classifier(dataset, epochs=60, members=2)
     assert accuracy(model, dataset, dataset.train_index) > 0.6  # 7 classes: chance is about 0.14
     saved = list(dataset.cache_path.parent.glob("*-classifier-v*.keras"))
     assert len(saved) == 1
-    again = cached_classifier(dataset)  # loaded, not retrained
+    again = cached_classifier(dataset, epochs=60, members=2)  # loaded, not retrained
     x = dataset.normalized(dataset.test_index)
     np.testing.assert_allclose(embed(model, x)[0], embed(again, x)[0], atol=1e-5)
+
+
+def test_augment_delays_and_moves_each_example_within_its_bounds():
+    image = np.full((1, 64, 64), -1.0, np.float32)
+    image[0, 30, 0] = 1.0  # one bright cell: mel bin 30, first frame
+    moved = augment(np.repeat(image, 200, axis=0), np.random.default_rng(0))
+    bins, frames = np.nonzero(moved == 1.0)[1:]
+    assert len(bins) == 200 and set(frames) == set(range(9)) and set(bins) == set(range(27, 34))

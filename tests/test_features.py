@@ -61,6 +61,34 @@ def test_round_trip_keeps_length_rate_and_pitch(config):
     assert abs(np.argmax(spectrum) * config.sample_rate / 8192 - 500) < 30  # not stretched in time or pitch
 
 
+def _drums(config, n=4):
+    t = np.arange(config.n_samples) / config.sample_rate
+    noise = np.random.default_rng(0).standard_normal((n, config.n_samples))
+    return (noise * np.exp(-t * np.arange(5, 5 + 10 * n, 10)[:, None])).astype(np.float32)
+
+
+def test_griffin_lim_matches_librosa_on_a_batch(config):
+    magnitude = features.stft_magnitude(_drums(config), config)
+    ours = features.griffin_lim(magnitude, config, n_iter=8, seed=3)
+    theirs = librosa.griffinlim(np.pad(magnitude, [(0, 0), (0, 0), (0, 1)]), n_iter=8, hop_length=config.hop_length,
+                                n_fft=config.n_fft, length=config.n_samples, random_state=3)
+    assert ours.shape == theirs.shape == (4, config.n_samples)
+    np.testing.assert_allclose(ours, theirs, atol=1e-3 * np.abs(theirs).max())
+
+
+def test_mel_inverse_is_non_negative_and_fits_the_mel_bands_better_than_the_pseudo_inverse(config):
+    log_mels = features.log_mel(_drums(config), config)
+    magnitude = features.log_mel_to_magnitude(log_mels, config)
+    assert magnitude.shape == (4, 1 + config.n_fft // 2, config.n_frames) and (magnitude >= 0).all()
+    power = 10 ** (log_mels / 10)
+
+    def misfit(linear_power):
+        return np.abs(np.einsum("mf,nft->nmt", features.mel_basis(config), linear_power) - power).sum()
+
+    clipped_pinv = np.clip(np.einsum("fm,nmt->nft", np.linalg.pinv(features.mel_basis(config)), power), 0, None)
+    assert misfit(magnitude**2) < 0.5 * misfit(clipped_pinv)
+
+
 def test_mfcc_path_returns_the_exact_length(config):
     logmel = features.log_mel(sine(200, config), config)
     assert features.mfcc_to_audio(features.mfcc(logmel, 13), config, n_iter=4).shape == (config.n_samples,)

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 
 from drumgan import features, plots  # noqa: E402
-from drumgan.players import player_grid  # noqa: E402
+from drumgan.players import class_grid, player_grid  # noqa: E402
 from drumgan.tables import text_table  # noqa: E402
 
 
@@ -47,6 +47,29 @@ def test_player_grid_holds_playable_wavs(config):
     assert "clip 1" in title.value and isinstance(audio, widgets.Audio)
     data, rate = sf.read(io.BytesIO(audio.value))
     assert rate == config.sample_rate and len(data) == config.n_samples
+
+
+def _results():
+    shares = {"kick": 0.25, "snare": 0.75}
+    return {"rows": {name: {"is": v, "fd": 2 * v, "classes": shares} for name, v in (("noise", 1.0), ("my_run", 3.0))}}
+
+
+def test_metric_bars_and_class_shares_show_every_row():
+    fig = plots.plot_metrics(_results(), metrics=("is", "fd"), better={"is": True, "fd": False})
+    heights = [[bar.get_height() for bar in ax.patches] for ax in fig.axes]
+    assert heights == [[1.0, 3.0], [2.0, 6.0]] and fig.axes[0].get_title() == "is (higher better)"
+    ax = plots.plot_class_shares(_results())
+    tops = [bar.get_y() + bar.get_height() for bar in ax.patches]
+    assert np.allclose(tops[-2:], 1.0)  # the stacks fill each bar
+    plt.close("all")
+
+
+def test_class_grid_has_a_player_where_a_class_was_predicted(config):
+    waves = np.zeros((2, config.n_samples), np.float32)
+    waves[:, 0] = 1
+    grid = class_grid({"a": waves}, {"a": np.array([1, 1])}, ("kick", "snare"), config.sample_rate)
+    assert len(grid.children) == 6  # header row and one set, each: a name and two classes
+    assert isinstance(grid.children[5], widgets.Audio) and "none" in grid.children[4].value
 
 
 def test_text_table_aligns_columns():

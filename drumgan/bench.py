@@ -1,0 +1,218 @@
+"""Benchmarks, measured side by side in one process: this machine's matmul peak, training throughput and
+FLOP rate of each model, the original project's LSTM-GAN scheme, generation and data preparation.
+
+``python -m drumgan bench [--quick] [--json]``; the figures and what changed them are in ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .quiet import import_tensorflow
+
+tf = import_tensorflow()
+
+import keras  # noqa: E402
+
+MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
+
+
+def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
+    """fp32 matrix-multiply rate of TensorFlow on this machine (best of ``repeats``), in GFLOP/s."""
+    a = tf.random.uniform((size, size), dtype=tf.float32)
+    b = tf.random.uniform((size, size), dtype=tf.float32)
+    matmul = tf.function(lambda x, y: tf.reduce_sum(tf.linalg.matmul(x, y)))
+    matmul(a, b).numpy()  # trace and warm up
+    best = np.inf
+    for _ in range(repeats):
+        began = time.perf_counter()
+        matmul(a, b).numpy()
+        best = min(best, time.perf_counter() - began)
+    return 2 * size**3 / best / 1e9
+
+
+def _leaf_layers(model):
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        if not layer._layers:
+            yield layer
+
+
+def forward_flops(model, timesteps: int = 1) -> int:
+    """Multiply-adds x 2 of one example's forward pass, from the layer shapes (Dense, Conv2D,
+    Conv2DTranspose, LSTM; activations and normalisations are not counted). ``timesteps`` is the
+    sequence length of recurrent models."""
+    total = 0
+    for layer in _leaf_layers(model):
+        if isinstance(layer, keras.layers.LSTMCell):
+            total += 2 * (int(np.prod(layer.kernel.shape)) + int(np.prod(layer.recurrent_kernel.shape))) * timesteps
+        elif isinstance(layer, keras.layers.Conv2DTranspose):
+            total += 2 * int(np.prod(layer.kernel.shape)) * int(np.prod(layer.input.shape[1:3]))
+        elif isinstance(layer, keras.layers.Conv2D):
+            total += 2 * int(np.prod(layer.kernel.shape)) * int(np.prod(layer.output.shape[1:3]))
+        elif isinstance(layer, keras.layers.Dense):
+            try:
+                positions = int(np.prod(layer.output.shape[1:-1]))
+            except (AttributeError, ValueError):  # a layer of a subclassed model: one per timestep
+                positions = timesteps
+            total += 2 * int(np.prod(layer.kernel.shape)) * positions
+    return total
+
+
+def training_flops_per_sample(settings, model, timesteps: int) -> float:
+    """Training FLOPs per real sample, counting a backward pass as twice the forward one.
+
+    GANs, per generator step of ``critic_steps`` critic steps on batches of real samples: each critic
+    step runs the generator forward and the critic forward and backward on real, fake and (WGAN-GP)
+    interpolated batches; the generator step runs both forward and backward. The gradient penalty's
+    second-order term is not counted, so the figure is a lower bound.
+    """
+    if settings.model == "lstm":
+        return 3.0 * forward_flops(model, timesteps)
+    generator, critic = forward_flops(model.generator, timesteps), forward_flops(model.critic, timesteps)
+    critic_batches = 3 if settings.loss == "wgan-gp" else 2
+    per_critic_step = generator + 3 * critic_batches * critic
+    per_generator_step = settings.critic_steps * per_critic_step + 3 * (generator + critic)
+    return per_generator_step / settings.critic_steps  # real samples go through the critic only
+
+
+def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2) -> dict:
+    """Samples per second of training ``model_name`` with its default settings on ``dataset``, through the
+    same ``tf.data`` pipeline and ``fit`` as ``train``, after ``warmup`` steps (graph tracing)."""
+    from .training import Run, TrainSettings, batch_order, pipeline
+
+    settings = TrainSettings.for_model(model_name, steps=warmup + steps)
+    with tempfile.TemporaryDirectory() as folder:
+        run = Run.create(Path(folder) / "run", settings, dataset)
+        data = run.codec.encode(dataset.log_mels[dataset.train_index])
+        order = batch_order(len(data), settings.batch_size, settings.seed, 0, warmup + steps)
+        batches = pipeline(data, order, next_frame=settings.model == "lstm")
+        run.model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0, shuffle=False)
+        began = time.perf_counter()
+        run.model.fit(batches.skip(warmup), epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
+        seconds = time.perf_counter() - began
+        timesteps = data.shape[1] - (1 if settings.model == "lstm" else 0)
+        flops = training_flops_per_sample(settings, run.model, timesteps)
+    samples_per_second = steps * settings.samples_per_step / seconds
+    return {"samples_per_second": samples_per_second, "gflops": samples_per_second * flops / 1e9,
+            "flops_per_sample": flops, "batch_size": settings.batch_size, "steps": steps}
+
+
+def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
+    """Samples per second of the original project's LSTM-GAN scheme: batch size 1, a stateful LSTM(52)
+    generator and critic, and per clip one ``train_on_batch`` on a real clip, one on a fake clip and one
+    through the stacked generator and frozen critic (the classic Keras GAN loop)."""
+    from .codec import Codec
+
+    codec = Codec.fit(dataset.log_mels[dataset.train_index], dataset.config, "mel", "sequence")
+    data = codec.encode(dataset.log_mels[dataset.train_index])
+    n_frames, n_features = data.shape[1:]
+    noise = keras.Input(batch_shape=(1, n_frames, n_features))
+    generator = keras.Model(noise, keras.layers.Dense(n_features, activation="tanh")(
+        keras.layers.LSTM(units, stateful=True, return_sequences=True)(noise)))
+    frames = keras.Input(batch_shape=(1, n_frames, n_features))
+    critic = keras.Model(frames, keras.layers.Dense(1, activation="sigmoid")(keras.layers.LSTM(units, stateful=True)(frames)))
+    critic.compile(keras.optimizers.Adam(2e-4), "binary_crossentropy")
+    critic.trainable = False
+    stacked = keras.Model(noise, critic(generator(noise)))
+    stacked.compile(keras.optimizers.Adam(2e-4), "binary_crossentropy")
+    critic.trainable = True
+    rng = np.random.default_rng(0)
+    one, zero = np.ones((1, 1), np.float32), np.zeros((1, 1), np.float32)
+
+    def clip(i):
+        z = rng.standard_normal((1, n_frames, n_features)).astype(np.float32)
+        fake = generator.predict_on_batch(z)
+        critic.train_on_batch(data[i % len(data)][None], one)
+        critic.train_on_batch(fake, zero)
+        stacked.train_on_batch(z, one)
+
+    for i in range(3):  # warm-up: tracing
+        clip(i)
+    began = time.perf_counter()
+    for i in range(clips):
+        clip(i)
+    return clips / (time.perf_counter() - began)
+
+
+def generation_timing(dataset, n: int = 64) -> dict:
+    """Seconds to generate ``n`` samples with a conv GAN (default settings) and make them audio, by stage."""
+    from .features import griffin_lim, log_mel_to_magnitude
+    from .generation import generate_log_mels
+    from .training import Run, TrainSettings
+
+    config = dataset.config
+    with tempfile.TemporaryDirectory() as folder:
+        run = Run.create(Path(folder) / "run", TrainSettings.for_model("conv-gan"), dataset)
+        generate_log_mels(run, 2)  # warm-up
+        began = time.perf_counter()
+        log_mels = generate_log_mels(run, n, seed=1)
+        generated = time.perf_counter()
+        magnitude = log_mel_to_magnitude(log_mels, config)
+        inverted = time.perf_counter()
+        waves = griffin_lim(magnitude, config)
+        done = time.perf_counter()
+    peaks = np.abs(waves).max(axis=-1)  # to_audio's peak normalisation, not timed
+    assert waves.shape == (n, config.n_samples) and np.isfinite(peaks).all()
+    total = done - began
+    return {"generate_64_seconds": total, "generator_seconds": generated - began, "mel_inverse_seconds": inverted - generated,
+            "griffin_lim_seconds": done - inverted, "griffin_lim_share": (done - inverted) / total,
+            "griffin_lim_iters": config.griffin_lim_iters}
+
+
+def prepare_timing(sources=None) -> dict:
+    """Seconds for a cold ``prepare`` (decoding every file into a fresh cache) and a warm one (from that cache)."""
+    from .dataset import prepare
+
+    with tempfile.TemporaryDirectory() as cache:
+        began = time.perf_counter()
+        cold = prepare(sources, cache=Path(cache), progress=False)
+        middle = time.perf_counter()
+        warm = prepare(sources, cache=Path(cache), progress=False)
+        done = time.perf_counter()
+    assert warm.from_cache and len(warm) == len(cold)
+    return {"prepare_cold_seconds": middle - began, "prepare_warm_seconds": done - middle, "prepare_samples": len(cold)}
+
+
+def environment() -> dict:
+    """Library versions, cores and whether a GPU was used."""
+    import librosa
+    import scipy
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "librosa": librosa.__version__,
+            "cpu_cores": os.cpu_count(), "gpu": bool(tf.config.list_physical_devices("GPU")),
+            "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+            "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()}
+
+
+def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
+    """Every figure of ``python -m drumgan bench``; ``log`` gets one line per stage as it finishes."""
+    from .dataset import prepare
+
+    results = {"quick": quick}
+    results["matmul_gflops"] = matmul_gflops(1024 if quick else 2048)
+    log(f"matmul: {results['matmul_gflops']:.1f} GFLOP/s")
+    results.update(prepare_timing(sources))
+    log(f"prepare: cold {results['prepare_cold_seconds']:.2f} s, warm {results['prepare_warm_seconds']:.3f} s")
+    dataset = prepare(sources, progress=False)
+    steps = {"conv_gan": 3 if quick else 20, "lstm_gan": 3 if quick else 30, "lstm": 5 if quick else 60}
+    for name, model in MODEL_NAMES.items():
+        figures = training_throughput(model, dataset, steps[name])
+        figures["roofline_fraction"] = figures["gflops"] / results["matmul_gflops"]
+        results[name] = figures
+        log(f"{name}: {figures['samples_per_second']:.1f} samples/s, {figures['gflops']:.2f} GFLOP/s "
+            f"({figures['roofline_fraction']:.1%} of matmul)")
+    results["seed_lstm_gan_samples_per_second"] = seed_lstm_gan_throughput(dataset, clips=5 if quick else 40)
+    results["lstm_gan_speedup_over_seed"] = results["lstm_gan"]["samples_per_second"] / results["seed_lstm_gan_samples_per_second"]
+    log(f"seed LSTM-GAN scheme: {results['seed_lstm_gan_samples_per_second']:.1f} samples/s "
+        f"(drumgan's LSTM-GAN is {results['lstm_gan_speedup_over_seed']:.0f}x faster)")
+    results.update(generation_timing(dataset))
+    log(f"generate 64: {results['generate_64_seconds']:.2f} s ({results['griffin_lim_share']:.0%} in Griffin-Lim)")
+    results.update(environment())
+    return results
