@@ -160,7 +160,7 @@ def generation_timing(dataset, n: int = 64) -> dict:
     peaks = np.abs(waves).max(axis=-1)  # to_audio's peak normalisation, not timed
     assert waves.shape == (n, config.n_samples) and np.isfinite(peaks).all()
     total = done - began
-    return {"generate_64_seconds": total, "generator_seconds": generated - began, "mel_inverse_seconds": inverted - generated,
+    return {"generate_64_seconds": total, "generated": n, "generator_seconds": generated - began, "mel_inverse_seconds": inverted - generated,
             "griffin_lim_seconds": done - inverted, "griffin_lim_share": (done - inverted) / total,
             "griffin_lim_iters": config.griffin_lim_iters}
 

@@ -1,4 +1,4 @@
-"""drumgan's own drum classifier: three small CNNs on normalised log-mels, trained on the training kits.
+"""drumgan's own drum classifier: five small CNNs on normalised log-mels, trained on the training kits.
 
 Their averaged predictions generalise to kits they never saw much better than one CNN does (on the
 Hydrogen kits a single CNN's held-out accuracy varied from 0.59 to 0.82 with its random seed). It stands in for the Inception network of image GANs (whose weights cannot be downloaded here and know
@@ -84,7 +84,7 @@ def _class_weights(labels: np.ndarray, n_classes: int) -> dict[int, float]:
     return {c: float(len(labels) / (n_classes * n)) if n else 0.0 for c, n in enumerate(counts)}
 
 
-def train_classifier(dataset, epochs: int = 40, seed: int = 0, members: int = MEMBERS, progress: bool = False) -> keras.Model:
+def train_classifier(dataset, epochs: int = 60, seed: int = 0, members: int = MEMBERS, progress: bool = False) -> keras.Model:
     """The classifier fitted to the training kits' labels: ``members`` CNNs, each trained on its own
     stream of augmented log-mels, classes weighted by their rarity; returns :func:`ensemble` of them."""
     from tqdm.auto import tqdm
@@ -114,7 +114,7 @@ def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
     return float(np.mean(predicted == dataset.labels[index]))
 
 
-def cached_classifier(dataset, epochs: int = 40, members: int = MEMBERS, progress: bool = False) -> keras.Model:
+def cached_classifier(dataset, epochs: int = 60, members: int = MEMBERS, progress: bool = False) -> keras.Model:
     """The classifier for ``dataset``: loaded from beside its cache (safe mode), else trained and saved."""
     stem = f"{Path(dataset.cache_path).stem}-classifier-v{CLASSIFIER_VERSION}-m{members}-e{epochs}"
     path = Path(dataset.cache_path).with_name(f"{stem}.keras")

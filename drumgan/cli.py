@@ -71,7 +71,7 @@ def _generate(args) -> int:
 
 def _evaluate(args) -> int:
     from .dataset import prepare
-    from .evaluation import HIGHER_IS_BETTER, evaluate, save_results, table_rows
+    from .evaluation import BETTER, evaluate, save_results, table_rows
     from .tables import text_table
     from .training import Run
 
@@ -85,7 +85,7 @@ def _evaluate(args) -> int:
     else:
         print(f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): {results['classifier_accuracy']:.3f}")
         print(text_table(table_rows(results)))
-        print("better: " + ", ".join(f"{m} {'higher' if up else 'lower'}" for m, up in HIGHER_IS_BETTER.items()))
+        print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         print(f"written to {path}")
     return 0
 
@@ -166,6 +166,7 @@ def main(argv=None) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # library internals, not the user's concern
         warnings.showwarning = lambda message, *rest: print(f"warning: {message}", file=sys.stderr)
         try:
             return args.handler(args)

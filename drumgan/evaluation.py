@@ -20,7 +20,7 @@ from .features import log_mel
 from .generation import generate_log_mels, nearest_neighbours, to_audio
 
 METRICS = ("is", "fd", "kid", "ndb_k", "d_train", "d_self")
-HIGHER_IS_BETTER = {"is": True, "fd": False, "kid": False, "ndb_k": False, "d_train": False, "d_self": True}
+BETTER = {"is": "higher", "fd": "lower", "kid": "lower", "ndb_k": "lower", "d_train": "near real_heldout", "d_self": "higher"}
 DESCRIPTIONS = {
     "is": "inception score (classifier confidence x variety; 1 to the number of classes)",
     "fd": "Frechet distance to the training kits on the classifier embedding",
@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     "d_self": "median RMS distance to the nearest other sample of the same set; 0 = all alike",
 }
 REFERENCE_ROWS = ("real_heldout", "griffin_lim", "noise")
-GAP_METRICS = ("is", "fd", "kid", "ndb_k")  # the scores with a floor (noise) and a ceiling (real via Griffin-Lim)
+CEILING_METRICS = ("is", "fd", "kid", "ndb_k")  # the scores compared with the Griffin-Lim ceiling
 
 
 class Evaluator:
@@ -40,18 +40,23 @@ class Evaluator:
         dataset: the :class:`~drumgan.dataset.DrumDataset` the runs were trained on.
         classifier: a trained drum classifier; default the one cached beside the dataset.
         ndb_bins: k of NDB/K.
+        seed: picks the held-out subset, the noise, the runs' latents and Griffin-Lim's initial phases.
         progress: show a bar while the classifier trains (once per dataset).
     """
 
     def __init__(self, dataset, classifier=None, ndb_bins: int = 20, seed: int = 0, progress: bool = False):
-        from .classifier import accuracy, cached_classifier, embed
+        from .classifier import accuracy, cached_classifier
 
         self.dataset, self.config, self.seed, self.ndb_bins = dataset, dataset.config, seed, ndb_bins
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
-        self._embed = embed
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.train = dataset.normalized(dataset.train_index)
-        _, self.train_embeddings = embed(self.classifier, self.train)
+        _, self.train_embeddings = self._classify(self.train)
+
+    def _classify(self, normalized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from .classifier import embed
+
+        return embed(self.classifier, normalized)
 
     def measure(self, waves: np.ndarray) -> dict:
         """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times."""
@@ -59,7 +64,7 @@ class Evaluator:
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
             raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
         normalized = self.dataset.normalizer.transform(log_mel(waves, self.config))
-        probabilities, embeddings = self._embed(self.classifier, normalized)
+        probabilities, embeddings = self._classify(normalized)
         _, d_train = nearest_neighbours(normalized, self.train)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = metrics.envelope_times(waves, self.config.sample_rate)
@@ -136,7 +141,7 @@ class Evaluator:
 
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
-        probabilities, _ = self._embed(self.classifier, self.dataset.normalizer.transform(log_mel(waves, self.config)))
+        probabilities, _ = self._classify(self.dataset.normalizer.transform(log_mel(waves, self.config)))
         return probabilities.argmax(axis=1)
 
 
@@ -155,15 +160,14 @@ def evaluate(runs, dataset, n: int | None = None, seed: int = 0, classifier=None
     return evaluator.report(evaluator.waves(runs, n, progress), runs)
 
 
-def ceiling_gaps(results: dict) -> list[dict]:
-    """For each run and score: how far it went from the noise floor to the Griffin-Lim ceiling (1 = reached it).
+def relative_to_ceiling(results: dict) -> list[dict]:
+    """Each run's scores divided by the ``griffin_lim`` row's: 1 is the ceiling that Griffin-Lim allows.
 
-    Above 1 the run scores better than real drums through Griffin-Lim; below 0, worse than noise.
+    For ``is`` below 1 is worse; for ``fd``, ``kid`` and ``ndb_k`` above 1 is worse (2: twice as far from
+    the training kits as real drums through Griffin-Lim).
     """
-    rows = results["rows"]
-    floor, ceiling = rows["noise"], rows["griffin_lim"]
-    return [{"run": name, **{m: float((row[m] - floor[m]) / (ceiling[m] - floor[m])) if ceiling[m] != floor[m] else float("nan")
-                             for m in GAP_METRICS}}
+    rows, ceiling = results["rows"], results["rows"]["griffin_lim"]
+    return [{"run": name, **{m: float(row[m] / ceiling[m]) if ceiling[m] else float("nan") for m in CEILING_METRICS}}
             for name, row in rows.items() if name not in REFERENCE_ROWS]
 
 

@@ -153,7 +153,7 @@ def plot_source_formats(dataset):
 def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", "d_self"), better=None):
     """One bar chart per metric of :func:`drumgan.evaluation.evaluate` results, a bar per row; returns the Figure.
 
-    Reference rows are grey; ``better`` (metric -> True if higher is better) adds the direction to each title.
+    Reference rows are grey; ``better`` (metric -> "higher", "lower", ...) adds the direction to each title.
     """
     names = list(results["rows"])
     fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 3.2), layout="constrained", squeeze=False)
@@ -161,8 +161,7 @@ def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", 
     for ax, metric in zip(axes[0], metrics):
         values = [results["rows"][name][metric] for name in names]
         ax.bar(range(len(names)), values, color=colours)
-        direction = "" if better is None else (" (higher better)" if better[metric] else " (lower better)")
-        ax.set_title(metric + direction, fontsize=9)
+        ax.set_title(metric if better is None else f"{metric} ({better[metric]})", fontsize=9)
         ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
     return fig
 

@@ -12,7 +12,7 @@ from drumgan.classifier import embed, train_classifier  # noqa: E402
 from drumgan.cli import main  # noqa: E402
 from drumgan.dataset import prepare  # noqa: E402
 from drumgan.errors import RunError  # noqa: E402
-from drumgan.evaluation import GAP_METRICS, METRICS, REFERENCE_ROWS, Evaluator, ceiling_gaps, evaluate, table_rows  # noqa: E402
+from drumgan.evaluation import CEILING_METRICS, METRICS, REFERENCE_ROWS, Evaluator, evaluate, relative_to_ceiling, table_rows  # noqa: E402
 from drumgan.paths import hydrogen_available  # noqa: E402
 from drumgan.sources import HYDROGEN_DRUMKITS  # noqa: E402
 from drumgan.training import Run, TrainSettings, train  # noqa: E402
@@ -54,13 +54,13 @@ def test_reference_rows_take_at_most_n_held_out_samples(evaluator, synthetic):
     assert len(everything["real_heldout"]) == len(synthetic.test_index) and len(everything["noise"]) == 1000
 
 
-def test_ceiling_gaps_put_noise_at_0_and_griffin_lim_at_1():
-    rows = {"noise": {m: 10.0 for m in GAP_METRICS}, "griffin_lim": {m: 2.0 for m in GAP_METRICS},
-            "real_heldout": {m: 1.0 for m in GAP_METRICS}, "half": {m: 6.0 for m in GAP_METRICS},
-            "beyond": {m: 0.0 for m in GAP_METRICS}}
-    gaps = {row["run"]: row for row in ceiling_gaps({"rows": rows})}
-    assert set(gaps) == {"half", "beyond"}
-    assert all(gaps["half"][m] == pytest.approx(0.5) and gaps["beyond"][m] == pytest.approx(1.25) for m in GAP_METRICS)
+def test_runs_relative_to_the_griffin_lim_ceiling_are_ratios_of_their_scores():
+    rows = {"noise": {m: 10.0 for m in CEILING_METRICS}, "griffin_lim": {m: 2.0 for m in CEILING_METRICS},
+            "real_heldout": {m: 1.0 for m in CEILING_METRICS}, "twice": {m: 4.0 for m in CEILING_METRICS},
+            "same": {m: 2.0 for m in CEILING_METRICS}}
+    ratios = {row["run"]: row for row in relative_to_ceiling({"rows": rows})}
+    assert set(ratios) == {"twice", "same"}
+    assert all(ratios["twice"][m] == 2.0 and ratios["same"][m] == 1.0 for m in CEILING_METRICS)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(runs, sy
     assert list(results["rows"]) == [*REFERENCE_ROWS, "lstm", "conv-gan"]
     assert results["runs"]["conv-gan"]["step"] == 2 and results["data"] == synthetic.cache_path.stem
     assert [row["row"] for row in table_rows(results)] == list(results["rows"])
-    assert [row["run"] for row in ceiling_gaps(results)] == ["lstm", "conv-gan"]
+    assert [row["run"] for row in relative_to_ceiling(results)] == ["lstm", "conv-gan"]
     with pytest.raises(RunError, match="clash"):
         evaluate([Run.load(runs / "lstm"), Run.load(runs / "lstm")], synthetic, n=6, classifier=evaluator.classifier)
 

@@ -55,9 +55,9 @@ def _results():
 
 
 def test_metric_bars_and_class_shares_show_every_row():
-    fig = plots.plot_metrics(_results(), metrics=("is", "fd"), better={"is": True, "fd": False})
+    fig = plots.plot_metrics(_results(), metrics=("is", "fd"), better={"is": "higher", "fd": "lower"})
     heights = [[bar.get_height() for bar in ax.patches] for ax in fig.axes]
-    assert heights == [[1.0, 3.0], [2.0, 6.0]] and fig.axes[0].get_title() == "is (higher better)"
+    assert heights == [[1.0, 3.0], [2.0, 6.0]] and fig.axes[0].get_title() == "is (higher)"
     ax = plots.plot_class_shares(_results())
     tops = [bar.get_y() + bar.get_height() for bar in ax.patches]
     assert np.allclose(tops[-2:], 1.0)  # the stacks fill each bar

@@ -1,0 +1,45 @@
+"""The benchmark's FLOP counting on layers with known answers, and its stages on the synthetic kit (no timing asserted)."""
+
+import pytest
+
+pytest.importorskip("tensorflow")
+
+import keras  # noqa: E402
+
+from drumgan.bench import forward_flops, generation_timing, prepare_timing, training_flops_per_sample  # noqa: E402
+from drumgan.dataset import prepare  # noqa: E402
+from drumgan.training import TrainSettings  # noqa: E402
+
+
+def test_forward_flops_count_two_per_multiply_add_from_the_layer_shapes():
+    dense = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    assert forward_flops(dense) == 2 * 4 * 3
+    conv = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, padding="same")])
+    assert forward_flops(conv) == 2 * 9 * 1 * 2 * 64
+    transposed = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Conv2DTranspose(1, 5, strides=2, padding="same")])
+    assert forward_flops(transposed) == 2 * 25 * 2 * 1 * 16  # one kernel application per input position
+    lstm = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4)])
+    assert forward_flops(lstm, timesteps=5) == 2 * (3 * 16 + 4 * 16) * 5
+
+
+def test_gan_training_flops_count_every_critic_pass():
+    class Stub:
+        generator = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])  # 2 FLOPs
+        critic = keras.Sequential([keras.Input((1,)), keras.layers.Dense(10, use_bias=False)])  # 20 FLOPs
+
+    settings = TrainSettings.for_model("conv-gan", critic_steps=5)
+    # per critic step: generator 2 + critic 3 batches x 3 passes x 20; per generator step: 3 x (2 + 20)
+    assert training_flops_per_sample(settings, Stub(), 1) == pytest.approx((5 * (2 + 180) + 66) / 5)
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_kit, tmp_path_factory):
+    return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
+
+
+def test_prepare_and_generation_stages_report_their_parts(synthetic_kit, synthetic):
+    timing = prepare_timing([synthetic_kit])
+    assert timing["prepare_samples"] == len(synthetic) and timing["prepare_cold_seconds"] > 0 < timing["prepare_warm_seconds"]
+    stages = generation_timing(synthetic, n=4)
+    parts = stages["generator_seconds"] + stages["mel_inverse_seconds"] + stages["griffin_lim_seconds"]
+    assert parts == pytest.approx(stages["generate_64_seconds"]) and 0 < stages["griffin_lim_share"] < 1
