@@ -136,13 +136,21 @@ class Evaluator:
             "seed": self.seed,
             "data": Path(self.dataset.cache_path).stem,
             "config": json.loads(self.config.to_json()),
-            "runs": {run.name: {"dir": str(run.dir), "model": run.settings.model, "step": run.step} for run in runs},
+            "runs": {run.name: {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step} for run in runs},
         }
 
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
         probabilities, _ = self._classify(self.dataset.normalizer.transform(log_mel(waves, self.config)))
         return probabilities.argmax(axis=1)
+
+
+def _relative(folder: Path) -> str:
+    """``folder`` relative to the project root where it lies inside it (so results files carry no home paths)."""
+    from .paths import project_root
+
+    folder = Path(folder).resolve()
+    return str(folder.relative_to(project_root())) if folder.is_relative_to(project_root()) else str(folder)
 
 
 def evaluate(runs, dataset, n: int | None = None, seed: int = 0, classifier=None, progress: bool = False) -> dict:

@@ -150,10 +150,11 @@ def plot_source_formats(dataset):
     return fig
 
 
-def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", "d_self"), better=None):
+def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", "d_self"), better=None, log=("fd", "kid")):
     """One bar chart per metric of :func:`drumgan.evaluation.evaluate` results, a bar per row; returns the Figure.
 
-    Reference rows are grey; ``better`` (metric -> "higher", "lower", ...) adds the direction to each title.
+    Reference rows are grey; ``better`` (metric -> "higher", "lower", ...) adds the direction to each title;
+    the metrics in ``log`` get a symmetric log scale (their values span orders of magnitude).
     """
     names = list(results["rows"])
     fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 3.2), layout="constrained", squeeze=False)
@@ -162,6 +163,8 @@ def plot_metrics(results: dict, metrics=("is", "fd", "kid", "ndb_k", "d_train", 
         values = [results["rows"][name][metric] for name in names]
         ax.bar(range(len(names)), values, color=colours)
         ax.set_title(metric if better is None else f"{metric} ({better[metric]})", fontsize=9)
+        if metric in log:
+            ax.set_yscale("symlog")
         ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
     return fig
 
