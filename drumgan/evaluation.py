@@ -47,11 +47,15 @@ class Evaluator:
     def __init__(self, dataset, classifier=None, ndb_bins: int = 20, seed: int = 0, progress: bool = False):
         from .classifier import accuracy, cached_classifier
 
-        self.dataset, self.config, self.seed, self.ndb_bins = dataset, dataset.config, seed, ndb_bins
+        self.dataset, self.config, self.seed = dataset, dataset.config, seed
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.train = dataset.normalized(dataset.train_index)
         _, self.train_embeddings = self._classify(self.train)
+        self.bins = metrics.ndb_bins(self.train, ndb_bins, seed)
+
+    def _normalized(self, waves: np.ndarray) -> np.ndarray:
+        return self.dataset.normalizer.transform(log_mel(waves, self.config))
 
     def _classify(self, normalized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         from .classifier import embed
@@ -63,7 +67,7 @@ class Evaluator:
         waves = np.asarray(waves, np.float32)
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
             raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
-        normalized = self.dataset.normalizer.transform(log_mel(waves, self.config))
+        normalized = self._normalized(waves)
         probabilities, embeddings = self._classify(normalized)
         _, d_train = nearest_neighbours(normalized, self.train)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
@@ -74,7 +78,7 @@ class Evaluator:
             "is": metrics.inception_score(probabilities),
             "fd": metrics.frechet_distance(embeddings, self.train_embeddings),
             "kid": metrics.kernel_inception_distance(embeddings, self.train_embeddings),
-            "ndb_k": metrics.ndb_k(self.train, normalized, k=self.ndb_bins, seed=self.seed),
+            "ndb_k": metrics.ndb_k(self.train, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
             "d_self": float(np.median(d_self)),
             "attack_s": float(np.median(attack)),
@@ -141,7 +145,7 @@ class Evaluator:
 
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
-        probabilities, _ = self._classify(self.dataset.normalizer.transform(log_mel(waves, self.config)))
+        probabilities, _ = self._classify(self._normalized(waves))
         return probabilities.argmax(axis=1)
 
 

@@ -46,21 +46,28 @@ def kernel_inception_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(same_a + same_b - 2 * k_ab.mean())
 
 
-def ndb_k(reference: np.ndarray, samples: np.ndarray, k: int = 20, alpha: float = 0.05, seed: int = 0) -> float:
-    """Number of statistically different bins over ``k`` (Richardson & Weiss 2018).
-
-    k-means with ``k`` clusters on ``reference`` (flattened); each set's share of items per cluster is
-    compared with a two-proportion z-test at level ``alpha``. 0: the same spread over the bins.
-    """
+def ndb_bins(reference: np.ndarray, k: int = 20, seed: int = 0):
+    """k-means with ``k`` clusters on ``reference`` (flattened): the bins of :func:`ndb_k`."""
     from sklearn.cluster import KMeans
 
-    ref = np.asarray(reference, np.float64).reshape(len(reference), -1)
+    return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(np.asarray(reference, np.float64).reshape(len(reference), -1))
+
+
+def ndb_k(reference: np.ndarray, samples: np.ndarray, k: int = 20, alpha: float = 0.05, seed: int = 0, bins=None) -> float:
+    """Number of statistically different bins over ``k`` (Richardson & Weiss 2018).
+
+    ``bins`` (from :func:`ndb_bins` on ``reference``, fitted here if not given) cluster both sets; each
+    set's share of items per bin is compared with a two-proportion z-test at level ``alpha``. 0: the
+    same spread over the bins.
+    """
+    bins = bins if bins is not None else ndb_bins(reference, k, seed)
+    k = bins.n_clusters
+    p_ref = np.bincount(bins.labels_, minlength=k) / len(bins.labels_)
     gen = np.asarray(samples, np.float64).reshape(len(samples), -1)
-    kmeans = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(ref)
-    p_ref = np.bincount(kmeans.labels_, minlength=k) / len(ref)
-    p_gen = np.bincount(kmeans.predict(gen), minlength=k) / len(gen)
-    pooled = (p_ref * len(ref) + p_gen * len(gen)) / (len(ref) + len(gen))
-    se = np.sqrt(pooled * (1 - pooled) * (1 / len(ref) + 1 / len(gen)))
+    p_gen = np.bincount(bins.predict(gen), minlength=k) / len(gen)
+    n_ref = len(bins.labels_)
+    pooled = (p_ref * n_ref + p_gen * len(gen)) / (n_ref + len(gen))
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n_ref + 1 / len(gen)))
     z = np.divide(p_ref - p_gen, se, out=np.zeros(k), where=se > 0)
     return float(np.mean(np.abs(z) > scipy.stats.norm.ppf(1 - alpha / 2)))
 
