@@ -81,22 +81,33 @@ def training_flops_per_sample(settings, model, timesteps: int) -> float:
     return per_generator_step / settings.critic_steps  # real samples go through the critic only
 
 
+class _BatchClock(keras.callbacks.Callback):
+    """When each training batch ended."""
+
+    def __init__(self):
+        super().__init__()
+        self.ends = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.ends.append(time.perf_counter())
+
+
 def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2) -> dict:
     """Samples per second of training ``model_name`` with its default settings on ``dataset``, through the
-    same ``tf.data`` pipeline and ``fit`` as ``train``, after ``warmup`` steps (graph tracing)."""
+    same ``tf.data`` pipeline and ``fit`` as ``train``: the ``steps`` batches after ``warmup`` batches
+    (graph tracing), timed from batch end to batch end within one ``fit``."""
     from .training import Run, TrainSettings, batch_order, pipeline
 
     settings = TrainSettings.for_model(model_name, steps=warmup + steps)
+    clock = _BatchClock()
     with tempfile.TemporaryDirectory() as folder:
         run = Run.create(Path(folder) / "run", settings, dataset)
         data = run.codec.encode(dataset.log_mels[dataset.train_index])
         order = batch_order(len(data), settings.batch_size, settings.seed, 0, warmup + steps)
         batches = pipeline(data, order, next_frame=settings.model == "lstm")
-        run.model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0, shuffle=False)
-        began = time.perf_counter()
-        run.model.fit(batches.skip(warmup), epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
-        seconds = time.perf_counter() - began
-        timesteps = data.shape[1] - (1 if settings.model == "lstm" else 0)
+        run.model.fit(batches, epochs=1, steps_per_epoch=warmup + steps, verbose=0, shuffle=False, callbacks=[clock])
+        seconds = clock.ends[-1] - clock.ends[warmup - 1]
+        timesteps = data.shape[1] - 1 if settings.model == "lstm" else data.shape[1] // settings.frames_per_step
         flops = training_flops_per_sample(settings, run.model, timesteps)
     samples_per_second = steps * settings.samples_per_step / seconds
     return {"samples_per_second": samples_per_second, "gflops": samples_per_second * flops / 1e9,
@@ -200,14 +211,14 @@ def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     results.update(prepare_timing(sources))
     log(f"prepare: cold {results['prepare_cold_seconds']:.2f} s, warm {results['prepare_warm_seconds']:.3f} s")
     dataset = prepare(sources, progress=False)
-    steps = {"conv_gan": 3 if quick else 20, "lstm_gan": 3 if quick else 30, "lstm": 5 if quick else 60}
+    steps = {"conv_gan": 3 if quick else 40, "lstm_gan": 3 if quick else 100, "lstm": 5 if quick else 100}
     for name, model in MODEL_NAMES.items():
         figures = training_throughput(model, dataset, steps[name])
         figures["roofline_fraction"] = figures["gflops"] / results["matmul_gflops"]
         results[name] = figures
         log(f"{name}: {figures['samples_per_second']:.1f} samples/s, {figures['gflops']:.2f} GFLOP/s "
             f"({figures['roofline_fraction']:.1%} of matmul)")
-    results["seed_lstm_gan_samples_per_second"] = seed_lstm_gan_throughput(dataset, clips=5 if quick else 40)
+    results["seed_lstm_gan_samples_per_second"] = seed_lstm_gan_throughput(dataset, clips=5 if quick else 60)
     results["lstm_gan_speedup_over_seed"] = results["lstm_gan"]["samples_per_second"] / results["seed_lstm_gan_samples_per_second"]
     log(f"seed LSTM-GAN scheme: {results['seed_lstm_gan_samples_per_second']:.1f} samples/s "
         f"(drumgan's LSTM-GAN is {results['lstm_gan_speedup_over_seed']:.0f}x faster)")

@@ -41,7 +41,7 @@ def _train(args) -> int:
 
     settings = TrainSettings.for_model(
         args.model, steps=args.steps, batch_size=args.batch_size, seed=args.seed, feature=args.feature,
-        image_size=args.size, width=args.width, units=args.units, critic_steps=args.critic_steps,
+        image_size=args.size, width=args.width, units=args.units, frames_per_step=args.frames_per_step, critic_steps=args.critic_steps,
         loss=args.loss, learning_rate=args.learning_rate,
     )
     dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--feature", choices=["mel", "mfcc"], help="LSTMs only; default mel")
     tr.add_argument("--size", type=int, choices=[64, 128], help="log-mel image side (64: 64 bins x 64 frames)")
     tr.add_argument("--width", type=int, help="conv GAN channels at full resolution (default 16)")
-    tr.add_argument("--units", type=int, help="LSTM units per layer (default 128)")
+    tr.add_argument("--units", type=int, help="LSTM units per layer (default 128; lstm-gan 64)")
+    tr.add_argument("--frames-per-step", type=int, help="lstm-gan: frames per LSTM step (default 4)")
     tr.add_argument("--critic-steps", type=int, help="GANs: critic updates per generator update")
     tr.add_argument("--loss", choices=["wgan-gp", "nonsaturating"], help="GANs")
     tr.add_argument("--learning-rate", type=float)

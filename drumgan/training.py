@@ -25,13 +25,13 @@ from .errors import RunError
 from .models import LAYOUTS, MODELS, build_model
 
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
-    "lstm": {"width", "critic_steps", "loss"},
+    "lstm": {"width", "critic_steps", "loss", "frames_per_step"},
     "lstm-gan": {"width", "noise_std"},
-    "conv-gan": {"units", "noise_std", "feature"},
+    "conv-gan": {"units", "noise_std", "feature", "frames_per_step"},
 }
 FAMILY_DEFAULTS = {
     "lstm": dict(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
-    "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating"),
+    "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating", units=64),
     "conv-gan": dict(learning_rate=1e-4, beta_1=0.5, beta_2=0.9, critic_steps=5, loss="wgan-gp"),
 }
 
@@ -47,7 +47,8 @@ class TrainSettings:
     feature: str = "mel"  # LSTMs: 'mel' or 'mfcc'; the conv GAN always uses 'mel'
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
     width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
-    units: int = 128  # LSTM units per layer
+    units: int = 128  # LSTM units per layer (the LSTM-GAN's default is 64)
+    frames_per_step: int = 4  # LSTM-GAN: frames per LSTM step (a reduction factor; 1 is a step per frame)
     noise_std: float = 0.05  # LSTM baseline: noise added to each generated frame
     critic_steps: int = 5
     loss: str = "wgan-gp"
@@ -66,6 +67,8 @@ class TrainSettings:
             raise RunError("the conv GAN trains on log-mel images; --feature mfcc is for the LSTMs")
         if settings.image_size not in (64, 128):
             raise RunError(f"image_size must be 64 or 128, got {settings.image_size}")
+        if settings.frames_per_step < 1 or settings.feature_config.n_frames % settings.frames_per_step:
+            raise RunError(f"frames_per_step must divide the {settings.feature_config.n_frames} frames, got {settings.frames_per_step}")
         if settings.steps < 1 or settings.batch_size < 1:
             raise RunError(f"steps and batch_size must be positive, got {settings.steps} and {settings.batch_size}")
         return settings
@@ -94,14 +97,20 @@ def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np
 
 
 def pipeline(data: np.ndarray, order: np.ndarray, next_frame: bool):
-    """A prefetching ``tf.data`` pipeline of the batches in ``order`` (inputs and next-frame targets for the LSTM)."""
+    """A prefetching ``tf.data`` pipeline of the batches in ``order`` (inputs and next-frame targets for the LSTM).
+
+    The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
+    because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
+    """
     import tensorflow as tf
 
     table = tf.constant(data)
     batches = tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx))
     if next_frame:
         batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
-    return batches.prefetch(tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return batches.prefetch(2).with_options(options)
 
 
 class Run:
@@ -136,7 +145,7 @@ class Run:
         if not (run_dir / "run.json").is_file():
             raise RunError(f"{run_dir} is not a run folder (no run.json); train one with `python -m drumgan train`")
         meta = json.loads((run_dir / "run.json").read_text())
-        settings = TrainSettings(**meta["settings"])
+        settings = TrainSettings(**{"frames_per_step": 1, **meta["settings"]})  # runs made before the setting took a frame per step
         codec = Codec.load(run_dir / "codec.npz", FeatureConfig.from_json(json.dumps(meta["feature_config"])))
         return cls(run_dir, settings, codec, meta["data"])
 

@@ -6,7 +6,7 @@ pytest.importorskip("tensorflow")
 
 import keras  # noqa: E402
 
-from drumgan.bench import forward_flops, generation_timing, prepare_timing, training_flops_per_sample  # noqa: E402
+from drumgan.bench import forward_flops, generation_timing, prepare_timing, training_flops_per_sample, training_throughput  # noqa: E402
 from drumgan.dataset import prepare  # noqa: E402
 from drumgan.training import TrainSettings  # noqa: E402
 
@@ -43,3 +43,13 @@ def test_prepare_and_generation_stages_report_their_parts(synthetic_kit, synthet
     stages = generation_timing(synthetic, n=4)
     parts = stages["generator_seconds"] + stages["mel_inverse_seconds"] + stages["griffin_lim_seconds"]
     assert parts == pytest.approx(stages["generate_64_seconds"]) and 0 < stages["griffin_lim_share"] < 1
+
+
+def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic):
+    figures = training_throughput("lstm-gan", synthetic, steps=2)
+    steps, units, mels = 16, 64, 64  # 64 frames, 4 per LSTM step; 64 mel bins, so 256 inputs per step
+    lstm = lambda inputs: 2 * 4 * (inputs + units) * units * steps  # noqa: E731
+    generator = lstm(16) + lstm(units) + 2 * units * 4 * mels * steps
+    critic = lstm(4 * mels) + lstm(units) + 2 * units
+    assert figures["flops_per_sample"] == 4 * generator + 9 * critic  # non-saturating loss, one critic step
+    assert figures["samples_per_second"] > 0 and figures["steps"] == 2

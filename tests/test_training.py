@@ -165,3 +165,13 @@ def test_settings_a_family_ignores_do_not_block_a_resume(dataset, tmp_path):
     assert train(tmp_path / "r", tiny("lstm", 2, width=8), dataset, progress=False)["resumed_from"] == 1
     with pytest.raises(RunError, match="model 'lstm' \\(asked 'lstm-gan'\\)"):
         train(tmp_path / "r", tiny("lstm-gan", 2), dataset, progress=False)
+
+
+def test_frames_per_step_must_divide_the_frames_and_old_runs_load_with_one(dataset, tmp_path):
+    with pytest.raises(RunError, match="frames_per_step must divide the 64 frames, got 5"):
+        TrainSettings.for_model("lstm-gan", frames_per_step=5)
+    train(tmp_path / "r", tiny("lstm-gan", 1, frames_per_step=1), dataset, progress=False)
+    meta = json.loads((tmp_path / "r" / "run.json").read_text())
+    del meta["settings"]["frames_per_step"]  # a run folder made before the setting existed
+    (tmp_path / "r" / "run.json").write_text(json.dumps(meta))
+    assert Run.load(tmp_path / "r").settings.frames_per_step == 1

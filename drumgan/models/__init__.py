@@ -33,8 +33,8 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> k
         model.compile(optimizer=_adam(settings), loss="mse")
         return model
     if settings.model == "lstm-gan":
-        generator = build_sequence_generator(n_frames, n_features, settings.units)
-        critic = build_sequence_critic(n_frames, n_features, settings.units)
+        generator = build_sequence_generator(n_frames, n_features, settings.units, frames_per_step=settings.frames_per_step)
+        critic = build_sequence_critic(n_frames, n_features, settings.units, frames_per_step=settings.frames_per_step)
     elif settings.model == "conv-gan":
         if n_frames != n_features:
             raise ValueError(f"the conv GAN needs square log-mel images, got {n_features} bins x {n_frames} frames")

@@ -3,6 +3,11 @@
 The original project's main model with its bugs fixed: an output layer sized to the feature and
 bounded to [-1, 1] by tanh, a critic that judges whole sequences, batches instead of batch size 1,
 and stateless LSTMs, so no state leaks from one batch into the next.
+
+Each LSTM step handles ``frames_per_step`` consecutive frames (Tacotron's reduction factor): the
+generator emits them together and the critic reads them together, so a 64-frame clip takes 16 steps
+at the default 4. On a CPU an LSTM's time goes into its sequential steps, so this is the main lever
+on training speed (measured in ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -13,21 +18,33 @@ from keras import layers
 NOISE_DIM = 16
 
 
-def build_sequence_generator(n_frames: int, n_features: int, units: int = 128, noise_dim: int = NOISE_DIM) -> keras.Model:
-    """noise (batch, n_frames, noise_dim) -> frames (batch, n_frames, n_features) in [-1, 1]."""
-    noise = keras.Input((n_frames, noise_dim), name="noise")
+def lstm_steps(n_frames: int, frames_per_step: int) -> int:
+    """LSTM steps over ``n_frames`` frames taken ``frames_per_step`` at a time."""
+    if frames_per_step < 1 or n_frames % frames_per_step:
+        raise ValueError(f"frames_per_step must divide the {n_frames} frames, got {frames_per_step}")
+    return n_frames // frames_per_step
+
+
+def build_sequence_generator(n_frames: int, n_features: int, units: int = 64, noise_dim: int = NOISE_DIM,
+                             frames_per_step: int = 4) -> keras.Model:
+    """noise (batch, n_frames // frames_per_step, noise_dim) -> frames (batch, n_frames, n_features) in [-1, 1]."""
+    steps = lstm_steps(n_frames, frames_per_step)
+    noise = keras.Input((steps, noise_dim), name="noise")
     x = layers.LSTM(units, return_sequences=True)(noise)
     x = layers.LSTM(units, return_sequences=True)(x)
-    frames = layers.Dense(n_features, activation="tanh", name="frames")(x)
+    x = layers.Dense(n_features * frames_per_step, activation="tanh")(x)
+    frames = layers.Reshape((n_frames, n_features), name="frames")(x)
     model = keras.Model(noise, frames, name="sequence_generator")
     assert model.output_shape == (None, n_frames, n_features), model.output_shape
     return model
 
 
-def build_sequence_critic(n_frames: int, n_features: int, units: int = 128) -> keras.Model:
+def build_sequence_critic(n_frames: int, n_features: int, units: int = 64, frames_per_step: int = 4) -> keras.Model:
     """frames (batch, n_frames, n_features) -> one score per sequence (batch, 1)."""
+    steps = lstm_steps(n_frames, frames_per_step)
     frames = keras.Input((n_frames, n_features), name="frames")
-    x = layers.LSTM(units, return_sequences=True)(frames)
+    x = layers.Reshape((steps, n_features * frames_per_step))(frames)
+    x = layers.LSTM(units, return_sequences=True)(x)
     x = layers.LSTM(units)(x)
     score = layers.Dense(1, name="score")(x)
     model = keras.Model(frames, score, name="sequence_critic")
