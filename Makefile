@@ -28,7 +28,7 @@ test: setup data  ## unit tests and every notebook in quick mode (nbval)
 
 runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; times in the README)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
-	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 3000 --preview-every 500
+	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
 	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 7500 --width 16 --preview-every 250
 
 evaluate: setup data  ## measure the three full runs beside the reference rows (results/metrics.json)

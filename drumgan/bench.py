@@ -21,6 +21,12 @@ tf = import_tensorflow()
 import keras  # noqa: E402
 
 MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
+TARGETS = {  # figure (a path into the results) -> (target, True when higher is better), for a 2-core CPU
+    "conv_gan.roofline_fraction": (0.5, True),
+    "lstm_gan_speedup_over_seed": (50.0, True),
+    "generate_64_seconds": (2.0, False),
+    "prepare_warm_seconds": (1.0, False),
+}
 
 
 def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
@@ -92,16 +98,18 @@ class _BatchClock(keras.callbacks.Callback):
         self.ends.append(time.perf_counter())
 
 
-def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2) -> dict:
-    """Samples per second of training ``model_name`` with its default settings on ``dataset``, through the
-    same ``tf.data`` pipeline and ``fit`` as ``train``: the ``steps`` batches after ``warmup`` batches
-    (graph tracing), timed from batch end to batch end within one ``fit``."""
+def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2, jit_compile: bool = False, **overrides) -> dict:
+    """Samples per second of training ``model_name`` with its default settings (or ``overrides``) on
+    ``dataset``, through the same ``tf.data`` pipeline and ``fit`` as ``train``: the ``steps`` batches
+    after ``warmup`` batches (graph tracing), timed from batch end to batch end within one ``fit``.
+    ``jit_compile`` compiles the training step with XLA."""
     from .training import Run, TrainSettings, batch_order, pipeline
 
-    settings = TrainSettings.for_model(model_name, steps=warmup + steps)
+    settings = TrainSettings.for_model(model_name, steps=warmup + steps, **overrides)
     clock = _BatchClock()
     with tempfile.TemporaryDirectory() as folder:
         run = Run.create(Path(folder) / "run", settings, dataset)
+        run.model.jit_compile = jit_compile
         data = run.codec.encode(dataset.log_mels[dataset.train_index])
         order = batch_order(len(data), settings.batch_size, settings.seed, 0, warmup + steps)
         batches = pipeline(data, order, next_frame=settings.model == "lstm")
@@ -111,7 +119,7 @@ def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2) -
         flops = training_flops_per_sample(settings, run.model, timesteps)
     samples_per_second = steps * settings.samples_per_step / seconds
     return {"samples_per_second": samples_per_second, "gflops": samples_per_second * flops / 1e9,
-            "flops_per_sample": flops, "batch_size": settings.batch_size, "steps": steps}
+            "flops_per_sample": flops, "steps": steps, "settings": settings.used()}
 
 
 def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
@@ -226,3 +234,15 @@ def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     log(f"generate 64: {results['generate_64_seconds']:.2f} s ({results['griffin_lim_share']:.0%} in Griffin-Lim)")
     results.update(environment())
     return results
+
+
+def target_rows(results: dict) -> list[dict]:
+    """One row per target: the figure, its value, the target and whether it is met."""
+    rows = []
+    for path, (target, higher) in TARGETS.items():
+        value = results
+        for key in path.split("."):
+            value = value[key]
+        met = value >= target if higher else value <= target
+        rows.append({"figure": path, "value": float(value), "target": f"{'>=' if higher else '<='} {target:g}", "met": "yes" if met else "NO"})
+    return rows

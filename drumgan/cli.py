@@ -91,9 +91,12 @@ def _evaluate(args) -> int:
 
 
 def _bench(args) -> int:
-    from .bench import run_benchmarks
+    from .bench import run_benchmarks, target_rows
+    from .tables import text_table
 
-    results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=sys.stderr if args.json else sys.stdout))
+    out = sys.stderr if args.json else sys.stdout
+    results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
+    print("\n" + text_table(target_rows(results)), file=out)
     if args.json:
         print(json.dumps(results))
     return 0

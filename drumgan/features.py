@@ -7,6 +7,8 @@ Arrays may carry leading batch dimensions: ``(..., n_samples)`` <-> ``(..., n_me
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,31 +74,50 @@ def _overlap_add(frames: np.ndarray, hop: int, length: int) -> np.ndarray:
     return out[..., n_fft // 2 : n_fft // 2 + length]
 
 
+def _per_core(function, *batches: np.ndarray) -> np.ndarray:
+    """``function(*chunks)`` on slices of the batches' leading axes, one thread per core (numpy and
+    scipy release the GIL in their array loops), joined again. Every batch has shape (..., a, b)."""
+    flats = [batch.reshape(-1, *batch.shape[-2:]) for batch in batches]
+    cores = min(len(flats[0]), os.cpu_count() or 1)
+    if cores <= 1:
+        out = function(*flats)
+    else:
+        with ThreadPoolExecutor(cores) as pool:
+            parts = pool.map(lambda rows: function(*(flat[rows] for flat in flats)), np.array_split(np.arange(len(flats[0])), cores))
+            out = np.concatenate(list(parts))
+    return out.reshape(batches[0].shape[:-2] + out.shape[1:])
+
+
 def griffin_lim(magnitude: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
     """Audio from |STFT| frames: (..., 1 + n_fft // 2, n_frames) -> (..., n_samples).
 
     librosa's fast Griffin-Lim (momentum 0.99, random initial phase from ``seed``, Hann window, centred
-    frames), computed for the whole batch at once with ``scipy.fft``. The centred STFT of ``n_samples``
-    has one frame more than the features keep; it is taken as silent (every sample ends faded out or
-    zero-padded).
+    frames), computed with ``scipy.fft`` for a slice of the batch per CPU core. The centred STFT of
+    ``n_samples`` has one frame more than the features keep; it is taken as silent (every sample ends
+    faded out or zero-padded).
     """
-    n_fft, hop, length = config.n_fft, config.hop_length, config.n_samples
     n_iter = config.griffin_lim_iters if n_iter is None else n_iter
     magnitude = np.pad(np.asarray(magnitude, np.float32), [(0, 0)] * (magnitude.ndim - 1) + [(0, 1)])
-    spectrum_of = np.swapaxes(magnitude, -1, -2)  # (..., frames, bins): frames on the FFT's outer axis
+    rng = np.random.RandomState(seed)  # as librosa, so the same seed gives the same audio
+    phases = np.exp(2j * np.pi * rng.random_sample(size=magnitude.shape)).astype(np.complex64)
+    # frames on the FFT's outer axis: (..., frames, bins)
+    return _per_core(lambda m, p: _griffin_lim_frames(m, p, config, n_iter), np.swapaxes(magnitude, -1, -2), np.swapaxes(phases, -1, -2))
+
+
+def _griffin_lim_frames(spectrum_of: np.ndarray, phases: np.ndarray, config: FeatureConfig, n_iter: int) -> np.ndarray:
+    """Griffin-Lim on (batch, frames, bins) magnitudes from initial ``phases`` -> (batch, n_samples)."""
+    n_fft, hop, length = config.n_fft, config.hop_length, config.n_samples
     window = scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)
     norm = _overlap_add(np.broadcast_to(window**2, (spectrum_of.shape[-2], n_fft)).copy(), hop, length)
     norm = np.where(norm > np.finfo(np.float32).tiny, norm, 1.0)
 
     def inverse(spectrum):
-        return _overlap_add(scipy.fft.irfft(spectrum, n=n_fft, axis=-1, workers=-1) * window, hop, length) / norm
+        return _overlap_add(scipy.fft.irfft(spectrum, n=n_fft, axis=-1) * window, hop, length) / norm
 
     def forward(waves):
-        return scipy.fft.rfft(_frames(waves, n_fft, hop) * window, axis=-1, workers=-1)
+        return scipy.fft.rfft(_frames(waves, n_fft, hop) * window, axis=-1)
 
-    rng = np.random.RandomState(seed)  # as librosa, so the same seed gives the same audio
-    angles = np.exp(2j * np.pi * rng.random_sample(size=magnitude.shape)).astype(np.complex64)
-    angles = np.swapaxes(angles, -1, -2) * spectrum_of
+    angles = phases * spectrum_of
     previous, beta = None, 0.99 / (1 + 0.99)
     for _ in range(n_iter):
         rebuilt = forward(inverse(angles))
@@ -110,9 +131,14 @@ def log_mel_to_magnitude(log_mels: np.ndarray, config: FeatureConfig, n_iter: in
     """Approximate |STFT| from log-mel dB: the non-negative power spectrum whose mel bands match best.
 
     Non-negative least squares on the (sparse) mel filter bank by accelerated projected gradient
-    (FISTA), ``n_iter`` steps from the clipped pseudo-inverse, all frames at once.
+    (FISTA), ``n_iter`` steps from the clipped pseudo-inverse, all frames of a slice of the batch at
+    once, a slice per CPU core.
     """
-    log_mels = np.asarray(log_mels, dtype=np.float32)
+    return _per_core(lambda chunk: _nnls_magnitude(chunk, config, n_iter), np.asarray(log_mels, dtype=np.float32))
+
+
+def _nnls_magnitude(log_mels: np.ndarray, config: FeatureConfig, n_iter: int) -> np.ndarray:
+    """FISTA for (batch, n_mels, n_frames) log-mels -> (batch, 1 + n_fft // 2, n_frames) magnitudes."""
     basis, pinv, step = _mel_inverse(config)
     power = np.moveaxis(10 ** (log_mels / 10), -2, 0).reshape(config.n_mels, -1)  # all frames side by side
     x = np.clip(pinv @ power, 0, None)

@@ -6,7 +6,9 @@ pytest.importorskip("tensorflow")
 
 import keras  # noqa: E402
 
-from drumgan.bench import forward_flops, generation_timing, prepare_timing, training_flops_per_sample, training_throughput  # noqa: E402
+from drumgan.bench import (  # noqa: E402
+    forward_flops, generation_timing, prepare_timing, target_rows, training_flops_per_sample, training_throughput,
+)
 from drumgan.dataset import prepare  # noqa: E402
 from drumgan.training import TrainSettings  # noqa: E402
 
@@ -53,3 +55,11 @@ def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic):
     critic = lstm(4 * mels) + lstm(units) + 2 * units
     assert figures["flops_per_sample"] == 4 * generator + 9 * critic  # non-saturating loss, one critic step
     assert figures["samples_per_second"] > 0 and figures["steps"] == 2
+
+
+def test_target_rows_say_which_targets_are_met():
+    results = {"conv_gan": {"roofline_fraction": 0.49}, "lstm_gan_speedup_over_seed": 50.0,
+               "generate_64_seconds": 2.5, "prepare_warm_seconds": 0.1}
+    met = {row["figure"]: row["met"] for row in target_rows(results)}
+    assert met == {"conv_gan.roofline_fraction": "NO", "lstm_gan_speedup_over_seed": "yes",
+                   "generate_64_seconds": "NO", "prepare_warm_seconds": "yes"}

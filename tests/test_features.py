@@ -89,6 +89,13 @@ def test_mel_inverse_is_non_negative_and_fits_the_mel_bands_better_than_the_pseu
     assert misfit(magnitude**2) < 0.5 * misfit(clipped_pinv)
 
 
+def test_mel_inverse_of_a_batch_is_that_of_each_sample_whatever_its_slice(config):
+    log_mels = features.log_mel(_drums(config), config)
+    batch = features.log_mel_to_magnitude(log_mels.reshape(2, 2, *log_mels.shape[1:]), config)
+    alone = np.stack([features.log_mel_to_magnitude(one, config) for one in log_mels])
+    np.testing.assert_array_equal(batch.reshape(alone.shape), alone)
+
+
 def test_mfcc_path_returns_the_exact_length(config):
     logmel = features.log_mel(sine(200, config), config)
     assert features.mfcc_to_audio(features.mfcc(logmel, 13), config, n_iter=4).shape == (config.n_samples,)
