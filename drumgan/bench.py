@@ -44,8 +44,13 @@ def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
 
 
 def _leaf_layers(model):
-    for layer in model._flatten_layers(include_self=False, recursive=True):
-        if not layer._layers:
+    """The layers that hold the weights: nested models are opened, and a recurrent layer gives its cell."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _leaf_layers(layer)
+        elif isinstance(layer, keras.layers.RNN):
+            yield layer.cell
+        else:
             yield layer
 
 
