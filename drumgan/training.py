@@ -23,6 +23,7 @@ from .codec import Codec
 from .config import FeatureConfig
 from .errors import RunError
 from .models import LAYOUTS, MODELS, build_model
+from .models.lstm_gan import lstm_steps
 
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm": {"width", "critic_steps", "loss", "frames_per_step"},
@@ -67,8 +68,10 @@ class TrainSettings:
             raise RunError("the conv GAN trains on log-mel images; --feature mfcc is for the LSTMs")
         if settings.image_size not in (64, 128):
             raise RunError(f"image_size must be 64 or 128, got {settings.image_size}")
-        if settings.frames_per_step < 1 or settings.feature_config.n_frames % settings.frames_per_step:
-            raise RunError(f"frames_per_step must divide the {settings.feature_config.n_frames} frames, got {settings.frames_per_step}")
+        try:
+            lstm_steps(settings.feature_config.n_frames, settings.frames_per_step)
+        except ValueError as error:
+            raise RunError(str(error)) from None
         if settings.steps < 1 or settings.batch_size < 1:
             raise RunError(f"steps and batch_size must be positive, got {settings.steps} and {settings.batch_size}")
         return settings
