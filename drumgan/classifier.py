@@ -116,7 +116,7 @@ def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
 
 def cached_classifier(dataset, epochs: int = 60, members: int = MEMBERS, progress: bool = False) -> keras.Model:
     """The classifier for ``dataset``: loaded from beside its cache (safe mode), else trained and saved."""
-    stem = f"{Path(dataset.cache_path).stem}-classifier-v{CLASSIFIER_VERSION}-m{members}-e{epochs}"
+    stem = f"{dataset.data_id}-classifier-v{CLASSIFIER_VERSION}-m{members}-e{epochs}"
     path = Path(dataset.cache_path).with_name(f"{stem}.keras")
     if path.is_file():
         return keras.saving.load_model(path, safe_mode=True)

@@ -58,6 +58,11 @@ class DrumDataset:
         return len(self.labels)
 
     @property
+    def data_id(self) -> str:
+        """The cache file's name without suffix (``dataset-<fingerprint>``): the data that runs and results record."""
+        return Path(self.cache_path).stem
+
+    @property
     def train_index(self) -> np.ndarray:
         return np.flatnonzero(~self.is_test)
 

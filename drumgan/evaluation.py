@@ -102,7 +102,7 @@ class Evaluator:
         """``n`` samples of a trained run, made audible by the same Griffin-Lim as the ``griffin_lim`` row."""
         if run.codec.config != self.config:
             raise RunError(f"{run.dir} uses another feature config than the dataset being evaluated; evaluate runs of one --size at a time")
-        fingerprint = Path(self.dataset.cache_path).stem
+        fingerprint = self.dataset.data_id
         if run.data["fingerprint"] != fingerprint:
             raise RunError(f"{run.dir} was trained on other data ({run.data['fingerprint']}) than the dataset being "
                            f"evaluated ({fingerprint}); pass the --source it was trained on")
@@ -138,7 +138,7 @@ class Evaluator:
             "rows": {name: self.measure(waves) for name, waves in sets.items()},
             "n": max(len(waves) for waves in sets.values()),
             "seed": self.seed,
-            "data": Path(self.dataset.cache_path).stem,
+            "data": self.dataset.data_id,
             "config": json.loads(self.config.to_json()),
             "runs": {run.name: {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step} for run in runs},
         }

@@ -156,7 +156,7 @@ class Run:
     def create(cls, run_dir, settings: TrainSettings, dataset) -> "Run":
         """Open ``run_dir`` for training on ``dataset``: a new run, or the one already there if it matches."""
         run_dir = Path(run_dir)
-        data = {"fingerprint": dataset.cache_path.stem, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
+        data = {"fingerprint": dataset.data_id, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
         if (run_dir / "run.json").exists():
             run = cls.load(run_dir)
             _check_same_run(run, settings, data)
