@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data demo prepare test runs evaluate bench notebooks lab clean
+.PHONY: setup data demo prepare test lint format runs evaluate bench notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ demo: setup data prepare  ## everything, then the main job
 
 test: setup data  ## unit tests and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
+
+lint: setup  ## ruff: the linter and the formatter's check (the tests run both too)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup  ## ruff: sort imports, fix what is safe to fix, format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; times in the README)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500

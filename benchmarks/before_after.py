@@ -22,17 +22,18 @@ from pathlib import Path
 
 import numpy as np
 
-from drumgan import features
+from drumgan.backend import tf
 from drumgan.bench import generation_timing, training_throughput
-from drumgan.dataset import prepare
-from drumgan.quiet import import_tensorflow
-
-tf = import_tensorflow()
+from drumgan.data.dataset import prepare
+from drumgan.features import inverse, spectral
 
 
 def show(label: str, figures: dict) -> None:
-    print(f"{label}: {figures['samples_per_second']:.0f} samples/s, {figures['gflops']:.1f} GFLOP/s, "
-          f"{figures['flops_per_sample'] / 1e6:.0f} MFLOP per sample", flush=True)
+    print(
+        f"{label}: {figures['samples_per_second']:.0f} samples/s, {figures['gflops']:.1f} GFLOP/s, "
+        f"{figures['flops_per_sample'] / 1e6:.0f} MFLOP per sample",
+        flush=True,
+    )
 
 
 def lstm_gan(dataset) -> None:
@@ -42,12 +43,16 @@ def lstm_gan(dataset) -> None:
 
 
 def pipeline(dataset) -> None:
-    from drumgan.training import Run, TrainSettings, batch_order
-    from drumgan.training import pipeline as tuned_off
+    from drumgan.settings import TrainSettings
+    from drumgan.training.loop import batch_order
+    from drumgan.training.loop import pipeline as tuned_off
+    from drumgan.training.run import Run
 
     def autotuned(data, order, next_frame):  # the pipeline before the change
         table = tf.constant(data)
-        return tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx)).prefetch(tf.data.AUTOTUNE)
+        return (
+            tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx)).prefetch(tf.data.AUTOTUNE)
+        )
 
     settings = TrainSettings.for_model("lstm-gan", steps=60)
     with tempfile.TemporaryDirectory() as folder:
@@ -55,7 +60,7 @@ def pipeline(dataset) -> None:
         data = run.codec.encode(dataset.log_mels[dataset.train_index])
         order = batch_order(len(data), settings.batch_size, 0, 0, 60)
         run.model.fit(tuned_off(data, order, False), epochs=1, steps_per_epoch=5, verbose=0, shuffle=False)  # tracing
-        for repeat in range(3):
+        for _ in range(3):
             for name, make in [("autotune on", autotuned), ("autotune off", tuned_off)]:
                 began = time.perf_counter()
                 run.model.fit(make(data, order, False), epochs=1, steps_per_epoch=60, verbose=0, shuffle=False)
@@ -70,14 +75,20 @@ def audio(dataset) -> None:
 
     def nnls_inverse(log_mels):  # the mel inverse before the change
         power = np.moveaxis(10 ** (log_mels / 10), -2, 0).reshape(config.n_mels, -1)
-        linear = librosa.util.nnls(features.mel_basis(config), power)
+        linear = librosa.util.nnls(spectral.mel_basis(config), power)
         linear = np.moveaxis(linear.reshape((-1,) + log_mels.shape[:-2] + log_mels.shape[-1:]), 0, -2)
         return np.sqrt(np.maximum(linear, 0)).astype(np.float32)
 
     def librosa_griffin_lim(magnitude):  # Griffin-Lim before the change
         padded = np.pad(magnitude, [(0, 0), (0, 0), (0, 1)])
-        return librosa.griffinlim(padded, n_iter=config.griffin_lim_iters, hop_length=config.hop_length,
-                                  n_fft=config.n_fft, length=config.n_samples, random_state=0)
+        return librosa.griffinlim(
+            padded,
+            n_iter=config.griffin_lim_iters,
+            hop_length=config.hop_length,
+            n_fft=config.n_fft,
+            length=config.n_samples,
+            random_state=0,
+        )
 
     def timed(function, *args):
         began = time.perf_counter()
@@ -85,28 +96,41 @@ def audio(dataset) -> None:
         return time.perf_counter() - began, result
 
     def error(waves):
-        return float(np.abs(features.log_mel(waves, config) - log_mels).mean())
+        return float(np.abs(spectral.log_mel(waves, config) - log_mels).mean())
 
     nnls_seconds, nnls_magnitude = timed(nnls_inverse, log_mels)
-    fista_seconds, fista_magnitude = timed(features.log_mel_to_magnitude, log_mels, config)
+    fista_seconds, fista_magnitude = timed(inverse.log_mel_to_magnitude, log_mels, config)
     librosa_seconds, librosa_waves = timed(librosa_griffin_lim, nnls_magnitude)
-    batched_seconds, batched_waves = timed(features.griffin_lim, fista_magnitude, config)
+    batched_seconds, batched_waves = timed(inverse.griffin_lim, fista_magnitude, config)
     print(f"mel inverse of 64: NNLS (librosa) {nnls_seconds:.2f} s, FISTA {fista_seconds:.2f} s")
-    print(f"Griffin-Lim ({config.griffin_lim_iters} iterations) of 64: librosa {librosa_seconds:.2f} s, batched {batched_seconds:.2f} s")
-    print(f"round-trip log-mel error (mean abs dB): before {error(librosa_waves):.2f}, after {error(batched_waves):.2f}")
+    print(
+        f"Griffin-Lim ({config.griffin_lim_iters} iterations) of 64: librosa {librosa_seconds:.2f} s, "
+        f"batched {batched_seconds:.2f} s"
+    )
+    print(
+        f"round-trip log-mel error (mean abs dB): before {error(librosa_waves):.2f}, after {error(batched_waves):.2f}"
+    )
     print(f"generate_64 now: {generation_timing(dataset)['generate_64_seconds']:.2f} s", flush=True)
 
 
 def xla(dataset) -> None:
     for jit_compile in (False, True):
-        show(f"conv-gan, jit_compile={jit_compile}", training_throughput("conv-gan", dataset, steps=20, jit_compile=jit_compile))
+        show(
+            f"conv-gan, jit_compile={jit_compile}",
+            training_throughput("conv-gan", dataset, steps=20, jit_compile=jit_compile),
+        )
 
 
 def conv_gan(dataset) -> None:
-    threads = " / ".join(f"{name}={os.environ.get(name, 'unset')}" for name in ("TF_NUM_INTEROP_THREADS", "TF_NUM_INTRAOP_THREADS"))
+    threads = " / ".join(
+        f"{name}={os.environ.get(name, 'unset')}" for name in ("TF_NUM_INTEROP_THREADS", "TF_NUM_INTRAOP_THREADS")
+    )
     for _ in range(2):
         show(f"conv-gan, {threads}", training_throughput("conv-gan", dataset, steps=40))
-    show("conv-gan without the gradient penalty (--loss nonsaturating)", training_throughput("conv-gan", dataset, steps=40, loss="nonsaturating"))
+    show(
+        "conv-gan without the gradient penalty (--loss nonsaturating)",
+        training_throughput("conv-gan", dataset, steps=40, loss="nonsaturating"),
+    )
 
 
 SECTIONS = {"lstm_gan": lstm_gan, "pipeline": pipeline, "audio": audio, "xla": xla, "conv_gan": conv_gan}

@@ -14,11 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .quiet import import_tensorflow
-
-tf = import_tensorflow()
-
-import keras  # noqa: E402
+from .backend import keras, tf
 
 MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
 TARGETS = {  # figure (a path into the results) -> (target, True when higher is better), for a 2-core CPU
@@ -103,12 +99,16 @@ class _BatchClock(keras.callbacks.Callback):
         self.ends.append(time.perf_counter())
 
 
-def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2, jit_compile: bool = False, **overrides) -> dict:
+def training_throughput(
+    model_name: str, dataset, steps: int, warmup: int = 2, jit_compile: bool = False, **overrides
+) -> dict:
     """Samples per second of training ``model_name`` with its default settings (or ``overrides``) on
     ``dataset``, through the same ``tf.data`` pipeline and ``fit`` as ``train``: the ``steps`` batches
     after ``warmup`` batches (graph tracing), timed from batch end to batch end within one ``fit``.
     ``jit_compile`` compiles the training step with XLA."""
-    from .training import Run, TrainSettings, batch_order, pipeline
+    from .settings import TrainSettings
+    from .training.loop import fit_steps
+    from .training.run import Run
 
     settings = TrainSettings.for_model(model_name, steps=warmup + steps, **overrides)
     clock = _BatchClock()
@@ -116,31 +116,40 @@ def training_throughput(model_name: str, dataset, steps: int, warmup: int = 2, j
         run = Run.create(Path(folder) / "run", settings, dataset)
         run.model.jit_compile = jit_compile
         data = run.codec.encode(dataset.log_mels[dataset.train_index])
-        order = batch_order(len(data), settings.batch_size, settings.seed, 0, warmup + steps)
-        batches = pipeline(data, order, next_frame=settings.model == "lstm")
-        run.model.fit(batches, epochs=1, steps_per_epoch=warmup + steps, verbose=0, shuffle=False, callbacks=[clock])
+        fit_steps(run, data, 0, warmup + steps, callbacks=[clock])
         seconds = clock.ends[-1] - clock.ends[warmup - 1]
         timesteps = data.shape[1] - 1 if settings.model == "lstm" else data.shape[1] // settings.frames_per_step
         flops = training_flops_per_sample(settings, run.model, timesteps)
     samples_per_second = steps * settings.samples_per_step / seconds
-    return {"samples_per_second": samples_per_second, "gflops": samples_per_second * flops / 1e9,
-            "flops_per_sample": flops, "steps": steps, "settings": settings.used()}
+    return {
+        "samples_per_second": samples_per_second,
+        "gflops": samples_per_second * flops / 1e9,
+        "flops_per_sample": flops,
+        "steps": steps,
+        "settings": settings.used(),
+    }
 
 
 def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
     """Samples per second of the original project's LSTM-GAN scheme: batch size 1, a stateful LSTM(52)
     generator and critic, and per clip one ``train_on_batch`` on a real clip, one on a fake clip and one
     through the stacked generator and frozen critic (the classic Keras GAN loop)."""
-    from .codec import Codec
+    from .features.codec import Codec
 
     codec = Codec.fit(dataset.log_mels[dataset.train_index], dataset.config, "mel", "sequence")
     data = codec.encode(dataset.log_mels[dataset.train_index])
     n_frames, n_features = data.shape[1:]
     noise = keras.Input(batch_shape=(1, n_frames, n_features))
-    generator = keras.Model(noise, keras.layers.Dense(n_features, activation="tanh")(
-        keras.layers.LSTM(units, stateful=True, return_sequences=True)(noise)))
+    generator = keras.Model(
+        noise,
+        keras.layers.Dense(n_features, activation="tanh")(
+            keras.layers.LSTM(units, stateful=True, return_sequences=True)(noise)
+        ),
+    )
     frames = keras.Input(batch_shape=(1, n_frames, n_features))
-    critic = keras.Model(frames, keras.layers.Dense(1, activation="sigmoid")(keras.layers.LSTM(units, stateful=True)(frames)))
+    critic = keras.Model(
+        frames, keras.layers.Dense(1, activation="sigmoid")(keras.layers.LSTM(units, stateful=True)(frames))
+    )
     critic.compile(keras.optimizers.Adam(2e-4), "binary_crossentropy")
     critic.trainable = False
     stacked = keras.Model(noise, critic(generator(noise)))
@@ -166,9 +175,10 @@ def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
 
 def generation_timing(dataset, n: int = 64) -> dict:
     """Seconds to generate ``n`` samples with a conv GAN (default settings) and make them audio, by stage."""
-    from .features import griffin_lim, log_mel_to_magnitude
+    from .features.inverse import griffin_lim, log_mel_to_magnitude
     from .generation import generate_log_mels
-    from .training import Run, TrainSettings
+    from .settings import TrainSettings
+    from .training.run import Run
 
     config = dataset.config
     with tempfile.TemporaryDirectory() as folder:
@@ -183,14 +193,20 @@ def generation_timing(dataset, n: int = 64) -> dict:
         done = time.perf_counter()
     assert waves.shape == (n, config.n_samples) and np.isfinite(waves).all()
     total = done - began
-    return {"generate_64_seconds": total, "generated": n, "generator_seconds": generated - began, "mel_inverse_seconds": inverted - generated,
-            "griffin_lim_seconds": done - inverted, "griffin_lim_share": (done - inverted) / total,
-            "griffin_lim_iters": config.griffin_lim_iters}
+    return {
+        "generate_64_seconds": total,
+        "generated": n,
+        "generator_seconds": generated - began,
+        "mel_inverse_seconds": inverted - generated,
+        "griffin_lim_seconds": done - inverted,
+        "griffin_lim_share": (done - inverted) / total,
+        "griffin_lim_iters": config.griffin_lim_iters,
+    }
 
 
 def prepare_timing(sources=None) -> dict:
     """Seconds for a cold ``prepare`` (decoding every file into a fresh cache) and a warm one (from that cache)."""
-    from .dataset import prepare
+    from .data.dataset import prepare
 
     with tempfile.TemporaryDirectory() as cache:
         began = time.perf_counter()
@@ -207,16 +223,23 @@ def environment() -> dict:
     import librosa
     import scipy
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": np.__version__, "scipy": scipy.__version__, "librosa": librosa.__version__,
-            "cpu_cores": os.cpu_count(), "gpu": bool(tf.config.list_physical_devices("GPU")),
-            "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
-            "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()}
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "librosa": librosa.__version__,
+        "cpu_cores": os.cpu_count(),
+        "gpu": bool(tf.config.list_physical_devices("GPU")),
+        "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+    }
 
 
 def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     """Every figure of ``python -m drumgan bench``; ``log`` gets one line per stage as it finishes."""
-    from .dataset import prepare
+    from .data.dataset import prepare
 
     results = {"quick": quick}
     results["matmul_gflops"] = matmul_gflops(1024 if quick else 2048)
@@ -229,12 +252,18 @@ def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
         figures = training_throughput(model, dataset, steps[name])
         figures["roofline_fraction"] = figures["gflops"] / results["matmul_gflops"]
         results[name] = figures
-        log(f"{name}: {figures['samples_per_second']:.1f} samples/s, {figures['gflops']:.2f} GFLOP/s "
-            f"({figures['roofline_fraction']:.1%} of matmul)")
+        log(
+            f"{name}: {figures['samples_per_second']:.1f} samples/s, {figures['gflops']:.2f} GFLOP/s "
+            f"({figures['roofline_fraction']:.1%} of matmul)"
+        )
     results["seed_lstm_gan_samples_per_second"] = seed_lstm_gan_throughput(dataset, clips=5 if quick else 60)
-    results["lstm_gan_speedup_over_seed"] = results["lstm_gan"]["samples_per_second"] / results["seed_lstm_gan_samples_per_second"]
-    log(f"seed LSTM-GAN scheme: {results['seed_lstm_gan_samples_per_second']:.1f} samples/s "
-        f"(drumgan's LSTM-GAN is {results['lstm_gan_speedup_over_seed']:.0f}x faster)")
+    results["lstm_gan_speedup_over_seed"] = (
+        results["lstm_gan"]["samples_per_second"] / results["seed_lstm_gan_samples_per_second"]
+    )
+    log(
+        f"seed LSTM-GAN scheme: {results['seed_lstm_gan_samples_per_second']:.1f} samples/s "
+        f"(drumgan's LSTM-GAN is {results['lstm_gan_speedup_over_seed']:.0f}x faster)"
+    )
     results.update(generation_timing(dataset))
     log(f"generate 64: {results['generate_64_seconds']:.2f} s ({results['griffin_lim_share']:.0%} in Griffin-Lim)")
     results.update(environment())
@@ -249,5 +278,12 @@ def target_rows(results: dict) -> list[dict]:
         for key in path.split("."):
             value = value[key]
         met = value >= target if higher else value <= target
-        rows.append({"figure": path, "value": float(value), "target": f"{'>=' if higher else '<='} {target:g}", "met": "yes" if met else "NO"})
+        rows.append(
+            {
+                "figure": path,
+                "value": float(value),
+                "target": f"{'>=' if higher else '<='} {target:g}",
+                "met": "yes" if met else "NO",
+            }
+        )
     return rows

@@ -8,6 +8,7 @@ import sys
 import warnings
 
 from .paths import project_root
+from .settings import FEATURES, IMAGE_SIZES, LOSSES, MODELS, TrainSettings, default_text
 
 
 def _print_summary(summary: dict) -> None:
@@ -23,7 +24,7 @@ def _print_summary(summary: dict) -> None:
 
 
 def _prepare(args) -> int:
-    from .dataset import prepare
+    from .data.dataset import prepare
 
     dataset = prepare(args.source, progress=not args.json or sys.stderr.isatty())
     summary = dataset.summary()
@@ -35,30 +36,49 @@ def _prepare(args) -> int:
 
 
 def _train(args) -> int:
-    from .dataset import prepare
+    from .data.dataset import prepare
     from .generation import save_preview
-    from .training import TrainSettings, train
+    from .training.loop import train
 
     settings = TrainSettings.for_model(
-        args.model, steps=args.steps, batch_size=args.batch_size, seed=args.seed, feature=args.feature,
-        image_size=args.size, width=args.width, units=args.units, frames_per_step=args.frames_per_step, critic_steps=args.critic_steps,
-        loss=args.loss, learning_rate=args.learning_rate,
+        args.model,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        feature=args.feature,
+        image_size=args.size,
+        width=args.width,
+        units=args.units,
+        frames_per_step=args.frames_per_step,
+        critic_steps=args.critic_steps,
+        loss=args.loss,
+        learning_rate=args.learning_rate,
     )
     dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
-    result = train(args.out, settings, dataset, checkpoint_seconds=args.checkpoint_seconds,
-                   preview=save_preview, preview_every=args.preview_every, progress=sys.stderr.isatty())
+    run = train(
+        args.out,
+        settings,
+        dataset,
+        checkpoint_seconds=args.checkpoint_seconds,
+        preview=save_preview,
+        preview_every=args.preview_every,
+        progress=sys.stderr.isatty(),
+    )
+    result = run.result
     if args.json:
         print(json.dumps(result))
     else:
         resumed = f" (resumed from step {result['resumed_from']})" if result["resumed_from"] else ""
-        print(f"{result['model']}: step {result['step']}{resumed}, {result['seconds']:.1f} s, "
-              f"{result['samples_per_second']:.1f} samples/s; checkpoint {result['checkpoint']}")
+        print(
+            f"{result['model']}: step {result['step']}{resumed}, {result['seconds']:.1f} s, "
+            f"{result['samples_per_second']:.1f} samples/s; checkpoint {result['checkpoint']}"
+        )
     return 0
 
 
 def _generate(args) -> int:
     from .generation import generate_wavs
-    from .training import Run
+    from .training.run import Run
 
     run = Run.load(args.run)
     paths = generate_wavs(run, args.n, args.out, seed=args.seed)
@@ -70,10 +90,11 @@ def _generate(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from .dataset import prepare
-    from .evaluation import BETTER, evaluate, save_results, table_rows
-    from .tables import text_table
-    from .training import Run
+    from .data.dataset import prepare
+    from .display.tables import text_table
+    from .evaluation.evaluator import evaluate, save_results, table_rows
+    from .evaluation.metrics import BETTER
+    from .training.run import Run
 
     runs = [Run.load(folder) for folder in args.run or []]
     config = runs[0].codec.config if runs else None
@@ -83,7 +104,10 @@ def _evaluate(args) -> int:
     if args.json:
         print(json.dumps({"classifier_accuracy": results["classifier_accuracy"], "rows": results["rows"]}))
     else:
-        print(f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): {results['classifier_accuracy']:.3f}")
+        print(
+            f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): "
+            f"{results['classifier_accuracy']:.3f}"
+        )
         print(text_table(table_rows(results)))
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         print(f"written to {path}")
@@ -92,7 +116,7 @@ def _evaluate(args) -> int:
 
 def _bench(args) -> int:
     from .bench import run_benchmarks, target_rows
-    from .tables import text_table
+    from .display.tables import text_table
 
     out = sys.stderr if args.json else sys.stdout
     results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
@@ -118,20 +142,26 @@ def build_parser() -> argparse.ArgumentParser:
     prep.set_defaults(handler=_prepare)
 
     tr = commands.add_parser("train", help="train a model, or resume the run already in --out")
-    tr.add_argument("model", choices=["lstm", "lstm-gan", "conv-gan"])
+    tr.add_argument("model", choices=MODELS)
     tr.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (re-run the same command to resume)")
-    tr.add_argument("--steps", type=int, help="the run's total steps (generator updates for GANs; default 1000)")
-    tr.add_argument("--batch-size", type=int, help="default 64")
-    tr.add_argument("--seed", type=int, help="default 0")
+    tr.add_argument(
+        "--steps", type=int, help=f"the run's total steps (generator updates for GANs; {default_text('steps')})"
+    )
+    tr.add_argument("--batch-size", type=int, help=default_text("batch_size"))
+    tr.add_argument("--seed", type=int, help=default_text("seed"))
     tr.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare")
-    tr.add_argument("--feature", choices=["mel", "mfcc"], help="LSTMs only; default mel")
-    tr.add_argument("--size", type=int, choices=[64, 128], help="log-mel image side (64: 64 bins x 64 frames)")
-    tr.add_argument("--width", type=int, help="conv GAN channels at full resolution (default 16)")
-    tr.add_argument("--units", type=int, help="LSTM units per layer (default 128; lstm-gan 64)")
-    tr.add_argument("--frames-per-step", type=int, help="lstm-gan: frames per LSTM step (default 4)")
-    tr.add_argument("--critic-steps", type=int, help="GANs: critic updates per generator update")
-    tr.add_argument("--loss", choices=["wgan-gp", "nonsaturating"], help="GANs")
-    tr.add_argument("--learning-rate", type=float)
+    tr.add_argument("--feature", choices=FEATURES, help=f"LSTMs only; {default_text('feature')}")
+    tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
+    tr.add_argument("--width", type=int, help=f"conv GAN channels at full resolution ({default_text('width')})")
+    tr.add_argument("--units", type=int, help=f"LSTM units per layer ({default_text('units')})")
+    tr.add_argument(
+        "--frames-per-step", type=int, help=f"lstm-gan: frames per LSTM step ({default_text('frames_per_step')})"
+    )
+    tr.add_argument(
+        "--critic-steps", type=int, help=f"GANs: critic updates per generator update ({default_text('critic_steps')})"
+    )
+    tr.add_argument("--loss", choices=LOSSES, help=f"GANs ({default_text('loss')})")
+    tr.add_argument("--learning-rate", type=float, help=default_text("learning_rate"))
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
     tr.add_argument("--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput")
@@ -145,28 +175,37 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--json", action="store_true", help="end with one JSON line listing the files")
     gen.set_defaults(handler=_generate)
 
-    ev = commands.add_parser("evaluate", help="measure trained runs beside held-out real samples, Griffin-Lim and noise")
-    ev.add_argument("--run", action="append", metavar="RUN_DIR", help="a run folder (repeat for more; none: reference rows only)")
+    ev = commands.add_parser(
+        "evaluate", help="measure trained runs beside held-out real samples, Griffin-Lim and noise"
+    )
+    ev.add_argument(
+        "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat for more; none: reference rows only)"
+    )
     ev.add_argument("-n", type=_positive, help="samples per row (default: the number of held-out samples)")
     ev.add_argument("--source", nargs="+", metavar="PATH", help="the data the runs were trained on (as for prepare)")
     ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument("--results", default=str(project_root() / "results" / "metrics.json"), metavar="PATH",
-                    help="where the full results go (default results/metrics.json)")
+    ev.add_argument(
+        "--results",
+        default=str(project_root() / "results" / "metrics.json"),
+        metavar="PATH",
+        help="where the full results go (default results/metrics.json)",
+    )
     ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
     ev.set_defaults(handler=_evaluate)
 
     be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
     be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")
     be.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
-    be.add_argument("--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout")
+    be.add_argument(
+        "--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout"
+    )
     be.set_defaults(handler=_bench)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .errors import CheckpointError, RunError, TrainingDiverged
-    from .sources import SourceError
+    from .errors import CheckpointError, RunError, SourceError, TrainingDiverged
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")

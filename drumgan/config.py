@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
 """Drum classes, in label order."""
+FEATURES = ("mel", "mfcc")
+"""What a model learns: the log-mel itself, or its MFCCs."""
+LAYOUTS = ("image", "sequence")
+"""How a model holds a clip: ``image`` (bins, frames, 1) or ``sequence`` (frames, bins)."""
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,7 @@ class FeatureConfig:
 
     def __post_init__(self):
         if self.n_samples % self.hop_length:
-            raise ValueError(
-                f"n_samples ({self.n_samples}) must be a multiple of hop_length ({self.hop_length})"
-            )
+            raise ValueError(f"n_samples ({self.n_samples}) must be a multiple of hop_length ({self.hop_length})")
         if not 0 < self.n_mfcc <= self.n_mels:
             raise ValueError(f"n_mfcc must be in 1..n_mels ({self.n_mels}), got {self.n_mfcc}")
 
@@ -56,7 +58,7 @@ class FeatureConfig:
         return self.n_samples / self.sample_rate
 
     @classmethod
-    def large(cls, **overrides) -> "FeatureConfig":
+    def large(cls, **overrides) -> FeatureConfig:
         """The 128x128 option: 128 mel bins and 128 frames (hop 128)."""
         return cls(**{"n_mels": 128, "hop_length": 128, **overrides})
 
@@ -64,5 +66,5 @@ class FeatureConfig:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "FeatureConfig":
+    def from_json(cls, text: str) -> FeatureConfig:
         return cls(**json.loads(text))

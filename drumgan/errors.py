@@ -1,6 +1,10 @@
 """Errors that the command line reports as one clear line (no traceback)."""
 
 
+class SourceError(Exception):
+    """A data source that cannot be used; the message says what to do."""
+
+
 class RunError(ValueError):
     """Settings or a run folder that cannot be trained or loaded as asked."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .sources import HYDROGEN_DRUMKITS
+from .data.sources import HYDROGEN_DRUMKITS
 
 
 def project_root() -> Path:

@@ -1,11 +1,27 @@
-"""Shared fixtures: a small synthetic kit, the default config, and a folder of odd and broken files."""
+"""Shared fixtures and markers: a small synthetic kit and its dataset, tiny trained runs, the default
+config, a folder of odd and broken files, and the skip for missing Hydrogen kits."""
+
+import os
 
 import numpy as np
 import pytest
 import soundfile as sf
 
 from drumgan.config import FeatureConfig
-from drumgan.synthetic import make_synthetic_kit
+from drumgan.data.sources import HYDROGEN_DRUMKITS
+from drumgan.data.synthetic import make_synthetic_kit
+from drumgan.paths import hydrogen_available
+
+from helpers import decaying_tone, tiny
+
+requires_hydrogen = pytest.mark.skipif(
+    not hydrogen_available(), reason=f"no Hydrogen kits in {HYDROGEN_DRUMKITS}: run `make data` (as root or with sudo)"
+)
+
+
+def pytest_configure(config):
+    """Keep TensorFlow's C++ log lines out of test output."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +35,31 @@ def synthetic_kit(tmp_path_factory):
     return make_synthetic_kit(tmp_path_factory.mktemp("synthetic"), n_kits=3, per_class=2, seed=1)
 
 
-def decaying_tone(n=30000, rate=44100, freq=220.0):
-    t = np.arange(n) / rate
-    return (0.8 * np.sin(2 * np.pi * freq * t) * np.exp(-t * 6)).astype(np.float32)
+@pytest.fixture(scope="session")
+def synthetic_dataset(synthetic_kit, tmp_path_factory):
+    """The synthetic kit prepared once per session, cached in a folder of its own."""
+    from drumgan.data.dataset import prepare
+
+    return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_runs(synthetic_dataset, tmp_path_factory):
+    """A folder holding two runs of 2 steps on the synthetic dataset: ``lstm`` and ``conv-gan``."""
+    from drumgan.training.loop import train
+
+    folder = tmp_path_factory.mktemp("runs")
+    for model in ("lstm", "conv-gan"):
+        train(folder / model, tiny(model, 2), synthetic_dataset, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hydrogen():
+    """The Hydrogen kits prepared (from the cache after the first time)."""
+    from drumgan.data.dataset import prepare
+
+    return prepare([HYDROGEN_DRUMKITS], progress=False)
 
 
 @pytest.fixture
@@ -58,10 +96,3 @@ def odd_files(tmp_path):
     sf.write(tmp_path / "silent.wav", np.zeros(2000), 16000)
     broken = {p.name for p in tmp_path.iterdir()} - set(valid)
     return tmp_path, set(valid), broken
-
-
-def pytest_configure(config):
-    """Keep TensorFlow's C++ log lines out of test output."""
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

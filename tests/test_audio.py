@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from drumgan.audio import SampleError, load_sample, to_fixed_length, wav_bytes, write_wav
 from drumgan.config import FeatureConfig
+from drumgan.data.audio import SampleError, load_sample, to_fixed_length, wav_bytes, write_wav
 
 
 def test_every_odd_valid_file_loads_to_the_fixed_length(odd_files, config):

@@ -1,16 +1,21 @@
-"""The benchmark's FLOP counting on layers with known answers, and its stages on the synthetic kit (no timing asserted)."""
+"""The benchmark's FLOP counting on layers with known answers, and its stages on the synthetic kit (no timing
+asserted)."""
 
 import pytest
 
-pytest.importorskip("tensorflow")
+from drumgan.settings import TrainSettings
 
-import keras  # noqa: E402
+tf = pytest.importorskip("tensorflow")
 
+from drumgan.backend import keras  # noqa: E402
 from drumgan.bench import (  # noqa: E402
-    forward_flops, generation_timing, prepare_timing, target_rows, training_flops_per_sample, training_throughput,
+    forward_flops,
+    generation_timing,
+    prepare_timing,
+    target_rows,
+    training_flops_per_sample,
+    training_throughput,
 )
-from drumgan.dataset import prepare  # noqa: E402
-from drumgan.training import TrainSettings  # noqa: E402
 
 
 def test_forward_flops_count_two_per_multiply_add_from_the_layer_shapes():
@@ -18,7 +23,9 @@ def test_forward_flops_count_two_per_multiply_add_from_the_layer_shapes():
     assert forward_flops(dense) == 2 * 4 * 3
     conv = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, padding="same")])
     assert forward_flops(conv) == 2 * 9 * 1 * 2 * 64
-    transposed = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Conv2DTranspose(1, 5, strides=2, padding="same")])
+    transposed = keras.Sequential(
+        [keras.Input((4, 4, 2)), keras.layers.Conv2DTranspose(1, 5, strides=2, padding="same")]
+    )
     assert forward_flops(transposed) == 2 * 25 * 2 * 1 * 16  # one kernel application per input position
     lstm = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4)])
     assert forward_flops(lstm, timesteps=5) == 2 * (3 * 16 + 4 * 16) * 5
@@ -34,21 +41,19 @@ def test_gan_training_flops_count_every_critic_pass():
     assert training_flops_per_sample(settings, Stub(), 1) == pytest.approx((5 * (2 + 180) + 66) / 5)
 
 
-@pytest.fixture(scope="module")
-def synthetic(synthetic_kit, tmp_path_factory):
-    return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
-
-
-def test_prepare_and_generation_stages_report_their_parts(synthetic_kit, synthetic):
+def test_prepare_and_generation_stages_report_their_parts(synthetic_kit, synthetic_dataset):
     timing = prepare_timing([synthetic_kit])
-    assert timing["prepare_samples"] == len(synthetic) and timing["prepare_cold_seconds"] > 0 < timing["prepare_warm_seconds"]
-    stages = generation_timing(synthetic, n=4)
+    assert (
+        timing["prepare_samples"] == len(synthetic_dataset)
+        and timing["prepare_cold_seconds"] > 0 < timing["prepare_warm_seconds"]
+    )
+    stages = generation_timing(synthetic_dataset, n=4)
     parts = stages["generator_seconds"] + stages["mel_inverse_seconds"] + stages["griffin_lim_seconds"]
     assert parts == pytest.approx(stages["generate_64_seconds"]) and 0 < stages["griffin_lim_share"] < 1
 
 
-def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic):
-    figures = training_throughput("lstm-gan", synthetic, steps=2)
+def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic_dataset):
+    figures = training_throughput("lstm-gan", synthetic_dataset, steps=2)
     steps, units, mels = 16, 64, 64  # 64 frames, 4 per LSTM step; 64 mel bins, so 256 inputs per step
     lstm = lambda inputs: 2 * 4 * (inputs + units) * units * steps  # noqa: E731
     generator = lstm(16) + lstm(units) + 2 * units * 4 * mels * steps
@@ -58,8 +63,16 @@ def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic):
 
 
 def test_target_rows_say_which_targets_are_met():
-    results = {"conv_gan": {"roofline_fraction": 0.49}, "lstm_gan_speedup_over_seed": 50.0,
-               "generate_64_seconds": 2.5, "prepare_warm_seconds": 0.1}
+    results = {
+        "conv_gan": {"roofline_fraction": 0.49},
+        "lstm_gan_speedup_over_seed": 50.0,
+        "generate_64_seconds": 2.5,
+        "prepare_warm_seconds": 0.1,
+    }
     met = {row["figure"]: row["met"] for row in target_rows(results)}
-    assert met == {"conv_gan.roofline_fraction": "NO", "lstm_gan_speedup_over_seed": "yes",
-                   "generate_64_seconds": "NO", "prepare_warm_seconds": "yes"}
+    assert met == {
+        "conv_gan.roofline_fraction": "NO",
+        "lstm_gan_speedup_over_seed": "yes",
+        "generate_64_seconds": "NO",
+        "prepare_warm_seconds": "yes",
+    }

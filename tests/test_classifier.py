@@ -1,15 +1,9 @@
 import numpy as np
 import pytest
 
-pytest.importorskip("tensorflow")
+tf = pytest.importorskip("tensorflow")
 
-from drumgan.classifier import accuracy, augment, build_classifier, cached_classifier, embed, ensemble  # noqa: E402
-from drumgan.dataset import prepare  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def dataset(synthetic_kit, tmp_path_factory):
-    return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
+from drumgan.evaluation.classifier import accuracy, augment, build_classifier, cached_classifier, embed, ensemble  # noqa: E402
 
 
 def test_classifier_shapes():
@@ -19,13 +13,13 @@ def test_classifier_shapes():
     assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
 
 
-def test_cached_classifier_learns_the_synthetic_classes_and_reloads_in_safe_mode(dataset):
-    model = cached_classifier(dataset, epochs=60, members=2)
-    assert accuracy(model, dataset, dataset.train_index) > 0.6  # 7 classes: chance is about 0.14
-    saved = list(dataset.cache_path.parent.glob("*-classifier-v*.keras"))
+def test_cached_classifier_learns_the_synthetic_classes_and_reloads_in_safe_mode(synthetic_dataset):
+    model = cached_classifier(synthetic_dataset, epochs=60, members=2)
+    assert accuracy(model, synthetic_dataset, synthetic_dataset.train_index) > 0.6  # 7 classes: chance is about 0.14
+    saved = list(synthetic_dataset.cache_path.parent.glob("*-classifier-v*.keras"))
     assert len(saved) == 1
-    again = cached_classifier(dataset, epochs=60, members=2)  # loaded, not retrained
-    x = dataset.normalized(dataset.test_index)
+    again = cached_classifier(synthetic_dataset, epochs=60, members=2)  # loaded, not retrained
+    x = synthetic_dataset.normalized(synthetic_dataset.test_index)
     np.testing.assert_allclose(embed(model, x)[0], embed(again, x)[0], atol=1e-5)
 
 

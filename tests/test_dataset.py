@@ -1,15 +1,16 @@
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from drumgan import dataset as dataset_module
 from drumgan.config import CLASSES, FeatureConfig
-from drumgan.dataset import SyntheticDataWarning, prepare, resolve_sources, split_by_kit
-from drumgan.sources import SourceError
+from drumgan.data import dataset as dataset_module
+from drumgan.data.dataset import SyntheticDataWarning, prepare, resolve_sources, split_by_kit
+from drumgan.data.sources import HYDROGEN_DRUMKITS
+from drumgan.errors import SourceError
+
+from conftest import requires_hydrogen
 
 
 @pytest.fixture
@@ -105,27 +106,30 @@ def test_drumgan_data_selects_the_source(tmp_path, monkeypatch):
     assert resolve_sources(None, tmp_path) == ([tmp_path], False)
 
 
-def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "drumgan", *args], capture_output=True, text=True, env=env)
+@requires_hydrogen
+def test_loads_at_least_800_samples_of_every_class(hydrogen):
+    assert len(hydrogen) >= 800
+    assert all(count > 0 for count in hydrogen.class_counts().values())
+    assert hydrogen.found == len(hydrogen) + len(hydrogen.skipped)
+    assert len(set(hydrogen.kits)) == 16
 
 
-def test_cli_prepare_json_is_the_last_line(synthetic_kit, tmp_path):
-    import json
-
-    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path)}
-    result = run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env)
-    assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["found"] == summary["loaded"] + len(summary["skipped"]) == 42
-    assert set(summary["classes"]) == set(CLASSES)
-    assert summary["split"]["train"] + summary["split"]["test"] == 42
-    assert summary["from_cache"] is False and summary["cache"].startswith(str(tmp_path))
-    again = json.loads(run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env).stdout.splitlines()[-1])
-    assert again["from_cache"] is True
+@requires_hydrogen
+def test_held_out_kits_are_never_trained_on_and_cover_every_class(hydrogen):
+    assert not set(hydrogen.kits[hydrogen.train_index]) & set(hydrogen.test_kits)
+    assert all(count > 0 for count in hydrogen.class_counts(hydrogen.test_index).values())
+    assert 0.1 < hydrogen.is_test.mean() < 0.35
 
 
-def test_cli_missing_source_is_one_sentence_without_traceback(tmp_path):
-    result = run_cli("prepare", "--source", str(tmp_path / "missing"))
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and result.stderr.startswith("error: ")
-    assert len(result.stderr.strip().splitlines()) == 1
+@requires_hydrogen
+def test_every_sample_is_fixed_length_and_peak_normalised(hydrogen):
+    assert hydrogen.waves.shape[1] == hydrogen.config.n_samples
+    assert np.allclose(np.abs(hydrogen.waves).max(axis=1), 1.0)
+    assert np.isfinite(hydrogen.log_mels).all()
+
+
+@requires_hydrogen
+def test_second_load_is_from_the_cache(hydrogen):
+    again = prepare([HYDROGEN_DRUMKITS], progress=False)
+    assert again.from_cache and again.cache_path == hydrogen.cache_path
+    assert set(CLASSES) == set(again.class_counts())

@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from drumgan.metrics import envelope_times, frechet_distance, inception_score, kernel_inception_distance, ndb_k
+from drumgan.evaluation.metrics import (
+    envelope_times,
+    frechet_distance,
+    inception_score,
+    kernel_inception_distance,
+    ndb_k,
+)
 
 
 def test_inception_score_spans_one_to_the_number_of_classes():

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-EXPECTED = ["01_decode.ipynb", "02_mfcc.ipynb", "03_lstm_baseline.ipynb", "04_lstm_gan.ipynb", "05_conv_gan.ipynb", "06_compare.ipynb"]
+EXPECTED = [
+    "01_decode.ipynb",
+    "02_mfcc.ipynb",
+    "03_lstm_baseline.ipynb",
+    "04_lstm_gan.ipynb",
+    "05_conv_gan.ipynb",
+    "06_compare.ipynb",
+]
 
 
 def test_every_expected_notebook_is_there():

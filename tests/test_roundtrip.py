@@ -1,7 +1,7 @@
 import numpy as np
 
-from drumgan import features, roundtrip
-from drumgan.synthetic import GENERATORS
+from drumgan.data.synthetic import GENERATORS
+from drumgan.features import roundtrip
 
 
 def test_identical_spectrograms_score_zero():
@@ -13,7 +13,9 @@ def test_identical_spectrograms_score_zero():
 
 def test_measure_reports_every_path_at_the_exact_length(config):
     rng = np.random.default_rng(0)
-    waves = np.stack([np.pad(g(rng, config.sample_rate), (0, config.n_samples))[: config.n_samples] for g in GENERATORS.values()])
+    waves = np.stack(
+        [np.pad(g(rng, config.sample_rate), (0, config.n_samples))[: config.n_samples] for g in GENERATORS.values()]
+    )
     rows = roundtrip.measure(waves.astype(np.float32), config, n_mfccs=(20,), n_iter=8)
     names = [r["path"] for r in rows]
     assert names == ["stft magnitude", "log-mel (64 bins)", "mfcc (20 coefficients)"]

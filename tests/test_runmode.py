@@ -5,7 +5,12 @@ from drumgan.runmode import pick, quick_mode
 
 @pytest.mark.parametrize(
     "env, expected",
-    [({}, False), ({"CI": "true"}, True), ({"DRUMGAN_QUICK": "1"}, True), ({"DRUMGAN_QUICK": "0", "CI": "true"}, False)],
+    [
+        ({}, False),
+        ({"CI": "true"}, True),
+        ({"DRUMGAN_QUICK": "1"}, True),
+        ({"DRUMGAN_QUICK": "0", "CI": "true"}, False),
+    ],
 )
 def test_quick_mode_follows_the_environment(monkeypatch, env, expected):
     monkeypatch.delenv("CI", raising=False)

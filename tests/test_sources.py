@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from drumgan.sources import SourceError, discover, discover_all
+from drumgan.data.sources import discover, discover_all
+from drumgan.errors import SourceError
 
 DRUMKIT_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <drumkit_info xmlns="http://www.hydrogen-music.org/drumkit">

@@ -1,4 +1,4 @@
-"""The three model families, built from :class:`drumgan.training.TrainSettings`.
+"""The three model families, built from :class:`drumgan.settings.TrainSettings`.
 
 ``lstm``: :class:`lstm.NextFrameLSTM`; ``lstm-gan``: :class:`gan.GAN` on LSTM networks;
 ``conv-gan``: :class:`gan.GAN` on SpecGAN networks. Every model has ``sample(n, seed)`` and an
@@ -7,19 +7,11 @@
 
 from __future__ import annotations
 
-from ..quiet import import_tensorflow
-
-import_tensorflow()
-
-import keras  # noqa: E402
-
-from .conv_gan import build_critic, build_generator  # noqa: E402
-from .gan import GAN  # noqa: E402
-from .lstm import NextFrameLSTM, build_lstm  # noqa: E402
-from .lstm_gan import build_sequence_critic, build_sequence_generator  # noqa: E402
-
-MODELS = ("lstm", "lstm-gan", "conv-gan")
-LAYOUTS = {"lstm": "sequence", "lstm-gan": "sequence", "conv-gan": "image"}
+from ..backend import keras
+from .conv_gan import build_critic, build_generator
+from .gan import GAN
+from .lstm import NextFrameLSTM, build_lstm
+from .lstm_gan import build_sequence_critic, build_sequence_generator
 
 
 def _adam(settings) -> keras.optimizers.Optimizer:
@@ -33,17 +25,15 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> k
         model.compile(optimizer=_adam(settings), loss="mse")
         return model
     if settings.model == "lstm-gan":
-        generator = build_sequence_generator(n_frames, n_features, settings.units, frames_per_step=settings.frames_per_step)
-        critic = build_sequence_critic(n_frames, n_features, settings.units, frames_per_step=settings.frames_per_step)
-    elif settings.model == "conv-gan":
+        generator = build_sequence_generator(n_frames, n_features, settings.units, settings.frames_per_step)
+        critic = build_sequence_critic(n_frames, n_features, settings.units, settings.frames_per_step)
+    else:
         if n_frames != n_features:
             raise ValueError(f"the conv GAN needs square log-mel images, got {n_features} bins x {n_frames} frames")
-        generator, critic = build_generator(n_frames, width=settings.width), build_critic(n_frames, width=settings.width)
-    else:
-        raise ValueError(f"unknown model {settings.model!r}; choose one of {', '.join(MODELS)}")
-    model = GAN(generator, critic, settings.critic_steps, loss=settings.loss, seed=settings.seed)
+        generator, critic = build_generator(n_frames, settings.width), build_critic(n_frames, settings.width)
+    model = GAN(generator, critic, critic_steps=settings.critic_steps, loss=settings.loss, seed=settings.seed)
     model.compile(_adam(settings), _adam(settings))
     return model
 
 
-__all__ = ["GAN", "LAYOUTS", "MODELS", "NextFrameLSTM", "build_model"]
+__all__ = ["GAN", "NextFrameLSTM", "build_model"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
-import keras
-from keras import layers
+from ..backend import keras
+
+layers = keras.layers
 
 LATENT_DIM = 100
 
@@ -22,7 +23,7 @@ def _upsamplings(image_size: int) -> int:
     return int(steps)
 
 
-def build_generator(image_size: int = 64, latent_dim: int = LATENT_DIM, width: int = 32) -> keras.Model:
+def build_generator(image_size: int, width: int, latent_dim: int = LATENT_DIM) -> keras.Model:
     """latent (batch, latent_dim) -> image (batch, image_size, image_size, 1) in [-1, 1]."""
     steps = _upsamplings(image_size)
     channels = [width * 2 ** (steps - 1 - i) for i in range(steps)]  # e.g. 256, 128, 64, 32
@@ -39,7 +40,7 @@ def build_generator(image_size: int = 64, latent_dim: int = LATENT_DIM, width: i
     return model
 
 
-def build_critic(image_size: int = 64, width: int = 32) -> keras.Model:
+def build_critic(image_size: int, width: int) -> keras.Model:
     """image (batch, image_size, image_size, 1) -> score (batch, 1); no batch norm (WGAN-GP)."""
     steps = _upsamplings(image_size)
     image = keras.Input((image_size, image_size, 1), name="image")

@@ -7,11 +7,10 @@ generator step, so a run resumed from a checkpoint draws exactly what the uninte
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-import tensorflow as tf
 
-LOSSES = ("wgan-gp", "nonsaturating")
+from ..backend import keras, tf
+from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 
 
 class GAN(keras.Model):
@@ -19,29 +18,30 @@ class GAN(keras.Model):
 
     Args:
         generator, critic: Keras models; the generator's input shape (without the batch) is the latent shape.
-        critic_steps: critic updates per generator update (5 for WGAN-GP).
-        gp_weight: gradient-penalty weight (10), used by 'wgan-gp'.
+        critic_steps: critic updates per generator update.
         loss: 'wgan-gp' or 'nonsaturating' (the standard loss, non-saturating for the generator).
         seed: keys every random draw together with the generator step.
+        gp_weight: gradient-penalty weight, used by 'wgan-gp'.
     """
 
-    def __init__(self, generator, critic, critic_steps=5, gp_weight=10.0, loss="wgan-gp", seed=0, **kwargs):
+    def __init__(
+        self, generator, critic, *, critic_steps: int, loss: str, seed: int, gp_weight: float = GP_WEIGHT, **kwargs
+    ):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-        if not 1 <= critic_steps <= 15:
-            raise ValueError(f"critic_steps must be between 1 and 15, got {critic_steps}")
+        if not 1 <= critic_steps <= MAX_CRITIC_STEPS:
+            raise ValueError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {critic_steps}")
         self.generator, self.critic = generator, critic
         self.latent_shape = tuple(generator.input_shape[1:])
         self.critic_steps, self.gp_weight, self.loss_name, self.seed = critic_steps, gp_weight, loss, seed
         self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
 
-    def compile(self, generator_optimizer=None, critic_optimizer=None, **kwargs):
-        """Adam(1e-4, beta 0.5/0.9) for both networks unless given."""
+    def compile(self, generator_optimizer, critic_optimizer, **kwargs):
+        """Set the two networks' optimizers."""
         super().compile(**kwargs)
-        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9)
-        self.critic_optimizer = critic_optimizer or keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9)
+        self.generator_optimizer, self.critic_optimizer = generator_optimizer, critic_optimizer
 
     @property
     def metrics(self):
@@ -50,7 +50,10 @@ class GAN(keras.Model):
     @property
     def optimized(self) -> list:
         """(optimizer, the variables it updates) pairs, generator first (its step counts the run)."""
-        return [(self.generator_optimizer, self.generator.trainable_weights), (self.critic_optimizer, self.critic.trainable_weights)]
+        return [
+            (self.generator_optimizer, self.generator.trainable_weights),
+            (self.critic_optimizer, self.critic.trainable_weights),
+        ]
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)

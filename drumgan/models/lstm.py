@@ -8,9 +8,11 @@ with an optional noise term so that outputs differ.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-from keras import layers
+
+from ..backend import keras
+
+layers = keras.layers
 
 
 class NextFrameLSTM(keras.Model):
@@ -25,12 +27,14 @@ class NextFrameLSTM(keras.Model):
         noise_std: standard deviation of the noise added to each generated frame.
     """
 
-    def __init__(self, n_features, n_frames, units=128, n_seed_frames=1, noise_std=0.05, **kwargs):
+    def __init__(self, n_features, n_frames, units, n_seed_frames, noise_std, **kwargs):
         super().__init__(**kwargs)
         self.n_features, self.n_frames, self.units, self.noise_std = n_features, n_frames, units, noise_std
         self.lstms = [layers.LSTM(units, return_sequences=True, return_state=True) for _ in range(2)]
         self.head = layers.Dense(n_features, activation="tanh")
-        self.seed_frames = self.add_weight(shape=(n_seed_frames, n_features), initializer="zeros", trainable=False, name="seed_frames")
+        self.seed_frames = self.add_weight(
+            shape=(n_seed_frames, n_features), initializer="zeros", trainable=False, name="seed_frames"
+        )
 
     @property
     def optimized(self) -> list:
@@ -62,7 +66,7 @@ class NextFrameLSTM(keras.Model):
         return np.concatenate(frames, axis=1)
 
 
-def build_lstm(n_frames: int, n_features: int, units: int = 128, n_seed_frames: int = 1, noise_std: float = 0.05) -> NextFrameLSTM:
+def build_lstm(n_frames: int, n_features: int, units: int, n_seed_frames: int, noise_std: float) -> NextFrameLSTM:
     """A built :class:`NextFrameLSTM`, its output shape checked."""
     model = NextFrameLSTM(n_features, n_frames, units, n_seed_frames, noise_std)
     out = model(np.zeros((1, n_frames - 1, n_features), "float32"))

@@ -12,21 +12,16 @@ the sequential steps (the speed-up is measured in ``benchmarks/README.md``).
 
 from __future__ import annotations
 
-import keras
-from keras import layers
+from ..backend import keras
+from ..settings import lstm_steps
 
+layers = keras.layers
 NOISE_DIM = 16
 
 
-def lstm_steps(n_frames: int, frames_per_step: int) -> int:
-    """LSTM steps over ``n_frames`` frames taken ``frames_per_step`` at a time."""
-    if frames_per_step < 1 or n_frames % frames_per_step:
-        raise ValueError(f"frames_per_step must divide the {n_frames} frames, got {frames_per_step}")
-    return n_frames // frames_per_step
-
-
-def build_sequence_generator(n_frames: int, n_features: int, units: int = 64, noise_dim: int = NOISE_DIM,
-                             frames_per_step: int = 4) -> keras.Model:
+def build_sequence_generator(
+    n_frames: int, n_features: int, units: int, frames_per_step: int, noise_dim: int = NOISE_DIM
+) -> keras.Model:
     """noise (batch, n_frames // frames_per_step, noise_dim) -> frames (batch, n_frames, n_features) in [-1, 1]."""
     steps = lstm_steps(n_frames, frames_per_step)
     noise = keras.Input((steps, noise_dim), name="noise")
@@ -39,7 +34,7 @@ def build_sequence_generator(n_frames: int, n_features: int, units: int = 64, no
     return model
 
 
-def build_sequence_critic(n_frames: int, n_features: int, units: int = 64, frames_per_step: int = 4) -> keras.Model:
+def build_sequence_critic(n_frames: int, n_features: int, units: int, frames_per_step: int) -> keras.Model:
     """frames (batch, n_frames, n_features) -> one score per sequence (batch, 1)."""
     steps = lstm_steps(n_frames, frames_per_step)
     frames = keras.Input((n_frames, n_features), name="frames")

@@ -1,0 +1,41 @@
+"""Atomic file writing: a reader sees the old file or the new one, never half of one.
+
+Every file drumgan writes for later reading (checkpoints, run settings, loss history, dataset caches,
+the classifier, results) goes through here. The temporary file has a name of its own to each writer
+(process and random part), lies beside the target, is flushed to disk and then renamed over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path`` (same suffix) to write to; on success it replaces ``path``.
+
+    On an exception the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomically(path, write) -> None:
+    """Call ``write(file)`` on a temporary binary file, flush it to disk, then rename it to ``path``."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def write_text_atomically(path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    write_atomically(path, lambda f: f.write(text.encode()))

@@ -1,0 +1,344 @@
+"""Build a drum dataset from a source once, cache it as plain arrays, and load it at once after."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, fields
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from .. import paths
+from ..atomic import write_atomically
+from ..config import CLASSES, FeatureConfig
+from ..errors import SourceError
+from ..features.codec import Normalizer
+from ..features.spectral import log_mel
+from .sources import HYDROGEN_DRUMKITS, Discovery, SampleRef, Skipped, discover_all
+
+CACHE_VERSION = 1  # bump when what a build produces changes for the same files and config
+TEST_FRACTION = 0.2
+
+
+PER_SAMPLE = {"per_sample": True}  # marks the fields with one row per loaded file (each cached under its name)
+
+
+class SyntheticDataWarning(UserWarning):
+    """No real drum samples were found, so the synthetic kit is used."""
+
+
+@dataclass
+class DrumDataset:
+    """Fixed-length drum samples with their log-mels, labels, kits and the train/test split.
+
+    Row ``i`` of every array describes one loaded file. ``is_test`` marks the held-out kits.
+    """
+
+    config: FeatureConfig
+    waves: np.ndarray = field(metadata=PER_SAMPLE)  # (n, n_samples) float32, peak 1
+    log_mels: np.ndarray = field(metadata=PER_SAMPLE)  # (n, n_mels, n_frames) float32, dB
+    labels: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) int index into CLASSES
+    kits: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) str
+    instruments: np.ndarray = field(
+        metadata=PER_SAMPLE
+    )  # (n,) str, the Hydrogen instrument name ('' for plain folders)
+    paths: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) str
+    source_rates: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) int, the file's own sample rate
+    source_channels: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) int
+    source_seconds: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) float, the file's own duration
+    is_test: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) bool
+    normalizer: Normalizer  # fitted on the training split's log-mels
+    skipped: list[Skipped]
+    found: int
+    synthetic: bool = False
+    cache_path: Path | None = None
+    from_cache: bool = False
+    seconds: float = 0.0
+    class_names: tuple[str, ...] = field(default=CLASSES)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def data_id(self) -> str:
+        """The cache file's name without suffix (``dataset-<fingerprint>``): the data that runs and results record."""
+        return Path(self.cache_path).stem
+
+    @property
+    def train_index(self) -> np.ndarray:
+        return np.flatnonzero(~self.is_test)
+
+    @property
+    def test_index(self) -> np.ndarray:
+        return np.flatnonzero(self.is_test)
+
+    @property
+    def test_kits(self) -> list[str]:
+        return sorted(str(k) for k in set(self.kits[self.is_test].tolist()))
+
+    def normalized(self, index=None) -> np.ndarray:
+        """Log-mels normalised to [-1, 1] (SpecGAN per-bin statistics of the training split)."""
+        chosen = self.log_mels if index is None else self.log_mels[index]
+        return self.normalizer.transform(chosen)
+
+    def class_counts(self, index=None) -> dict[str, int]:
+        labels = self.labels if index is None else self.labels[index]
+        counts = np.bincount(labels, minlength=len(self.class_names))
+        return {name: int(c) for name, c in zip(self.class_names, counts)}
+
+    def kit_counts(self) -> dict[str, int]:
+        names, counts = np.unique(self.kits, return_counts=True)
+        return {str(n): int(c) for n, c in zip(names, counts)}
+
+    def kit_table(self) -> list[dict]:
+        """One row per kit: its samples per class, total and split ('test' for held-out kits)."""
+        rows = []
+        for kit in sorted(set(self.kits.tolist()), key=str.lower):
+            index = np.flatnonzero(self.kits == kit)
+            held_out = self.is_test[index]
+            split = "test" if held_out.all() else "train" if not held_out.any() else "mixed"
+            rows.append({"kit": kit, **self.class_counts(index), "total": len(index), "split": split})
+        return rows
+
+    def examples_per_class(self, n: int = 1, index=None, seed: int = 0) -> np.ndarray:
+        """Up to ``n`` indices of each class (in class order), drawn with a fixed seed from ``index``."""
+        rng = np.random.default_rng(seed)
+        pool = np.arange(len(self)) if index is None else np.asarray(index)
+        chosen = []
+        for label in range(len(self.class_names)):
+            members = pool[self.labels[pool] == label]
+            chosen.extend(rng.choice(members, size=min(n, len(members)), replace=False).tolist())
+        return np.array(chosen, dtype=int)
+
+    def training_examples(self, n: int, seed: int = 0) -> np.ndarray:
+        """Indices of up to ``n`` training samples, two per class in class order: the real rows the notebooks show."""
+        return self.examples_per_class(2, index=self.train_index, seed=seed)[:n]
+
+    def describe(self, i: int) -> str:
+        """'kick · GMRockKit' for sample ``i``."""
+        return f"{self.class_names[self.labels[i]]} · {self.kits[i]}"
+
+    def summary(self) -> dict:
+        """The counts that ``python -m drumgan prepare --json`` prints."""
+        return {
+            "found": self.found,
+            "loaded": len(self),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "classes": self.class_counts(),
+            "kits": self.kit_counts(),
+            "split": {"train": int((~self.is_test).sum()), "test": int(self.is_test.sum())},
+            "test_kits": self.test_kits,
+            "synthetic": self.synthetic,
+            "from_cache": self.from_cache,
+            "seconds": round(self.seconds, 3),
+            "cache": str(self.cache_path),
+        }
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """What the cache file holds: the per-sample fields under their own names, and the rest as plain arrays."""
+        return {
+            **{name: getattr(self, name) for name in _per_sample_fields()},
+            "norm_mean": self.normalizer.mean,
+            "norm_std": self.normalizer.std,
+            "skipped_paths": np.array([s.path for s in self.skipped], dtype=str),
+            "skipped_reasons": np.array([s.reason for s in self.skipped], dtype=str),
+            "found": np.array(self.found),
+            "config": np.array(self.config.to_json()),
+            "version": np.array(CACHE_VERSION),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays, **state) -> DrumDataset:
+        """Invert :meth:`to_arrays`; ``state`` sets the fields not cached (``synthetic``, ``cache_path``, ...)."""
+        config = FeatureConfig.from_json(str(arrays["config"]))
+        return cls(
+            config=config,
+            **{name: arrays[name] for name in _per_sample_fields()},
+            normalizer=Normalizer(arrays["norm_mean"], arrays["norm_std"], config.norm_std_scale),
+            skipped=[Skipped(str(p), str(r)) for p, r in zip(arrays["skipped_paths"], arrays["skipped_reasons"])],
+            found=int(arrays["found"]),
+            **state,
+        )
+
+
+def _per_sample_fields() -> list[str]:
+    return [f.name for f in fields(DrumDataset) if f.metadata.get("per_sample")]
+
+
+def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path], bool]:
+    """The sources to read, and whether they are the synthetic fallback.
+
+    Explicit ``sources`` first, then ``$DRUMGAN_DATA``, then the Hydrogen kits; where none
+    exists, a synthetic kit is written under the cache and a :class:`SyntheticDataWarning` given.
+    """
+    chosen = [Path(s) for s in sources] if sources else paths.configured_sources()
+    if chosen:
+        return chosen, False
+    if paths.hydrogen_available():
+        return [HYDROGEN_DRUMKITS], False
+    from .synthetic import make_synthetic_kit
+
+    root = (cache or paths.cache_dir()) / "synthetic"
+    if not (root / "synthetic_kit_0").is_dir():
+        make_synthetic_kit(root, n_kits=8, per_class=4, seed=0)
+    warnings.warn(
+        f"No real drum samples found (no --source, no DRUMGAN_DATA, nothing in {HYDROGEN_DRUMKITS}): "
+        f"using the SYNTHETIC kit in {root}. Run `make data` for the real Hydrogen kits.",
+        SyntheticDataWarning,
+        stacklevel=2,
+    )
+    return [root], True
+
+
+def fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float) -> str:
+    """A hash of every file's path, size and modification time, its label, and the config."""
+    h = hashlib.sha1(f"{CACHE_VERSION}|{config.to_json()}|{test_fraction}".encode())
+    for s in discovery.samples:
+        stat = os.stat(s.path)
+        h.update(f"\n{s.path}|{stat.st_size}|{stat.st_mtime_ns}|{s.label}|{s.kit}|{s.instrument}".encode())
+    for s in discovery.skipped:
+        h.update(f"\nskip|{s.path}|{s.reason}".encode())
+    return h.hexdigest()[:20]
+
+
+def split_by_kit(
+    kits: np.ndarray, labels: np.ndarray, paths_: np.ndarray, test_fraction: float = TEST_FRACTION
+) -> np.ndarray:
+    """Hold out whole kits: about ``test_fraction`` of the samples, covering as many classes as can be.
+
+    Kits are taken in a fixed order (by a hash of their names); each pick is the kit that adds the
+    most classes not yet held out, without passing 1.5x the target size (or the smallest kit's
+    size, so that one kit is always held out). With a single kit the
+    split falls back to whole files, chosen by a hash of their paths.
+    """
+
+    def stable(text: str) -> str:
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    names = sorted(set(kits.tolist()), key=stable)
+    target = test_fraction * len(kits)
+    if len(names) < 2:
+        return np.array([int(stable(p), 16) % 1000 < test_fraction * 1000 for p in paths_], dtype=bool)
+    size = {k: int((kits == k).sum()) for k in names}
+    classes = {k: set(labels[kits == k].tolist()) for k in names}
+    limit = max(1.5 * target, min(size.values()))
+    test, covered, held = [], set(), 0
+    while held < target:
+        room = [k for k in names if k not in test and held + size[k] <= limit and len(test) + 1 < len(names)]
+        if not room:
+            break
+        best = max(room, key=lambda k: len(classes[k] - covered))  # ties: the first in hash order
+        test.append(best)
+        covered |= classes[best]
+        held += size[best]
+    return np.isin(kits, test)
+
+
+def _load_one(path: str, config: FeatureConfig):
+    """(wave, None, (rate, channels, seconds)) for a usable file, else (None, reason, None)."""
+    from .audio import SampleError, decode, to_fixed_length
+
+    try:
+        data, rate = decode(path)
+        wave = to_fixed_length(data, rate, config)
+    except SampleError as error:
+        return None, str(error), None
+    except Exception as error:  # anything else a broken file provokes still gets a reason
+        return None, f"could not be decoded ({type(error).__name__}: {error})", None
+    return wave, None, (rate, data.shape[1], len(data) / rate)
+
+
+def _load_all(samples: list[SampleRef], config: FeatureConfig, workers: int, progress: bool):
+    from tqdm.auto import tqdm
+
+    load = partial(_load_one, config=config)
+    files = [s.path for s in samples]
+    bar = dict(total=len(files), desc="decoding samples", unit="file", disable=not progress)
+    if workers > 1 and len(files) >= 32:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            return list(tqdm(pool.map(load, files, chunksize=8), **bar))
+    return [load(f) for f in tqdm(files, **bar)]
+
+
+def _build(
+    discovery: Discovery, config: FeatureConfig, workers: int, progress: bool, test_fraction: float
+) -> DrumDataset:
+    results = _load_all(discovery.samples, config, workers, progress)
+    kept = [(s, r) for s, r in zip(discovery.samples, results) if r[0] is not None]
+    skipped = discovery.skipped + [Skipped(s.path, r[1]) for s, r in zip(discovery.samples, results) if r[0] is None]
+    if not kept:
+        raise SourceError(
+            f"None of the {discovery.found} files found could be loaded as drum samples "
+            f"(first reason: {skipped[0].reason}): point --source at a folder of audio files."
+        )
+    waves = np.stack([r[0] for _, r in kept])
+    labels = np.array([CLASSES.index(s.label) for s, _ in kept])
+    kits = np.array([s.kit for s, _ in kept])
+    files = np.array([s.path for s, _ in kept])
+    is_test = split_by_kit(kits, labels, files, test_fraction)
+    log_mels = log_mel(waves, config)
+    return DrumDataset(
+        config=config,
+        waves=waves,
+        log_mels=log_mels,
+        labels=labels,
+        kits=kits,
+        instruments=np.array([s.instrument for s, _ in kept]),
+        paths=files,
+        source_rates=np.array([r[2][0] for _, r in kept]),
+        source_channels=np.array([r[2][1] for _, r in kept]),
+        source_seconds=np.array([r[2][2] for _, r in kept]),
+        is_test=is_test,
+        normalizer=Normalizer.fit(log_mels[~is_test] if (~is_test).any() else log_mels, config.norm_std_scale),
+        skipped=skipped,
+        found=discovery.found,
+    )
+
+
+def prepare(
+    sources=None,
+    config: FeatureConfig = FeatureConfig(),
+    cache: str | os.PathLike | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    test_fraction: float = TEST_FRACTION,
+) -> DrumDataset:
+    """Load a dataset: from the cache where the files and config are unchanged, else built anew.
+
+    Args:
+        sources: folders (Hydrogen kits, folders of kits, or plain folders of audio); default
+            ``$DRUMGAN_DATA``, then the Hydrogen kits, then the synthetic kit (with a warning).
+        config: feature settings; part of the cache key.
+        cache: cache folder; default ``$DRUMGAN_CACHE`` or ``data/cache``.
+        workers: decoding processes; default every core.
+        progress: show a progress bar while decoding.
+
+    Raises:
+        SourceError: a source is missing, empty, or holds no usable audio.
+    """
+    start = time.perf_counter()
+    cache = Path(cache) if cache else paths.cache_dir()
+    chosen, synthetic = resolve_sources(sources, cache)
+    discovery = discover_all(chosen)
+    cache_path = cache / f"dataset-{fingerprint(discovery, config, test_fraction)}.npz"
+    if cache_path.is_file():
+        with np.load(cache_path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        from_cache = True
+    else:
+        arrays = _build(discovery, config, workers or os.cpu_count() or 1, progress, test_fraction).to_arrays()
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cache_path, lambda f: np.savez(f, **arrays))
+        from_cache = False
+    seconds = time.perf_counter() - start
+    dataset = DrumDataset.from_arrays(
+        arrays, synthetic=synthetic, cache_path=cache_path, from_cache=from_cache, seconds=seconds
+    )
+    assert dataset.found == len(dataset) + len(dataset.skipped), "every file found is loaded or skipped"
+    return dataset

@@ -1,0 +1,215 @@
+"""Matplotlib figures of drum samples and their features; every helper takes ``ax=`` and returns what it drew."""
+
+from __future__ import annotations
+
+import librosa.display
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..config import FeatureConfig
+from ..evaluation.metrics import METRICS, REFERENCE_ROWS
+from ..features.codec import Normalizer
+
+
+def _axes(ax, figsize=(5, 3)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_waveform(wave: np.ndarray, sample_rate: int, ax=None, title: str | None = None):
+    """One waveform against time in seconds; returns the Line2D."""
+    ax = _axes(ax)
+    (line,) = ax.plot(np.arange(len(wave)) / sample_rate, wave, linewidth=0.6)
+    ax.set(xlabel="time (s)", ylabel="amplitude", ylim=(-1.05, 1.05), title=title)
+    return line
+
+
+def _spectrogram(image: np.ndarray, config: FeatureConfig, ax, title, vmin, vmax, ylabel: str, **specshow):
+    """``image`` against time in seconds (librosa's specshow with the config's rate and hop); returns the QuadMesh."""
+    ax = _axes(ax)
+    mesh = librosa.display.specshow(
+        image, sr=config.sample_rate, hop_length=config.hop_length, x_axis="s", ax=ax, vmin=vmin, vmax=vmax, **specshow
+    )
+    ax.set(title=title, xlabel="time (s)", ylabel=ylabel)
+    return mesh
+
+
+def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
+    """A log-mel spectrogram with time in seconds and frequency in Hz (mel-spaced); returns the QuadMesh."""
+    mel_axis = dict(n_fft=config.n_fft, y_axis="mel", fmin=config.fmin, fmax=config.fmax)
+    return _spectrogram(log_mel, config, ax, title, vmin, vmax, "frequency (Hz)", cmap="magma", **mel_axis)
+
+
+def plot_mfcc(mfcc: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
+    """MFCCs against time in seconds; returns the QuadMesh."""
+    return _spectrogram(mfcc, config, ax, title, vmin, vmax, "MFCC coefficient", cmap="coolwarm")
+
+
+def _grid(n: int, columns: int, size: tuple[float, float]):
+    rows = max(1, -(-n // columns))
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(size[0] * columns, size[1] * rows), squeeze=False, layout="constrained"
+    )
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return fig, axes.flat[:n]
+
+
+def plot_grid(
+    images: np.ndarray, config: FeatureConfig, titles=None, columns=4, kind="mel", vmin=None, vmax=None, unit="dB"
+):
+    """Spectrograms (``kind='mel'``) or MFCCs (``kind='mfcc'``) on one colour scale with one colour bar.
+
+    Returns:
+        The Figure. Its colour limits are ``vmin``/``vmax``, default the range of ``images``.
+    """
+    images = np.asarray(images)
+    vmin = float(images.min()) if vmin is None else vmin
+    vmax = float(images.max()) if vmax is None else vmax
+    fig, axes = _grid(len(images), columns, (3.2, 2.4))
+    draw = plot_log_mel if kind == "mel" else plot_mfcc
+    mesh = None
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        mesh = draw(image, config, ax=ax, title=titles[i] if titles is not None else None, vmin=vmin, vmax=vmax)
+        if i % columns:
+            ax.set_ylabel("")
+    fig.colorbar(mesh, ax=list(axes), label=unit if kind == "mel" else "coefficient value", shrink=0.8)
+    return fig
+
+
+def plot_rows(groups: dict, config: FeatureConfig, columns: int = 8):
+    """One row of log-mels per named group (e.g. real, LSTM-GAN, conv GAN), all on the dB scale of the features."""
+    names = list(groups)
+    fig, axes = plt.subplots(
+        len(names), columns, figsize=(2.2 * columns, 2.0 * len(names)), squeeze=False, layout="constrained"
+    )
+    mesh = None
+    for row, name in zip(axes, names):
+        for k, ax in enumerate(row):
+            if k < len(groups[name]):
+                mesh = plot_log_mel(groups[name][k], config, ax=ax, vmin=config.log_floor_db, vmax=0)
+                ax.set(xlabel="", ylabel=name if k == 0 else "")
+                ax.tick_params(labelsize=6)
+            else:
+                ax.axis("off")
+    fig.colorbar(mesh, ax=axes.ravel().tolist(), label="dB", shrink=0.8)
+    return fig
+
+
+def plot_beside_real(generated: np.ndarray, dataset, columns: int = 8, seed: int = 0):
+    """Real training samples (two per class, as many as ``generated``) above the generated log-mels, on the
+    features' dB scale; returns the two Figures."""
+    config = dataset.config
+    real = dataset.log_mels[dataset.training_examples(len(generated), seed=seed)]
+    scale = dict(columns=columns, vmin=config.log_floor_db, vmax=0)
+    return (
+        plot_grid(real, config, titles=["real (training kits)"] * len(real), **scale),
+        plot_grid(generated, config, titles=[f"generated {i}" for i in range(len(generated))], **scale),
+    )
+
+
+def preview_images(run, last: int = 3) -> list:
+    """The last ``last`` previews that training wrote (fixed latents, so they compare), as IPython images."""
+    from IPython.display import Image
+
+    return [Image(filename=png) for png in run.folder.preview_images()[-last:]]
+
+
+def plot_history(history: list[dict], ax=None, title=None):
+    """Every loss column of a run's history against the step."""
+    ax = _axes(ax, figsize=(7, 3))
+    columns = [k for k in (history[0] if history else {}) if k not in ("step", "time")]
+    steps = [row["step"] for row in history]
+    for column in columns:
+        ax.plot(steps, [row[column] for row in history], label=column.replace("_", " "))
+    ax.set(xlabel="step", ylabel="loss", title=title)
+    if columns:
+        ax.legend()
+    return ax
+
+
+def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
+    """Waveforms in a grid; returns the Figure."""
+    fig, axes = _grid(len(waves), columns, (3.2, 1.8))
+    for i, (ax, wave) in enumerate(zip(axes, waves)):
+        plot_waveform(wave, sample_rate, ax=ax, title=titles[i] if titles is not None else None)
+    return fig
+
+
+def plot_normalizer(normalizer: Normalizer, config: FeatureConfig, ax=None):
+    """Per-mel-bin mean and +/- one std of the training log-mels, against the bin's centre frequency."""
+    ax = _axes(ax, (6, 3))
+    centres = librosa.mel_frequencies(n_mels=config.n_mels + 2, fmin=config.fmin, fmax=config.fmax)[1:-1]
+    ax.plot(centres, normalizer.mean, label="mean")
+    band = ax.fill_between(
+        centres, normalizer.mean - normalizer.std, normalizer.mean + normalizer.std, alpha=0.3, label="mean ± std"
+    )
+    ax.set(
+        xscale="symlog", xlabel="mel bin centre (Hz)", ylabel="log-mel (dB)", title="per-bin statistics (training kits)"
+    )
+    ax.legend()
+    return band
+
+
+def plot_counts(counts: dict[str, int], ax=None, title=None, horizontal=False):
+    """A bar chart of counts; returns the bar container."""
+    ax = _axes(ax)
+    names, values = list(counts), list(counts.values())
+    bars = ax.barh(names, values) if horizontal else ax.bar(names, values)
+    ax.bar_label(bars, fontsize=8)
+    if horizontal:
+        ax.invert_yaxis()
+    else:
+        ax.tick_params(axis="x", labelrotation=45)
+    ax.set(title=title)
+    return bars
+
+
+def plot_source_formats(dataset):
+    """The loaded files as they came: sample rates, channel counts and durations; returns the Figure."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), layout="constrained")
+    rates, rate_counts = np.unique(dataset.source_rates, return_counts=True)
+    plot_counts({f"{r / 1000:g} kHz": int(c) for r, c in zip(rates, rate_counts)}, ax=axes[0], title="sample rate")
+    channels, channel_counts = np.unique(dataset.source_channels, return_counts=True)
+    plot_counts({f"{c} ch": int(n) for c, n in zip(channels, channel_counts)}, ax=axes[1], title="channels")
+    axes[2].hist(dataset.source_seconds, bins=np.geomspace(0.01, max(dataset.source_seconds.max(), 0.02), 40))
+    axes[2].axvline(dataset.config.duration, color="k", linestyle="--", label=f"kept: {dataset.config.duration:.2f} s")
+    axes[2].set(xscale="log", xlabel="duration (s)", ylabel="files", title="duration")
+    axes[2].legend()
+    return fig
+
+
+def plot_metrics(results: dict, metrics=METRICS, better=None, log=("fd", "kid")):
+    """One bar chart per metric of :func:`~drumgan.evaluation.evaluator.evaluate` results, a bar per row; returns the
+    Figure.
+
+    Reference rows are grey; ``better`` (metric -> "higher", "lower", ...) adds the direction to each title;
+    the metrics in ``log`` get a symmetric log scale (their values span orders of magnitude).
+    """
+    names = list(results["rows"])
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 3.2), layout="constrained", squeeze=False)
+    colours = ["0.6" if name in REFERENCE_ROWS else f"C{i}" for i, name in enumerate(names)]
+    for ax, metric in zip(axes[0], metrics):
+        values = [results["rows"][name][metric] for name in names]
+        ax.bar(range(len(names)), values, color=colours)
+        ax.set_title(metric if better is None else f"{metric} ({better[metric]})", fontsize=9)
+        if metric in log:
+            ax.set_yscale("symlog")
+        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
+    return fig
+
+
+def plot_class_shares(results: dict, ax=None):
+    """A stacked bar per row: the share of its samples the classifier puts in each class; returns the Axes."""
+    ax = _axes(ax, (7, 3))
+    names = list(results["rows"])
+    bottom = np.zeros(len(names))
+    for k, label in enumerate(results["rows"][names[0]]["classes"]):
+        shares = np.array([results["rows"][name]["classes"][label] for name in names])
+        ax.bar(names, shares, bottom=bottom, label=label, color=f"C{k}")
+        bottom += shares
+    ax.set(ylabel="share of samples", title="predicted classes", ylim=(0, 1))
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    return ax

@@ -1,0 +1,204 @@
+"""Offline evaluation: generated drums measured in the terms of drumgan's own classifier, beside reference rows.
+
+Every row is a set of waves measured the same way (audio -> log-mel -> classifier), against the
+training kits: ``real_heldout`` (held-out kits, the ceiling), ``griffin_lim`` (held-out kits through
+log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
+floor), and one row per trained run (its samples through the same Griffin-Lim).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import write_text_atomically
+from ..errors import RunError
+from ..features.inverse import to_audio
+from ..features.spectral import log_mel
+from ..generation import generate_waves
+from . import metrics
+from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
+from .neighbours import nearest_neighbours
+
+
+class Evaluator:
+    """Measures sets of waves against the training kits of ``dataset``.
+
+    Args:
+        dataset: the :class:`~drumgan.dataset.DrumDataset` the runs were trained on.
+        classifier: a trained drum classifier; default the one cached beside the dataset.
+        ndb_bins: k of NDB/K.
+        seed: picks the held-out subset, the noise, the runs' latents and Griffin-Lim's initial phases.
+        progress: show a bar while the classifier trains (once per dataset).
+    """
+
+    def __init__(self, dataset, classifier=None, ndb_bins: int = 20, seed: int = 0, progress: bool = False):
+        from .classifier import accuracy, cached_classifier  # TensorFlow, only when measuring
+
+        self.dataset, self.config, self.seed = dataset, dataset.config, seed
+        self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
+        self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
+        self.train = dataset.normalized(dataset.train_index)
+        _, self.train_embeddings = self._classify(self.train)
+        self.bins = metrics.ndb_bins(self.train, ndb_bins, seed)
+
+    def _normalized(self, waves: np.ndarray) -> np.ndarray:
+        return self.dataset.normalizer.transform(log_mel(waves, self.config))
+
+    def _classify(self, normalized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from .classifier import embed
+
+        return embed(self.classifier, normalized)
+
+    def measure(self, waves: np.ndarray) -> dict:
+        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times."""
+        waves = np.asarray(waves, np.float32)
+        if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
+            raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
+        normalized = self._normalized(waves)
+        probabilities, embeddings = self._classify(normalized)
+        _, d_train = nearest_neighbours(normalized, self.train)
+        _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
+        attack, decay = metrics.envelope_times(waves, self.config.sample_rate)
+        shares = np.bincount(probabilities.argmax(axis=1), minlength=len(self.dataset.class_names)) / len(waves)
+        return {
+            "n": len(waves),
+            "is": metrics.inception_score(probabilities),
+            "fd": metrics.frechet_distance(embeddings, self.train_embeddings),
+            "kid": metrics.kernel_inception_distance(embeddings, self.train_embeddings),
+            "ndb_k": metrics.ndb_k(self.train, normalized, bins=self.bins),
+            "d_train": float(np.median(d_train)),
+            "d_self": float(np.median(d_self)),
+            "attack_s": float(np.median(attack)),
+            "decay_s": float(np.median(decay)),
+            "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
+        }
+
+    def reference_waves(self, n: int) -> dict[str, np.ndarray]:
+        """The reference rows' waves: up to ``n`` held-out samples, them through Griffin-Lim, and ``n`` noises."""
+        test = self.dataset.test_index
+        if len(test) > n:
+            test = np.sort(np.random.default_rng(self.seed).choice(test, n, replace=False))
+        noise = np.random.default_rng(self.seed).standard_normal((n, self.config.n_samples)).astype(np.float32)
+        return {
+            "real_heldout": self.dataset.waves[test],
+            "griffin_lim": to_audio(self.dataset.log_mels[test], self.config, seed=self.seed),
+            "noise": noise / np.abs(noise).max(axis=1, keepdims=True),
+        }
+
+    def run_waves(self, run, n: int) -> np.ndarray:
+        """``n`` samples of a trained run, made audible by the same Griffin-Lim as the ``griffin_lim`` row."""
+        if run.codec.config != self.config:
+            raise RunError(
+                f"{run.dir} uses another feature config than the dataset being evaluated; "
+                "evaluate runs of one --size at a time"
+            )
+        run.check_data(self.dataset.data_id, "Pass the --source it was trained on.")
+        return generate_waves(run, n, self.seed)
+
+    def waves(self, runs, n: int | None = None, progress: bool = False) -> dict[str, np.ndarray]:
+        """The waves of every row: the reference rows, then ``n`` samples of each run, named after its folder."""
+        from tqdm.auto import tqdm
+
+        n = n or len(self.dataset.test_index)
+        if n < 2:
+            raise ValueError(f"n must be at least 2 (nearest-neighbour and KID need pairs), got {n}")
+        names = [run.name for run in runs]
+        clashes = sorted({name for name in names if names.count(name) > 1 or name in REFERENCE_ROWS})
+        if clashes:
+            raise RunError(f"rows are named after run folders, and these names clash: {', '.join(clashes)}")
+        dimension = self.train_embeddings.shape[1]
+        if n <= dimension:
+            warnings.warn(
+                f"{n} samples per row is not more than the {dimension}-dimensional embedding: FD is unreliable",
+                stacklevel=2,
+            )
+        steps = tqdm(total=1 + len(runs), desc="audio for evaluation", disable=not progress)
+        sets = self.reference_waves(n)
+        steps.update()
+        for run in runs:
+            sets[run.name] = self.run_waves(run, n)
+            steps.update()
+        steps.close()
+        return sets
+
+    def report(self, sets: dict[str, np.ndarray], runs=()) -> dict:
+        """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
+        return {
+            "classifier_accuracy": self.classifier_accuracy,
+            "rows": {name: self.measure(waves) for name, waves in sets.items()},
+            "n": max(len(waves) for waves in sets.values()),
+            "seed": self.seed,
+            "data": self.dataset.data_id,
+            "config": json.loads(self.config.to_json()),
+            "runs": {
+                run.name: {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step} for run in runs
+            },
+        }
+
+    def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
+        """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
+        probabilities, _ = self._classify(self._normalized(waves))
+        return probabilities.argmax(axis=1)
+
+
+def _relative(folder: Path) -> str:
+    """``folder`` relative to the project root where it lies inside it (so results files carry no home paths)."""
+    from ..paths import project_root
+
+    folder = Path(folder).resolve()
+    return str(folder.relative_to(project_root())) if folder.is_relative_to(project_root()) else str(folder)
+
+
+def evaluate(runs, dataset, n: int | None = None, seed: int = 0, classifier=None, progress: bool = False) -> dict:
+    """Metrics of the reference rows and of each run (rows named after the run folders).
+
+    Args:
+        runs: :class:`~drumgan.training.run.Run` objects (``Run.load(folder)``).
+        dataset: the dataset they were trained on.
+        n: samples per row; default the number of held-out samples (the real rows never have more).
+
+    Returns:
+        ``{"classifier_accuracy", "rows": {name: measure(...)}, "n", "seed", "data", "config", "runs"}``.
+    """
+    evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress)
+    return evaluator.report(evaluator.waves(runs, n, progress), runs)
+
+
+def relative_to_ceiling(results: dict) -> list[dict]:
+    """Each run's scores divided by the ``griffin_lim`` row's: 1 is the ceiling that Griffin-Lim allows.
+
+    For ``is`` below 1 is worse; for ``fd``, ``kid`` and ``ndb_k`` above 1 is worse (2: twice as far from
+    the training kits as real drums through Griffin-Lim).
+    """
+    rows, ceiling = results["rows"], results["rows"]["griffin_lim"]
+    return [
+        {"run": name, **{m: float(row[m] / ceiling[m]) if ceiling[m] else float("nan") for m in CEILING_METRICS}}
+        for name, row in rows.items()
+        if name not in REFERENCE_ROWS
+    ]
+
+
+def table_rows(results: dict) -> list[dict]:
+    """One flat dict per row (name, n, each metric, envelope medians) for :func:`drumgan.display.tables.text_table`."""
+    return [
+        {
+            "row": name,
+            "n": row["n"],
+            **{m: row[m] for m in METRICS},
+            "attack_s": row["attack_s"],
+            "decay_s": row["decay_s"],
+        }
+        for name, row in results["rows"].items()
+    ]
+
+
+def save_results(results: dict, path) -> Path:
+    """Write ``results`` as JSON (atomically), creating the folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(path, json.dumps(results, indent=2))
+    return path

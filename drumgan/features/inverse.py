@@ -1,0 +1,159 @@
+"""The way back: log-mels and MFCCs to magnitude spectrograms, and magnitudes to audio (Griffin-Lim).
+
+Every function takes the same :class:`~drumgan.config.FeatureConfig` as the analysis in
+:mod:`.spectral`, so a round trip keeps the sample rate, hop and exact length:
+``(..., n_mels, n_frames)`` -> ``(..., n_samples)``.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+import scipy.sparse
+
+from ..config import FeatureConfig
+from .spectral import mel_basis
+
+
+def mfcc_to_log_mel(mfccs: np.ndarray, n_mels: int) -> np.ndarray:
+    """Invert :func:`mfcc`: the higher coefficients that were dropped are taken as zero."""
+    padded = np.zeros(mfccs.shape[:-2] + (n_mels, mfccs.shape[-1]), dtype=np.float32)
+    padded[..., : mfccs.shape[-2], :] = mfccs
+    return scipy.fft.idct(padded, axis=-2, type=2, norm="ortho").astype(np.float32)
+
+
+def _frames(waves: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
+    """Centred, zero-padded frames ``(..., n_frames, n_fft)`` of ``waves`` (``n_fft`` a multiple of ``hop``)."""
+    padded = np.pad(waves, [(0, 0)] * (waves.ndim - 1) + [(n_fft // 2, n_fft // 2)])
+    blocks = padded[..., : padded.shape[-1] // hop * hop].reshape(*waves.shape[:-1], -1, hop)
+    per_frame, n_frames = n_fft // hop, 1 + waves.shape[-1] // hop
+    return np.concatenate([blocks[..., k : k + n_frames, :] for k in range(per_frame)], axis=-1)
+
+
+def _overlap_add(frames: np.ndarray, hop: int, length: int) -> np.ndarray:
+    """Sum of frames ``(..., n_frames, n_fft)`` placed every ``hop`` samples, centre-trimmed to ``length``."""
+    n_frames, n_fft = frames.shape[-2:]
+    per_frame = n_fft // hop
+    out = np.zeros(frames.shape[:-2] + (n_frames + per_frame - 1, hop), frames.dtype)
+    for k in range(per_frame):
+        out[..., k : k + n_frames, :] += frames[..., k * hop : (k + 1) * hop]
+    out = out.reshape(*frames.shape[:-2], -1)
+    return out[..., n_fft // 2 : n_fft // 2 + length]
+
+
+def _per_core(function, *batches: np.ndarray) -> np.ndarray:
+    """``function(*chunks)`` on slices of the batches' leading axes, one thread per core (numpy and
+    scipy release the GIL in their array loops), joined again. Every batch has shape (..., a, b)."""
+    flats = [batch.reshape(-1, *batch.shape[-2:]) for batch in batches]
+    cores = min(len(flats[0]), os.cpu_count() or 1)
+    if cores <= 1:
+        out = function(*flats)
+    else:
+        with ThreadPoolExecutor(cores) as pool:
+            parts = pool.map(
+                lambda rows: function(*(flat[rows] for flat in flats)), np.array_split(np.arange(len(flats[0])), cores)
+            )
+            out = np.concatenate(list(parts))
+    return out.reshape(batches[0].shape[:-2] + out.shape[1:])
+
+
+def griffin_lim(magnitude: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
+    """Audio from |STFT| frames: (..., 1 + n_fft // 2, n_frames) -> (..., n_samples).
+
+    librosa's fast Griffin-Lim (momentum 0.99, random initial phase from ``seed``, Hann window, centred
+    frames), computed with ``scipy.fft`` for a slice of the batch per CPU core. The centred STFT of
+    ``n_samples`` has one frame more than the features keep; it is taken as silent (every sample ends
+    faded out or zero-padded).
+    """
+    n_iter = config.griffin_lim_iters if n_iter is None else n_iter
+    magnitude = np.pad(np.asarray(magnitude, np.float32), [(0, 0)] * (magnitude.ndim - 1) + [(0, 1)])
+    rng = np.random.RandomState(seed)  # as librosa, so the same seed gives the same audio
+    phases = np.exp(2j * np.pi * rng.random_sample(size=magnitude.shape)).astype(np.complex64)
+    # frames on the FFT's outer axis: (..., frames, bins)
+    return _per_core(
+        lambda m, p: _griffin_lim_frames(m, p, config, n_iter),
+        np.swapaxes(magnitude, -1, -2),
+        np.swapaxes(phases, -1, -2),
+    )
+
+
+def _griffin_lim_frames(spectrum_of: np.ndarray, phases: np.ndarray, config: FeatureConfig, n_iter: int) -> np.ndarray:
+    """Griffin-Lim on (batch, frames, bins) magnitudes from initial ``phases`` -> (batch, n_samples)."""
+    n_fft, hop, length = config.n_fft, config.hop_length, config.n_samples
+    window = scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)
+    norm = _overlap_add(np.broadcast_to(window**2, (spectrum_of.shape[-2], n_fft)).copy(), hop, length)
+    norm = np.where(norm > np.finfo(np.float32).tiny, norm, 1.0)
+
+    def inverse(spectrum):
+        return _overlap_add(scipy.fft.irfft(spectrum, n=n_fft, axis=-1) * window, hop, length) / norm
+
+    def forward(waves):
+        return scipy.fft.rfft(_frames(waves, n_fft, hop) * window, axis=-1)
+
+    angles = phases * spectrum_of
+    previous, beta = None, 0.99 / (1 + 0.99)
+    for _ in range(n_iter):
+        rebuilt = forward(inverse(angles))
+        angles = rebuilt - beta * previous if previous is not None else rebuilt.copy()
+        angles *= spectrum_of / (np.abs(angles) + np.finfo(np.float32).tiny)
+        previous = rebuilt
+    return inverse(angles).astype(np.float32)
+
+
+def log_mel_to_magnitude(log_mels: np.ndarray, config: FeatureConfig, n_iter: int = 30) -> np.ndarray:
+    """Approximate |STFT| from log-mel dB: the non-negative power spectrum whose mel bands match best.
+
+    Non-negative least squares on the (sparse) mel filter bank by accelerated projected gradient
+    (FISTA), ``n_iter`` steps from the clipped pseudo-inverse, all frames of a slice of the batch at
+    once, a slice per CPU core.
+    """
+    return _per_core(lambda chunk: _nnls_magnitude(chunk, config, n_iter), np.asarray(log_mels, dtype=np.float32))
+
+
+def _nnls_magnitude(log_mels: np.ndarray, config: FeatureConfig, n_iter: int) -> np.ndarray:
+    """FISTA for (batch, n_mels, n_frames) log-mels -> (batch, 1 + n_fft // 2, n_frames) magnitudes."""
+    basis, pinv, step = _mel_inverse(config)
+    power = np.moveaxis(10 ** (log_mels / 10), -2, 0).reshape(config.n_mels, -1)  # all frames side by side
+    x = np.clip(pinv @ power, 0, None)
+    y, t = x, 1.0
+    for _ in range(n_iter):
+        x_next = np.clip(y - step * (basis.T @ (basis @ y - power)), 0, None)
+        t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        y, x, t = x_next + (t - 1) / t_next * (x_next - x), x_next, t_next
+    linear = np.moveaxis(x.reshape((-1,) + log_mels.shape[:-2] + log_mels.shape[-1:]), 0, -2)
+    return np.sqrt(linear).astype(np.float32)
+
+
+@lru_cache(maxsize=8)
+def _mel_inverse(config: FeatureConfig):
+    """The mel filter bank as a sparse matrix, its pseudo-inverse and the gradient step 1 / ||M||^2."""
+    basis = mel_basis(config)
+    return (
+        scipy.sparse.csr_array(basis),
+        np.linalg.pinv(basis).astype(np.float32),
+        float(1 / np.linalg.norm(basis, 2) ** 2),
+    )
+
+
+def log_mel_to_audio(
+    log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0
+) -> np.ndarray:
+    """Audio from log-mel dB: non-negative least squares to a linear spectrogram, then Griffin-Lim at the same hop."""
+    return griffin_lim(log_mel_to_magnitude(log_mels, config), config, n_iter=n_iter, seed=seed)
+
+
+def mfcc_to_audio(mfccs: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
+    """Audio from MFCCs, through the log-mel they came from."""
+    return log_mel_to_audio(mfcc_to_log_mel(mfccs, config.n_mels), config, n_iter=n_iter, seed=seed)
+
+
+def to_audio(log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
+    """Griffin-Lim audio of log-mels, each peak-normalised like the real samples (silence stays silent)."""
+    waves = log_mel_to_audio(log_mels, config, n_iter=n_iter, seed=seed)
+    peaks = np.abs(waves).max(axis=-1, keepdims=True)
+    return np.where(peaks > 0, waves / np.maximum(peaks, 1e-12), 0).astype(np.float32)

@@ -1,0 +1,96 @@
+"""Keras callbacks for a training run: checkpoints with loss history, previews, a progress bar."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ..backend import keras
+from ..errors import TrainingDiverged
+from .checkpoint import save_checkpoint, step_of
+from .folder import RunFolder
+
+
+class RunRecorder(keras.callbacks.Callback):
+    """Loss history and checkpoints, written together so that they always agree.
+
+    Every ``log_every`` steps the models' loss trackers are read into the history and reset (each
+    row is the mean over its window). A checkpoint (``checkpoint.npz`` and ``history.csv``) is
+    written at least every ``checkpoint_seconds`` and at the end. A non-finite loss stops training
+    before anything is written and is raised as :class:`TrainingDiverged` by :meth:`raise_if_diverged`.
+    """
+
+    def __init__(self, folder: RunFolder, history: list[dict], checkpoint_seconds: float = 60.0, log_every: int = 10):
+        super().__init__()
+        self.folder, self.history = folder, history
+        self.checkpoint_seconds, self.log_every = checkpoint_seconds, log_every
+        self.diverged: str | None = None
+
+    def on_train_begin(self, logs=None):
+        self.last_save = time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        values = {k: float(v) for k, v in (logs or {}).items()}
+        bad = {k: v for k, v in values.items() if not math.isfinite(v)}
+        step = step_of(self.model)
+        if bad:
+            self.diverged = f"{', '.join(f'{k} = {v}' for k, v in bad.items())} at step {step}"
+            self.model.stop_training = True
+            return
+        if step % self.log_every == 0:
+            self.history.append({"step": step, "time": round(time.time(), 3), **values})
+            for metric in self.model.metrics:
+                metric.reset_state()
+        if time.monotonic() - self.last_save >= self.checkpoint_seconds:
+            self.save()
+
+    def on_train_end(self, logs=None):
+        if not self.diverged:
+            self.save()
+
+    def save(self) -> None:
+        saved_step = save_checkpoint(self.folder.checkpoint, self.model)
+        self.folder.write_history([row for row in self.history if row["step"] <= saved_step])
+        self.last_save = time.monotonic()
+
+    def raise_if_diverged(self) -> None:
+        if self.diverged:
+            last = self.folder.checkpoint_step()
+            kept = (
+                f"the last good checkpoint (step {last}) is intact" if last is not None else "no checkpoint was written"
+            )
+            raise TrainingDiverged(f"training stopped: {self.diverged}; {kept} in {self.folder.path}")
+
+
+class Previewer(keras.callbacks.Callback):
+    """Calls ``render(step)`` every ``every`` steps (previews from fixed latents)."""
+
+    def __init__(self, render, every: int):
+        super().__init__()
+        self.render, self.every = render, every
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = step_of(self.model)
+        if self.every and step % self.every == 0:
+            self.render(step)
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """A tqdm bar over the run's steps (starting where a resumed run left off), losses as postfix."""
+
+    def __init__(self, start: int, stop: int, enabled: bool = True):
+        super().__init__()
+        self.start, self.stop, self.enabled = start, stop, enabled
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.stop, initial=self.start, unit="step", disable=not self.enabled)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.update(1)
+        if batch % 10 == 0:
+            self.bar.set_postfix({k: f"{float(v):.3g}" for k, v in (logs or {}).items()}, refresh=False)
+
+    def on_train_end(self, logs=None):
+        self.bar.close()

@@ -1,0 +1,63 @@
+"""Checkpoints: every weight and optimizer variable of a model, in one npz written atomically.
+
+The file is written atomically (:mod:`drumgan.atomic`), so a run killed at any moment leaves either
+the previous checkpoint or the new one, never a torn file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import write_atomically
+from ..errors import CheckpointError
+
+
+def _optimizers(model) -> list:
+    return [optimizer for optimizer, _ in model.optimized]
+
+
+def _variables(model) -> dict[str, list]:
+    return {
+        "model": list(model.weights),
+        **{f"optimizer{i}": list(o.variables) for i, o in enumerate(_optimizers(model))},
+    }
+
+
+def _build_optimizers(model) -> None:
+    """Create the optimizers' slot variables so that they can be assigned before the first step."""
+    for optimizer, variables in model.optimized:
+        optimizer.build(variables)
+
+
+def step_of(model) -> int:
+    """Training steps taken: the first optimizer's update count."""
+    return int(_optimizers(model)[0].iterations.numpy())
+
+
+def save_checkpoint(path: Path, model) -> int:
+    """Write ``model``'s weights and optimizer state to ``path``; returns the step saved."""
+    if not all(o.built for o in _optimizers(model)):
+        _build_optimizers(model)
+    arrays = {f"{group}/{i}": np.asarray(v) for group, vs in _variables(model).items() for i, v in enumerate(vs)}
+    step = step_of(model)
+    write_atomically(path, lambda f: np.savez(f, step=step, **arrays))
+    return step
+
+
+def load_checkpoint(path: Path, model) -> int:
+    """Restore what :func:`save_checkpoint` wrote into a freshly built ``model``; returns its step."""
+    _build_optimizers(model)
+    with np.load(path, allow_pickle=False) as z:
+        for group, variables in _variables(model).items():
+            stored = sorted((k for k in z.files if k.startswith(group + "/")), key=lambda k: int(k.split("/")[1]))
+            if len(stored) != len(variables):
+                raise CheckpointError(f"{path}: {len(stored)} {group} variables stored, the model has {len(variables)}")
+            for key, variable in zip(stored, variables):
+                if tuple(z[key].shape) != tuple(variable.shape):
+                    raise CheckpointError(
+                        f"{path}: {key} has shape {z[key].shape}, the model expects {tuple(variable.shape)}"
+                    )
+                variable.assign(z[key])
+        return int(z["step"])

@@ -1,0 +1,112 @@
+"""The resumable training loop: the batches of each step, the ``tf.data`` pipeline and :func:`train`.
+
+Training the same folder again resumes from its checkpoint and continues the same run: batches and
+noise are drawn from the seed and the step, so the resumed run draws what the uninterrupted one would
+have.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..backend import tf
+from ..errors import RunError
+from ..settings import TrainSettings
+from .callbacks import Previewer, ProgressBar, RunRecorder
+from .run import Run
+
+
+def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np.ndarray:
+    """Indices of the batches for steps ``start`` to ``stop``: epochs of seeded permutations of ``n``."""
+    first, last = start * batch_size, stop * batch_size
+    epochs = range(first // n, (last - 1) // n + 1)
+    flat = np.concatenate([np.random.default_rng([seed, e]).permutation(n) for e in epochs])
+    offset = first - epochs[0] * n
+    return flat[offset : offset + last - first].reshape(stop - start, batch_size).astype(np.int32)
+
+
+def pipeline(data: np.ndarray, order: np.ndarray, next_frame: bool):
+    """A prefetching ``tf.data`` pipeline of the batches in ``order`` (inputs and next-frame targets for the LSTM).
+
+    The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
+    because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
+    """
+    table = tf.constant(data)
+    batches = tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx))
+    if next_frame:
+        batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return batches.prefetch(2).with_options(options)
+
+
+def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=()) -> None:
+    """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data``, in one ``fit``."""
+    settings = run.settings
+    order = batch_order(len(data), settings.batch_size, settings.seed, start, stop)
+    batches = pipeline(data, order, next_frame=settings.model == "lstm")
+    run.model.fit(batches, epochs=1, steps_per_epoch=len(order), verbose=0, callbacks=list(callbacks), shuffle=False)
+
+
+def train(
+    run_dir,
+    settings: TrainSettings,
+    dataset=None,
+    checkpoint_seconds: float = 60.0,
+    preview=None,
+    preview_every: int = 0,
+    progress: bool = True,
+) -> Run:
+    """Train (or resume) the run in ``run_dir`` up to ``settings.steps`` steps.
+
+    Args:
+        run_dir: the run folder; created if new, resumed if it holds a checkpoint.
+        settings: from :meth:`TrainSettings.for_model`.
+        dataset: a :class:`drumgan.data.dataset.DrumDataset` with the settings' feature config; default
+            :func:`drumgan.data.dataset.prepare` of the default source.
+        checkpoint_seconds: the longest time between checkpoints.
+        preview: ``preview(run, step)``, called every ``preview_every`` steps.
+
+    Returns:
+        The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds",
+        "samples_per_second", "checkpoint"}``.
+
+    Raises:
+        TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
+        RunError: ``run_dir`` holds a different run.
+    """
+    from ..data.dataset import prepare
+
+    dataset = dataset if dataset is not None else prepare(config=settings.feature_config, progress=progress)
+    if dataset.log_mels.shape[1:] != (settings.feature_config.n_mels, settings.feature_config.n_frames):
+        raise RunError(
+            f"the dataset's log-mels are {dataset.log_mels.shape[1:]}, the settings need a {settings.image_size} config"
+        )
+    run = Run.create(run_dir, settings, dataset)
+    run.save_steps(settings.steps)
+    start = run.step
+    data = run.codec.encode(dataset.log_mels[dataset.train_index])
+    if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
+        run.model.seed_frames.assign(data[:, 0, :])
+    history = [row for row in run.history() if row["step"] <= start]
+    recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
+    callbacks = [recorder, ProgressBar(start, settings.steps, progress)]
+    if preview and preview_every:
+        callbacks.append(Previewer(lambda step: preview(run, step), preview_every))
+    began = time.perf_counter()
+    if start < settings.steps:
+        fit_steps(run, data, start, settings.steps, callbacks)
+        recorder.raise_if_diverged()
+    seconds = time.perf_counter() - began
+    done = run.step - start
+    run.result = {
+        "model": settings.model,
+        "step": run.step,
+        "resumed_from": start if start > 0 else None,
+        "seconds": round(seconds, 3),
+        "samples_per_second": round(done * settings.samples_per_step / seconds, 2) if done else 0.0,
+        "checkpoint": str(run.folder.checkpoint),
+    }
+    return run

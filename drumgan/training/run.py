@@ -1,0 +1,106 @@
+"""A training run: its settings, codec and model, restored from the run folder's last checkpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..backend import keras
+from ..config import FeatureConfig
+from ..errors import RunError
+from ..features.codec import Codec
+from ..models import build_model
+from ..settings import TrainSettings
+from .checkpoint import load_checkpoint, step_of
+from .folder import RunFolder
+
+
+class Run:
+    """A run folder opened with its model. :func:`~drumgan.training.loop.train` returns one; :meth:`load` opens one.
+
+    Attributes:
+        folder: the :class:`RunFolder` (every path in it).
+        settings, codec, model: what was trained, and how its tensors map to log-mels.
+        data: the dataset it was trained on: ``{"data_id", "train", "synthetic"}``.
+        result: what the last :func:`~drumgan.training.loop.train` call did (None for a loaded run).
+    """
+
+    def __init__(self, folder: RunFolder, settings: TrainSettings, codec: Codec, data: dict):
+        self.folder, self.settings, self.codec, self.data = folder, settings, codec, data
+        self.result: dict | None = None
+        keras.utils.set_random_seed(settings.seed)
+        self.model = build_model(settings, codec.config.n_frames, codec.n_bins, n_train=data["train"])
+        if folder.checkpoint.exists():
+            load_checkpoint(folder.checkpoint, self.model)
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.dir)!r}, model={self.settings.model!r}, step={self.step})"
+
+    @property
+    def dir(self) -> Path:
+        return self.folder.path
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def step(self) -> int:
+        return step_of(self.model)
+
+    def history(self) -> list[dict]:
+        return self.folder.read_history()
+
+    @classmethod
+    def load(cls, run_dir) -> Run:
+        """Open a run folder that :func:`~drumgan.training.loop.train` made (old folders included)."""
+        folder = RunFolder(run_dir)
+        meta = folder.read_meta()
+        settings = TrainSettings(
+            **{"frames_per_step": 1, **meta["settings"]}
+        )  # runs made before the setting took a frame per step
+        codec = Codec.load(folder.codec_path, FeatureConfig(**meta["feature_config"]))
+        return cls(folder, settings, codec, meta["data"])
+
+    @classmethod
+    def create(cls, run_dir, settings: TrainSettings, dataset) -> Run:
+        """Open ``run_dir`` for training on ``dataset``: a new run, or the one already there if it matches."""
+        folder = RunFolder(run_dir)
+        if folder.exists():
+            run = cls.load(run_dir)
+            run.check_settings(settings)
+            run.check_data(dataset.data_id, "Use a new --out folder.")
+            return run
+        data = {"data_id": dataset.data_id, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
+        codec = Codec.fit(
+            dataset.log_mels[dataset.train_index], settings.feature_config, settings.feature, settings.layout
+        )
+        folder.path.mkdir(parents=True, exist_ok=True)
+        codec.save(folder.codec_path)
+        config = dataclasses.asdict(settings.feature_config)
+        folder.write_meta({"settings": dataclasses.asdict(settings), "feature_config": config, "data": data})
+        return cls(folder, settings, codec, data)
+
+    def check_settings(self, settings: TrainSettings) -> None:
+        """Refuse settings that define another run than this one (``steps`` may differ)."""
+        stored, asked = self.settings.used(), settings.used()
+        differences = [f"{k} {stored[k]!r} (asked {asked.get(k)!r})" for k in stored if stored[k] != asked.get(k)]
+        if differences:
+            raise RunError(
+                f"{self.dir} holds a run with other settings: {'; '.join(differences)}. Use a new --out folder."
+            )
+
+    def check_data(self, data_id: str, hint: str) -> None:
+        """Refuse a dataset other than the one this run was trained on; ``hint`` says what to do instead."""
+        if self.data["data_id"] != data_id:
+            raise RunError(f"{self.dir} was trained on other data ({self.data['data_id']}, now {data_id}). {hint}")
+
+    def save_steps(self, steps: int) -> None:
+        """Record a new total of steps (the only setting a re-run may change)."""
+        meta = self.folder.read_meta()
+        meta["settings"]["steps"] = steps
+        self.folder.write_meta(meta)
+        self.settings = dataclasses.replace(self.settings, steps=steps)
+
+
+__all__ = ["Run", "RunFolder"]

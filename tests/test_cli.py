@@ -1,0 +1,112 @@
+"""The command line: one JSON line with --json, one clear line for bad input, resuming after SIGKILL."""
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from drumgan.config import CLASSES
+from drumgan.evaluation.metrics import METRICS, REFERENCE_ROWS
+
+from helpers import run_cli, start_cli
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.cli import main  # noqa: E402
+from drumgan.training.folder import RunFolder  # noqa: E402
+
+
+def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
+    run = tmp_path / "run"
+    command = [
+        "train",
+        "lstm",
+        "--out",
+        str(run),
+        "--source",
+        str(synthetic_kit),
+        "--units",
+        "8",
+        "--batch-size",
+        "8",
+        "--checkpoint-seconds",
+        "0",
+        "--json",
+    ]
+    proc = start_cli(*command, "--steps", "100000", env=env)
+    deadline = time.monotonic() + 120
+    while (RunFolder(run).checkpoint_step() or 0) < 3:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "timed out"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    saved = RunFolder(run).checkpoint_step()  # loads: not torn
+    target = saved + 5
+    done = start_cli(*command, "--steps", str(target), env=env)
+    out, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["resumed_from"] == saved and result["step"] == target
+    assert set(result) == {"model", "step", "resumed_from", "seconds", "samples_per_second", "checkpoint"}
+
+
+def test_cli_reports_a_missing_run_in_one_line(tmp_path):
+    done = run_cli("generate", "--run", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("error:") and "not a run folder" in done.stderr
+
+
+def test_cli_prepare_json_is_the_last_line(synthetic_kit, tmp_path):
+    import json
+
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path)}
+    result = run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["found"] == summary["loaded"] + len(summary["skipped"]) == 42
+    assert set(summary["classes"]) == set(CLASSES)
+    assert summary["split"]["train"] + summary["split"]["test"] == 42
+    assert summary["from_cache"] is False and summary["cache"].startswith(str(tmp_path))
+    again = json.loads(run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env).stdout.splitlines()[-1])
+    assert again["from_cache"] is True
+
+
+def test_cli_missing_source_is_one_sentence_without_traceback(tmp_path):
+    result = run_cli("prepare", "--source", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_cli_prints_every_row_and_field_and_writes_the_results_file(
+    tiny_runs, synthetic_kit, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("DRUMGAN_CACHE", str(tmp_path / "cache"))
+    results = tmp_path / "results" / "metrics.json"
+    argv = [
+        "evaluate",
+        "--run",
+        str(tiny_runs / "lstm"),
+        "--run",
+        str(tiny_runs / "conv-gan"),
+        "-n",
+        "4",
+        "--source",
+        str(synthetic_kit),
+        "--results",
+        str(results),
+        "--json",
+    ]
+    # the runs were trained on the module's cache; the same files give the same data fingerprint
+    assert main(argv) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(last) == {"classifier_accuracy", "rows"} and 0 <= last["classifier_accuracy"] <= 1
+    assert set(last["rows"]) == {*REFERENCE_ROWS, "lstm", "conv-gan"}
+    for row in last["rows"].values():
+        assert all(isinstance(row[m], float) for m in METRICS)
+    saved = json.loads(results.read_text())
+    assert saved["rows"] == last["rows"] and saved["config"]["n_mels"] == 64 and saved["data"]
+    assert main(["evaluate", "--run", str(tmp_path), "--source", str(synthetic_kit)]) == 2  # not a run folder

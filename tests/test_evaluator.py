@@ -1,0 +1,122 @@
+import numpy as np
+import pytest
+
+from drumgan.data.dataset import prepare
+from drumgan.data.sources import HYDROGEN_DRUMKITS
+from drumgan.errors import RunError
+from drumgan.evaluation import metrics
+from drumgan.evaluation.metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
+
+from conftest import requires_hydrogen
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.evaluation.classifier import embed, train_classifier  # noqa: E402
+from drumgan.evaluation.evaluator import Evaluator, evaluate, relative_to_ceiling, table_rows  # noqa: E402
+from drumgan.training.run import Run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def evaluator(synthetic_dataset):
+    return Evaluator(synthetic_dataset, train_classifier(synthetic_dataset, epochs=15, members=2), ndb_bins=5)
+
+
+def test_exact_copies_of_training_samples_have_memorisation_distance_zero(evaluator, synthetic_dataset):
+    copies = synthetic_dataset.waves[synthetic_dataset.train_index]
+    assert evaluator.measure(copies)["d_train"] < 1e-3
+    assert evaluator.measure(copies[:2].repeat(3, axis=0))["d_self"] < 1e-3  # duplicates: no diversity
+    assert evaluator.measure(synthetic_dataset.waves[synthetic_dataset.test_index])["d_train"] > 0.01
+
+
+def test_measure_gives_every_metric_and_class_shares_that_sum_to_one(evaluator, synthetic_dataset):
+    row = evaluator.measure(synthetic_dataset.waves[synthetic_dataset.test_index])
+    assert set(METRICS) <= set(row) and row["n"] == len(synthetic_dataset.test_index)
+    assert all(np.isfinite(row[m]) for m in METRICS)
+    assert sum(row["classes"].values()) == pytest.approx(1.0)
+    assert 1.0 <= row["is"] <= len(synthetic_dataset.class_names)
+    with pytest.raises(ValueError, match="at least 2 waves"):
+        evaluator.measure(synthetic_dataset.waves[:1])
+
+
+def test_reference_rows_take_at_most_n_held_out_samples(evaluator, synthetic_dataset):
+    waves = evaluator.reference_waves(3)
+    assert set(waves) == set(REFERENCE_ROWS)
+    assert [len(w) for w in waves.values()] == [3, 3, 3]
+    assert np.allclose(np.abs(waves["noise"]).max(axis=1), 1.0)
+    everything = evaluator.reference_waves(1000)
+    assert len(everything["real_heldout"]) == len(synthetic_dataset.test_index) and len(everything["noise"]) == 1000
+
+
+def test_runs_relative_to_the_griffin_lim_ceiling_are_ratios_of_their_scores():
+    rows = {
+        "noise": {m: 10.0 for m in CEILING_METRICS},
+        "griffin_lim": {m: 2.0 for m in CEILING_METRICS},
+        "real_heldout": {m: 1.0 for m in CEILING_METRICS},
+        "twice": {m: 4.0 for m in CEILING_METRICS},
+        "same": {m: 2.0 for m in CEILING_METRICS},
+    }
+    ratios = {row["run"]: row for row in relative_to_ceiling({"rows": rows})}
+    assert set(ratios) == {"twice", "same"}
+    assert all(ratios["twice"][m] == 2.0 and ratios["same"][m] == 1.0 for m in CEILING_METRICS)
+
+
+def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
+    tiny_runs, synthetic_dataset, evaluator, tmp_path
+):
+    results = evaluate(
+        [Run.load(tiny_runs / "lstm"), Run.load(tiny_runs / "conv-gan")],
+        synthetic_dataset,
+        n=6,
+        classifier=evaluator.classifier,
+    )
+    assert list(results["rows"]) == [*REFERENCE_ROWS, "lstm", "conv-gan"]
+    assert results["runs"]["conv-gan"]["step"] == 2 and results["data"] == synthetic_dataset.cache_path.stem
+    assert [row["row"] for row in table_rows(results)] == list(results["rows"])
+    assert [row["run"] for row in relative_to_ceiling(results)] == ["lstm", "conv-gan"]
+    with pytest.raises(RunError, match="clash"):
+        evaluate(
+            [Run.load(tiny_runs / "lstm"), Run.load(tiny_runs / "lstm")],
+            synthetic_dataset,
+            n=6,
+            classifier=evaluator.classifier,
+        )
+
+
+def test_evaluate_refuses_a_run_trained_on_other_data(tiny_runs, evaluator):
+    run = Run.load(tiny_runs / "lstm")
+    run.data["data_id"] = "dataset-0123456789abcdef0123"
+    with pytest.raises(RunError, match="other data"):
+        evaluator.run_waves(run, 2)
+
+
+@pytest.fixture(scope="module")
+def hydrogen_evaluator():
+    return Evaluator(prepare([HYDROGEN_DRUMKITS], progress=False))  # the classifier cached beside the data
+
+
+@requires_hydrogen
+def test_classifier_recognises_held_out_kits(hydrogen_evaluator):
+    assert hydrogen_evaluator.classifier_accuracy >= 0.8
+
+
+@requires_hydrogen
+def test_held_out_real_samples_beat_noise_on_every_metric(hydrogen_evaluator):
+    waves = hydrogen_evaluator.reference_waves(len(hydrogen_evaluator.dataset.test_index))
+    real, noise = hydrogen_evaluator.measure(waves["real_heldout"]), hydrogen_evaluator.measure(waves["noise"])
+    assert real["is"] > noise["is"] and real["d_self"] > noise["d_self"]
+    assert all(real[m] < noise[m] for m in ("fd", "kid", "ndb_k", "d_train"))
+
+
+@requires_hydrogen
+def test_embedding_distances_separate_one_distribution_from_noise(hydrogen_evaluator):
+    dataset, classifier = hydrogen_evaluator.dataset, hydrogen_evaluator.classifier
+    train = hydrogen_evaluator.train_embeddings
+    half_a, half_b = train[0::2], train[1::2]
+    _, noise = embed(classifier, dataset.normalizer.transform(np.random.default_rng(0).uniform(-90, 0, (200, 64, 64))))
+    assert metrics.frechet_distance(half_a, half_b) < 0.1 * metrics.frechet_distance(train, noise)
+    kid_same, kid_noise = (
+        metrics.kernel_inception_distance(half_a, half_b),
+        metrics.kernel_inception_distance(train, noise),
+    )
+    assert abs(kid_same) < 0.05 * kid_noise
+    assert metrics.ndb_k(hydrogen_evaluator.train, hydrogen_evaluator.train) == 0.0

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from drumgan.settings import TrainSettings
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.models import build_model  # noqa: E402
+from drumgan.models.conv_gan import build_critic, build_generator  # noqa: E402
+from drumgan.models.gan import GAN  # noqa: E402
+
+
+def weights_of(model):
+    return [w.numpy().copy() for w in model.trainable_weights]
+
+
+def changed(before, model):
+    return any(not np.allclose(a, b.numpy()) for a, b in zip(before, model.trainable_weights))
+
+
+@pytest.mark.parametrize("family", ["conv-gan", "lstm-gan"])
+@pytest.mark.parametrize("loss", ["wgan-gp", "nonsaturating"])
+def test_a_few_gan_steps_change_both_networks_without_nan(family, loss):
+    settings = TrainSettings.for_model(family, loss=loss, critic_steps=2, width=4, units=8)
+    gan = build_model(settings, n_frames=16, n_features=16)
+    shape = (12, 16, 16, 1) if family == "conv-gan" else (12, 16, 16)
+    real = np.random.default_rng(0).uniform(-1, 1, shape).astype("float32")
+    before_g, before_c = weights_of(gan.generator), weights_of(gan.critic)
+    history = gan.fit(real, batch_size=5, epochs=2, verbose=0, shuffle=False)  # the last batch (2) is smaller
+    assert np.all(np.isfinite(history.history["critic_loss"] + history.history["generator_loss"]))
+    assert changed(before_g, gan.generator) and changed(before_c, gan.critic)
+    assert int(gan.generator_optimizer.iterations) == 6 and int(gan.critic_optimizer.iterations) == 12
+
+
+def test_gan_samples_are_fixed_by_the_seed():
+    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=1, loss="nonsaturating", seed=0)
+    assert np.array_equal(gan.sample(3, seed=5), gan.sample(3, seed=5))
+    assert not np.allclose(gan.sample(3, seed=5), gan.sample(3, seed=6))
+
+
+def test_bad_gan_settings_are_refused():
+    with pytest.raises(ValueError, match="wgan-gp"):
+        GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=1, loss="hinge", seed=0)
+    with pytest.raises(ValueError, match="critic_steps"):
+        GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=0, loss="wgan-gp", seed=0)

@@ -1,0 +1,23 @@
+import numpy as np
+import pytest
+import soundfile as sf
+
+from helpers import tiny
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.generation import generate_wavs  # noqa: E402
+from drumgan.training.loop import train  # noqa: E402
+from drumgan.training.run import Run  # noqa: E402
+
+
+@pytest.mark.parametrize("model", ["lstm", "conv-gan"])
+def test_generated_wavs_have_the_configured_rate_length_and_range(synthetic_dataset, tmp_path, model):
+    train(tmp_path / "r", tiny(model, 1), synthetic_dataset, progress=False)
+    paths = generate_wavs(Run.load(tmp_path / "r"), 3, tmp_path / "out", seed=1)
+    assert [p.name for p in paths] == ["r_000.wav", "r_001.wav", "r_002.wav"]
+    for path in paths:
+        info = sf.info(path)
+        assert (info.samplerate, info.frames, info.channels, info.subtype) == (16000, 16384, 1, "PCM_16")
+        wave, _ = sf.read(path)
+        assert 0 < np.abs(wave).max() <= 1

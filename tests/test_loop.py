@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from drumgan.errors import RunError
+
+from helpers import tiny
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.training.loop import batch_order, train  # noqa: E402
+from drumgan.training.run import Run  # noqa: E402
+
+TINY = {"lstm": dict(units=8), "lstm-gan": dict(units=8), "conv-gan": dict(width=4, critic_steps=2)}
+
+
+def test_batch_order_is_a_function_of_the_step():
+    whole = batch_order(10, 4, seed=3, start=0, stop=9)
+    assert np.array_equal(batch_order(10, 4, seed=3, start=4, stop=9), whole[4:])
+    flat = whole.ravel()
+    for epoch in range(3):
+        assert sorted(flat[epoch * 10 : epoch * 10 + 10]) == list(range(10))  # every epoch a permutation
+    assert not np.array_equal(batch_order(10, 4, seed=4, start=0, stop=9), whole)
+
+
+@pytest.mark.parametrize("model", ["lstm", "lstm-gan", "conv-gan"])
+def test_resumed_run_holds_what_the_uninterrupted_run_holds(synthetic_dataset, tmp_path, model):
+    whole = train(tmp_path / "whole", tiny(model, 4), synthetic_dataset, checkpoint_seconds=0, progress=False).result
+    assert whole["step"] == 4 and whole["resumed_from"] is None
+    half = train(tmp_path / "split", tiny(model, 2), synthetic_dataset, checkpoint_seconds=0, progress=False).result
+    assert half["step"] == 2
+    rest = train(tmp_path / "split", tiny(model, 4), synthetic_dataset, checkpoint_seconds=0, progress=False).result
+    assert rest["step"] == 4 and rest["resumed_from"] == 2
+    a, b = Run.load(tmp_path / "whole"), Run.load(tmp_path / "split")
+    assert a.step == b.step == 4
+    for x, y in zip(a.model.weights, b.model.weights):
+        np.testing.assert_allclose(x.numpy(), y.numpy(), rtol=1e-4, atol=1e-5)
+    assert [r["step"] for r in b.history()] == [1, 2, 3, 4]
+    assert rest["samples_per_second"] > 0
+
+
+def test_finished_run_reports_its_step_without_training(synthetic_dataset, tmp_path):
+    train(tmp_path / "r", tiny("lstm", 2), synthetic_dataset, progress=False)
+    run = train(tmp_path / "r", tiny("lstm", 2), synthetic_dataset, progress=False)
+    assert isinstance(run, Run) and run.dir == tmp_path / "r"
+    again = run.result
+    assert again["step"] == 2 and again["resumed_from"] == 2 and again["samples_per_second"] == 0.0
+
+
+def test_settings_a_family_ignores_do_not_block_a_resume(synthetic_dataset, tmp_path):
+    train(tmp_path / "r", tiny("lstm", 1, width=32), synthetic_dataset, progress=False)
+    assert (
+        train(tmp_path / "r", tiny("lstm", 2, width=8), synthetic_dataset, progress=False).result["resumed_from"] == 1
+    )
+    with pytest.raises(RunError, match="model 'lstm' \\(asked 'lstm-gan'\\)"):
+        train(tmp_path / "r", tiny("lstm-gan", 2), synthetic_dataset, progress=False)

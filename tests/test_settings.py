@@ -1,0 +1,55 @@
+"""What defines a run: family defaults, the checks on settings, and that none of it needs TensorFlow."""
+
+import subprocess
+import sys
+
+import pytest
+
+from drumgan.errors import RunError
+from drumgan.settings import FAMILY_DEFAULTS, MODELS, TrainSettings, default_text
+
+
+def test_each_family_starts_from_its_own_defaults():
+    for model in MODELS:
+        settings = TrainSettings.for_model(model)
+        assert all(getattr(settings, k) == v for k, v in FAMILY_DEFAULTS[model].items())
+    assert TrainSettings.for_model("conv-gan", width=None, steps=5).steps == 5  # None keeps the default
+
+
+@pytest.mark.parametrize(
+    "model, overrides, message",
+    [
+        ("lstm-gan", dict(frames_per_step=5), "frames_per_step must divide the 64 frames, got 5"),
+        ("conv-gan", dict(feature="mfcc"), "--feature mfcc is for the LSTMs"),
+        ("conv-gan", dict(image_size=96), "image_size must be 64 or 128"),
+        ("conv-gan", dict(loss="hinge"), "loss must be one of"),
+        ("lstm-gan", dict(critic_steps=0), "critic_steps must be between 1 and 15"),
+        ("lstm", dict(steps=0), "must be positive"),
+        ("gru", {}, "unknown model 'gru'"),
+    ],
+)
+def test_impossible_settings_are_refused_in_one_line(model, overrides, message):
+    with pytest.raises(RunError, match=message):
+        TrainSettings.for_model(model, **overrides)
+
+
+def test_used_settings_leave_out_what_a_family_ignores_and_the_steps():
+    used = TrainSettings.for_model("conv-gan").used()
+    assert "units" not in used and "steps" not in used and used["width"] == 16
+    assert TrainSettings.for_model("lstm", image_size=128).feature_config.n_mels == 128
+
+
+def test_help_defaults_name_each_family_that_uses_the_setting():
+    assert default_text("width") == "default 16"
+    assert default_text("units") == "default lstm 128, lstm-gan 64"
+
+
+def test_settings_and_the_command_line_parser_import_no_tensorflow():
+    code = (
+        "import sys, drumgan.settings, drumgan.cli; drumgan.cli.build_parser(); "
+        "print(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )

@@ -1,0 +1,34 @@
+"""Analysis: log-mels and MFCCs of known signals."""
+
+import librosa
+import numpy as np
+
+from drumgan.config import FeatureConfig
+from drumgan.features import inverse, spectral
+
+from helpers import sine
+
+
+def test_log_mel_is_a_64_by_64_image_with_batch_dims(config):
+    waves = np.stack([sine(440, config), sine(2000, config)])
+    out = spectral.log_mel(waves, config)
+    assert out.shape == (2, 64, 64) and out.dtype == np.float32
+    assert out.min() >= config.log_floor_db - 1e-3
+
+
+def test_large_option_is_128_by_128():
+    config = FeatureConfig.large()
+    assert spectral.log_mel(sine(440, config), config).shape == (128, 128)
+
+
+def test_a_tone_lands_in_the_mel_bin_of_its_frequency(config):
+    out = spectral.log_mel(sine(1000, config), config)
+    centres = librosa.mel_frequencies(n_mels=config.n_mels + 2, fmax=config.fmax)[1:-1]
+    assert abs(centres[np.argmax(out[:, 10])] - 1000) < 100
+
+
+def test_mfcc_matches_librosa_and_inverts_exactly_with_every_coefficient(config):
+    logmel = spectral.log_mel(sine(300, config), config)
+    assert np.allclose(spectral.mfcc(logmel, 20), librosa.feature.mfcc(S=logmel, n_mfcc=20), atol=1e-3)
+    back = inverse.mfcc_to_log_mel(spectral.mfcc(logmel), config.n_mels)
+    assert np.allclose(back, logmel, atol=1e-3)
