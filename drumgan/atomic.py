@@ -1,4 +1,5 @@
-"""Atomic file writing: a reader sees the old file or the new one, never half of one.
+"""Atomic file writing (a reader sees the old file or the new one, never half of one), and folders checked
+for writing before any work is done.
 
 Every file drumgan writes for later reading (checkpoints, run settings, loss history, dataset caches,
 the classifier, results) goes through here. The temporary file has a name of its own to each writer
@@ -10,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
+
+from .errors import OutputError
 
 
 @contextlib.contextmanager
@@ -39,3 +43,22 @@ def write_atomically(path, write) -> None:
 def write_text_atomically(path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     write_atomically(path, lambda f: f.write(text.encode()))
+
+
+def writable_folder(path, what: str) -> Path:
+    """Create the folder ``path`` (with its parents) and check that a file can be written in it.
+
+    Raises:
+        OutputError: in one line naming ``what`` and the folder: it is a file, lies under a file, or cannot be
+            created or written (permissions, a read-only or virtual file system).
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{what} {path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise OutputError(f"{what} {path} cannot be written ({error.strerror or error})") from None
+    return path

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import warnings
+from pathlib import Path
 
 from .paths import project_root
 from .settings import FEATURES, IMAGE_SIZES, LOSSES, MODELS, TrainSettings, default_text
@@ -38,7 +39,9 @@ def _prepare(args) -> int:
 def _train(args) -> int:
     from .data.dataset import prepare
     from .generation import save_preview
+    from .training.folder import RunFolder
     from .training.loop import train
+    from .training.run import Run
 
     settings = TrainSettings.for_model(
         args.model,
@@ -54,16 +57,22 @@ def _train(args) -> int:
         loss=args.loss,
         learning_rate=args.learning_rate,
     )
-    dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
-    run = train(
-        args.out,
-        settings,
-        dataset,
-        checkpoint_seconds=args.checkpoint_seconds,
-        preview=save_preview,
-        preview_every=args.preview_every,
-        progress=sys.stderr.isatty(),
-    )
+    folder = RunFolder(args.out)
+    with folder.lock():  # from here to the end: a second trainer, an unusable folder or run is refused before any work
+        if folder.exists():
+            existing = Run.load(folder.path)
+            existing.check_settings(settings)
+            existing.check_steps(settings.steps)
+        dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
+        run = train(
+            args.out,
+            settings,
+            dataset,
+            checkpoint_seconds=args.checkpoint_seconds,
+            preview=save_preview,
+            preview_every=args.preview_every,
+            progress=sys.stderr.isatty(),
+        )
     result = run.result
     if args.json:
         print(json.dumps(result))
@@ -77,10 +86,12 @@ def _train(args) -> int:
 
 
 def _generate(args) -> int:
+    from .atomic import writable_folder
     from .generation import generate_wavs
     from .training.run import Run
 
     run = Run.load(args.run)
+    writable_folder(args.out, "--out")  # before the work, not after it
     paths = generate_wavs(run, args.n, args.out, seed=args.seed)
     if args.json:
         print(json.dumps({"run": str(run.dir), "step": run.step, "files": [str(p) for p in paths]}))
@@ -90,6 +101,7 @@ def _generate(args) -> int:
 
 
 def _evaluate(args) -> int:
+    from .atomic import writable_folder
     from .data.dataset import prepare
     from .display.tables import text_table
     from .evaluation.evaluator import evaluate, save_results, table_rows
@@ -97,6 +109,7 @@ def _evaluate(args) -> int:
     from .training.run import Run
 
     runs = [Run.load(folder) for folder in args.run or []]
+    writable_folder(Path(args.results).parent, "the --results folder")  # before the work, not after it
     config = runs[0].codec.config if runs else None
     dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
     results = evaluate(runs, dataset, n=args.n, seed=args.seed, progress=sys.stderr.isatty())
@@ -205,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .errors import CheckpointError, RunError, SourceError, TrainingDiverged
+    from .errors import CheckpointError, DamagedFile, OutputError, RunError, SourceError, TrainingDiverged
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
@@ -213,7 +226,7 @@ def main(argv=None) -> int:
         warnings.showwarning = lambda message, *rest: print(f"warning: {message}", file=sys.stderr)
         try:
             return args.handler(args)
-        except (SourceError, RunError, CheckpointError) as error:
+        except (SourceError, RunError, CheckpointError, DamagedFile, OutputError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         except TrainingDiverged as error:

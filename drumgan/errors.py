@@ -13,5 +13,13 @@ class CheckpointError(RuntimeError):
     """A checkpoint that does not fit the model it is loaded into."""
 
 
+class DamagedFile(RuntimeError):
+    """A file drumgan wrote (a cache, a checkpoint, a codec) that can no longer be read."""
+
+
+class OutputError(ValueError):
+    """A place drumgan was asked to write to that cannot be written."""
+
+
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the last good checkpoint was left as it was."""

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from ..atomic import writable_folder
 from ..config import FeatureConfig
+from ..errors import OutputError
 
 
 class SampleError(ValueError):
@@ -161,9 +163,11 @@ def wav_bytes(wave: np.ndarray, sample_rate: int) -> bytes:
 
 def write_wavs(waves: np.ndarray, out_dir, sample_rate: int, prefix: str = "drum") -> list[Path]:
     """One 16-bit PCM WAV per wave, ``out_dir/prefix_000.wav`` ...; returns the paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = writable_folder(out_dir, "the output folder")
     paths = [out_dir / f"{prefix}_{i:03d}.wav" for i in range(len(waves))]
     for path, wave in zip(paths, waves):
-        write_wav(path, wave, sample_rate)
+        try:
+            write_wav(path, wave, sample_rate)
+        except (OSError, sf.LibsndfileError) as error:
+            raise OutputError(f"{path} cannot be written ({error})") from None
     return paths

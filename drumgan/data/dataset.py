@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -15,14 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths
-from ..atomic import write_atomically
 from ..config import CLASSES, FeatureConfig
 from ..errors import SourceError
 from ..features.codec import Normalizer
 from ..features.spectral import log_mel
+from .cache import DatasetCache
 from .sources import HYDROGEN_DRUMKITS, Discovery, SampleRef, Skipped, discover_all
 
-CACHE_VERSION = 1  # bump when what a build produces changes for the same files and config
+CACHE_VERSION = 2  # bump when what a build produces changes for the same files and config
 TEST_FRACTION = 0.2
 
 
@@ -186,7 +187,13 @@ def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path]
 
     root = (cache or paths.cache_dir()) / "synthetic"
     if not (root / "synthetic_kit_0").is_dir():
-        make_synthetic_kit(root, n_kits=8, per_class=4, seed=0)
+        try:
+            make_synthetic_kit(root, n_kits=8, per_class=4, seed=0)
+        except OSError as error:
+            raise SourceError(
+                f"No real drum samples were found, and the synthetic kit cannot be written in {root} "
+                f"({error.strerror}): pass --source, or set DRUMGAN_CACHE to a folder that can be written"
+            ) from None
     warnings.warn(
         f"No real drum samples found (no --source, no DRUMGAN_DATA, nothing in {HYDROGEN_DRUMKITS}): "
         f"using the SYNTHETIC kit in {root}. Run `make data` for the real Hydrogen kits.",
@@ -196,15 +203,20 @@ def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path]
     return [root], True
 
 
-def fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float) -> str:
-    """A hash of every file's path, size and modification time, its label, and the config."""
+def fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float, digests: dict[str, str]) -> str:
+    """A hash of every file's path, content digest, label and kit, of the files skipped, and of the config."""
     h = hashlib.sha1(f"{CACHE_VERSION}|{config.to_json()}|{test_fraction}".encode())
     for s in discovery.samples:
-        stat = os.stat(s.path)
-        h.update(f"\n{s.path}|{stat.st_size}|{stat.st_mtime_ns}|{s.label}|{s.kit}|{s.instrument}".encode())
+        h.update(f"\n{s.path}|{digests[s.path]}|{s.label}|{s.kit}|{s.instrument}".encode())
     for s in discovery.skipped:
         h.update(f"\nskip|{s.path}|{s.reason}".encode())
     return h.hexdigest()[:20]
+
+
+def source_key(sources: list[Path], config: FeatureConfig, test_fraction: float) -> str:
+    """What identifies a source whatever its files hold: its folders, the config and the split."""
+    folders = "|".join(sorted(os.path.realpath(s) for s in sources))
+    return hashlib.sha1(f"{CACHE_VERSION}|{folders}|{config.to_json()}|{test_fraction}".encode()).hexdigest()[:20]
 
 
 def split_by_kit(
@@ -323,22 +335,24 @@ def prepare(
         SourceError: a source is missing, empty, or holds no usable audio.
     """
     start = time.perf_counter()
-    cache = Path(cache) if cache else paths.cache_dir()
-    chosen, synthetic = resolve_sources(sources, cache)
+    store = DatasetCache(Path(cache) if cache else paths.cache_dir())
+    chosen, synthetic = resolve_sources(sources, store.folder)
     discovery = discover_all(chosen)
-    cache_path = cache / f"dataset-{fingerprint(discovery, config, test_fraction)}.npz"
-    if cache_path.is_file():
-        with np.load(cache_path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-        from_cache = True
-    else:
-        arrays = _build(discovery, config, workers or os.cpu_count() or 1, progress, test_fraction).to_arrays()
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cache_path, lambda f: np.savez(f, **arrays))
-        from_cache = False
-    seconds = time.perf_counter() - start
-    dataset = DrumDataset.from_arrays(
-        arrays, synthetic=synthetic, cache_path=cache_path, from_cache=from_cache, seconds=seconds
-    )
+    digests = store.digests([s.path for s in discovery.samples])
+    cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests)}.npz"
+    where = dict(synthetic=synthetic, cache_path=cache_path)
+    dataset, arrays = None, store.load(cache_path)
+    if arrays is not None:
+        try:
+            dataset = DrumDataset.from_arrays(arrays, **where, from_cache=True)
+        except (KeyError, ValueError, TypeError) as error:
+            store.discard(
+                cache_path, f"{cache_path} is not a dataset cache of this version ({type(error).__name__}: {error})"
+            )
+    if dataset is None:
+        built = _build(discovery, config, workers or os.cpu_count() or 1, progress, test_fraction)
+        store.save(cache_path, built.to_arrays(), source_key(chosen, config, test_fraction))
+        dataset = dataclasses.replace(built, **where, from_cache=False)
+    dataset.seconds = time.perf_counter() - start
     assert dataset.found == len(dataset) + len(dataset.skipped), "every file found is loaded or skipped"
     return dataset

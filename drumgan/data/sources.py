@@ -73,31 +73,79 @@ def _read_drumkit(kit_dir: Path) -> tuple[str, dict[str, str]]:
     return _child_text(root, "name") or kit_dir.name, files
 
 
-def _audio_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def shown(path) -> str:
+    """``path`` as text that can always be printed (bytes that are not UTF-8 shown as escapes)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+class _Confined:
+    """A folder that reading stays inside: files outside it (through ``..``, an absolute path or a symbolic
+    link) are refused before they are opened or even looked at, and so are names that are not valid UTF-8."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.normal, self.real = folder, os.path.abspath(folder), os.path.realpath(folder)
+        self._real_dirs: dict[str, str] = {}
+
+    def why_not(self, path: Path) -> str | None:
+        """Why ``path`` is not read, or None if it may be."""
+        normal = os.path.abspath(path)  # normalised: ".." resolved by name, nothing looked at
+        if not _within(normal, self.normal):
+            return f"outside {shown(self.folder)}: only files inside the folder are read"
+        parent = os.path.dirname(normal)
+        if parent not in self._real_dirs:
+            self._real_dirs[parent] = os.path.realpath(parent)
+        real = os.path.realpath(normal) if os.path.islink(normal) else os.path.join(self._real_dirs[parent], path.name)
+        if not _within(real, self.real):
+            return f"a symbolic link out of {shown(self.folder)}: only files inside the folder are read"
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            return "its file name is not valid UTF-8: rename it"
+        return None
+
+    def files(self, suffixes=None) -> tuple[list[Path], list[Skipped]]:
+        """The regular files in the folder (with one of ``suffixes``, if given) that may be read, and the rest."""
+        found, refused = [], []
+        for path in sorted(self.folder.rglob("*")):
+            if (suffixes is not None and path.suffix.lower() not in suffixes) or path.is_dir():
+                continue
+            reason = self.why_not(path)
+            if reason:
+                refused.append(Skipped(shown(path), reason))
+            elif path.is_file():
+                found.append(path)
+        return found, refused
 
 
 def discover_kit(kit_dir: Path) -> Discovery:
     """One Hydrogen kit: every file drumkit.xml lists, labelled by its instrument name.
 
     Audio files in the kit folder that drumkit.xml does not list are kept too, labelled by their
-    file name; listed files that are missing are reported as skipped.
+    file name; listed files that are missing, or that lie outside the kit folder, are reported as skipped.
     """
     kit, listed = _read_drumkit(kit_dir)
+    confined = _Confined(kit_dir)
     samples, skipped = [], []
     for filename, instrument in listed.items():
         path = kit_dir / filename
-        if path.is_file():
-            label = classify(instrument, path.stem)
-            samples.append(SampleRef(str(path), label, kit, instrument))
+        reason = confined.why_not(path)
+        if reason:
+            skipped.append(Skipped(shown(path), f"listed in drumkit.xml (instrument '{instrument}') but {reason}"))
+        elif path.is_file():
+            samples.append(SampleRef(str(path), classify(instrument, path.stem), kit, instrument))
         else:
             reason = f"listed in drumkit.xml (instrument '{instrument}') but missing from the kit folder"
             skipped.append(Skipped(str(path), reason))
     listed_paths = {os.path.normpath(kit_dir / f) for f in listed}
-    for path in _audio_files(kit_dir):
+    files, refused = confined.files(AUDIO_EXTENSIONS)
+    for path in files:
         if os.path.normpath(path) not in listed_paths:
             samples.append(SampleRef(str(path), classify(path.stem), kit, ""))
-    return Discovery(samples, skipped)
+    return Discovery(samples, skipped + [s for s in refused if os.path.normpath(s.path) not in listed_paths])
 
 
 def discover_folder(folder: Path) -> Discovery:
@@ -108,12 +156,13 @@ def discover_folder(folder: Path) -> Discovery:
     the kit is the first sub-folder under ``folder`` (or ``folder`` itself for files at its top).
     """
     samples = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    files, refused = _Confined(folder).files()
+    for path in files:
         relative = path.relative_to(folder)
         parents = [part for part in reversed(relative.parts[:-1])]
         kit = relative.parts[0] if len(relative.parts) > 1 else folder.name
         samples.append(SampleRef(str(path), classify(path.stem, *parents), kit, ""))
-    return Discovery(samples, [])
+    return Discovery(samples, refused)
 
 
 def discover(source: str | os.PathLike) -> Discovery:
@@ -127,8 +176,16 @@ def discover(source: str | os.PathLike) -> Discovery:
         return discover_kit(source)
     kits = sorted(p for p in source.iterdir() if (p / "drumkit.xml").is_file())
     if kits:
-        parts = [discover_kit(kit) for kit in kits]
-        return Discovery([s for d in parts for s in d.samples], [s for d in parts for s in d.skipped])
+        samples, skipped = [], []
+        for kit in kits:
+            try:
+                found = discover_kit(kit)
+            except SourceError as error:  # one broken kit does not stop the others
+                skipped.append(Skipped(str(kit / "drumkit.xml"), f"{error}; the kit's files were not used"))
+                continue
+            samples += found.samples
+            skipped += found.skipped
+        return Discovery(samples, skipped)
     return discover_folder(source)
 
 
@@ -136,9 +193,9 @@ def discover_all(sources: list[str | os.PathLike]) -> Discovery:
     """Samples under several sources; a file reached twice is loaded once."""
     samples, skipped, seen = [], [], set()
 
-    def unseen(items):
+    def unseen(items, where=os.path.realpath):
         for item in items:
-            key = os.path.realpath(item.path)
+            key = where(item.path)
             if key not in seen:
                 seen.add(key)
                 yield item
@@ -146,7 +203,7 @@ def discover_all(sources: list[str | os.PathLike]) -> Discovery:
     for source in sources:
         found = discover(source)
         samples += unseen(found.samples)
-        skipped += unseen(found.skipped)
+        skipped += unseen(found.skipped, os.path.abspath)  # a refused path is not followed, even here
     if not samples and not skipped:
         names = ", ".join(str(s) for s in sources)
         raise SourceError(

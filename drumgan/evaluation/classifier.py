@@ -10,6 +10,7 @@ data and the config, and loaded with Keras' safe mode.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -132,14 +133,28 @@ def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
 
 
 def cached_classifier(dataset, epochs: int = 60, members: int = MEMBERS, progress: bool = False) -> keras.Model:
-    """The classifier for ``dataset``: loaded from beside its cache (safe mode), else trained and saved."""
+    """The classifier for ``dataset``: loaded from beside its cache (safe mode), else trained and saved.
+
+    A cached file that cannot be loaded is removed and the classifier trained again; one that cannot be
+    written is reported, and the classifier used all the same (each in one warning line).
+    """
     stem = f"{dataset.data_id}-classifier-v{CLASSIFIER_VERSION}-m{members}-e{epochs}"
     path = Path(dataset.cache_path).with_name(f"{stem}.keras")
     if path.is_file():
-        return keras.saving.load_model(path, safe_mode=True)
+        try:
+            return keras.saving.load_model(path, safe_mode=True)
+        except Exception as error:  # a damaged zip, a foreign file: whatever Keras raises, the cure is the same
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            warnings.warn(
+                f"{path} cannot be loaded ({reason}); it is removed and the classifier trained again", stacklevel=2
+            )
+            path.unlink(missing_ok=True)
     model = train_classifier(dataset, epochs=epochs, members=members, progress=progress)
-    with atomic_path(path) as tmp:
-        model.save(tmp)
+    try:
+        with atomic_path(path) as tmp:
+            model.save(tmp)
+    except OSError as error:
+        warnings.warn(f"the classifier cannot be cached as {path} ({error.strerror or error})", stacklevel=2)
     return model
 
 

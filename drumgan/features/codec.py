@@ -15,6 +15,8 @@ import numpy as np
 
 from ..atomic import write_atomically
 from ..config import FEATURES, LAYOUTS, FeatureConfig
+from ..errors import DamagedFile
+from ..npzfile import read_npz
 from .inverse import mfcc_to_log_mel
 from .spectral import mfcc
 
@@ -97,6 +99,11 @@ class Codec:
 
     @classmethod
     def load(cls, path: Path, config: FeatureConfig) -> Codec:
-        with np.load(path, allow_pickle=False) as z:
+        """Read what :meth:`save` wrote (DamagedFile, naming the file, if it cannot be)."""
+        hint = "The run folder is incomplete: train into a new --out folder"
+        z = read_npz(path, "codec", hint)
+        try:
             normalizer = Normalizer(z["mean"], z["std"], float(z["scale"]))
             return cls(config, normalizer, str(z["feature"]), str(z["layout"]))
+        except (KeyError, ValueError) as error:
+            raise DamagedFile(f"{path} is not a drumgan codec ({error}). {hint}") from None

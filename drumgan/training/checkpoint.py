@@ -12,6 +12,9 @@ import numpy as np
 
 from ..atomic import write_atomically
 from ..errors import CheckpointError
+from ..npzfile import read_npz
+
+DAMAGED_HINT = "Delete it to train the run again from step 0, or train into a new --out folder"
 
 
 def _optimizers(model) -> list:
@@ -23,6 +26,12 @@ def _variables(model) -> dict[str, list]:
         "model": list(model.weights),
         **{f"optimizer{i}": list(o.variables) for i, o in enumerate(_optimizers(model))},
     }
+
+
+def _index(key: str, group: str) -> int | None:
+    """``3`` for the key ``"model/3"`` of group ``"model"``, else None."""
+    prefix, _, index = key.partition("/")
+    return int(index) if prefix == group and index.isdigit() else None
 
 
 def _build_optimizers(model) -> None:
@@ -48,16 +57,18 @@ def save_checkpoint(path: Path, model) -> int:
 
 def load_checkpoint(path: Path, model) -> int:
     """Restore what :func:`save_checkpoint` wrote into a freshly built ``model``; returns its step."""
+    arrays = read_npz(path, "checkpoint", DAMAGED_HINT)
+    if "step" not in arrays:
+        raise CheckpointError(f"{path} holds no step: it is not a drumgan checkpoint. {DAMAGED_HINT}")
     _build_optimizers(model)
-    with np.load(path, allow_pickle=False) as z:
-        for group, variables in _variables(model).items():
-            stored = sorted((k for k in z.files if k.startswith(group + "/")), key=lambda k: int(k.split("/")[1]))
-            if len(stored) != len(variables):
-                raise CheckpointError(f"{path}: {len(stored)} {group} variables stored, the model has {len(variables)}")
-            for key, variable in zip(stored, variables):
-                if tuple(z[key].shape) != tuple(variable.shape):
-                    raise CheckpointError(
-                        f"{path}: {key} has shape {z[key].shape}, the model expects {tuple(variable.shape)}"
-                    )
-                variable.assign(z[key])
-        return int(z["step"])
+    for group, variables in _variables(model).items():
+        stored = sorted((k for k in arrays if _index(k, group) is not None), key=lambda k: _index(k, group))
+        if len(stored) != len(variables):
+            raise CheckpointError(f"{path}: {len(stored)} {group} variables stored, the model has {len(variables)}")
+        for key, variable in zip(stored, variables):
+            if tuple(arrays[key].shape) != tuple(variable.shape):
+                raise CheckpointError(
+                    f"{path}: {key} has shape {arrays[key].shape}, the model expects {tuple(variable.shape)}"
+                )
+            variable.assign(arrays[key])
+    return int(arrays["step"])

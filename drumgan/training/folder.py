@@ -1,21 +1,27 @@
 """The run folder: every file a training run keeps, named here and nowhere else.
 
 ``run.json`` (settings, feature config, the data it was trained on), ``codec.npz`` (the normaliser),
-``checkpoint.npz`` (weights, optimizer state and step), ``history.csv`` (losses) and ``previews/``
-(a mel grid PNG and a WAV from fixed latents every so many steps). Every write is atomic.
+``checkpoint.npz`` (weights, optimizer state and step), ``history.csv`` (losses), ``previews/`` (a mel
+grid PNG and a WAV from fixed latents every so many steps) and ``.lock`` (held by the one process that
+trains the run). Every file is written atomically, so a reader never sees half of one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import json
+import os
+import socket
 from pathlib import Path
 
-import numpy as np
+from ..atomic import writable_folder, write_text_atomically
+from ..errors import OutputError, RunError
+from ..npzfile import read_npz
 
-from ..atomic import write_text_atomically
-from ..errors import RunError
+_HELD: set[str] = set()  # the run folders whose lock this process holds
 
 
 class RunFolder:
@@ -51,6 +57,10 @@ class RunFolder:
     def previews(self) -> Path:
         return self.path / "previews"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path / ".lock"
+
     def exists(self) -> bool:
         """Whether the folder holds a run (its ``run.json``)."""
         return self.meta_path.is_file()
@@ -59,14 +69,20 @@ class RunFolder:
         """``run.json``, with the data record under the names used today (``data_id``, ``train``, ``synthetic``)."""
         if not self.exists():
             raise RunError(f"{self.path} is not a run folder (no run.json); train one with `python -m drumgan train`")
-        meta = json.loads(self.meta_path.read_text())
-        data = meta["data"]
-        if "fingerprint" in data:  # run folders made before the key was renamed
-            data["data_id"] = data.pop("fingerprint")
+        try:
+            meta = json.loads(self.meta_path.read_text())
+            data = meta["data"]
+            if "fingerprint" in data:  # run folders made before the key was renamed
+                data["data_id"] = data.pop("fingerprint")
+            if not (isinstance(meta["settings"], dict) and isinstance(meta["feature_config"], dict)):
+                raise ValueError("its settings or feature_config is not an object")
+            data["data_id"]  # noqa: B018  (a KeyError names what is missing)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+            reason = f"no {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
+            raise RunError(f"{self.meta_path} cannot be read as a run's settings ({reason})") from None
         return meta
 
     def write_meta(self, meta: dict) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
         write_text_atomically(self.meta_path, json.dumps(meta, indent=2))
 
     def read_history(self) -> list[dict]:
@@ -85,11 +101,10 @@ class RunFolder:
         write_text_atomically(self.history_path, out.getvalue())
 
     def checkpoint_step(self) -> int | None:
-        """The step the checkpoint holds, or None if there is none."""
+        """The step the checkpoint holds, or None if there is none (DamagedFile if it cannot be read)."""
         if not self.checkpoint.exists():
             return None
-        with np.load(self.checkpoint, allow_pickle=False) as z:
-            return int(z["step"])
+        return int(read_npz(self.checkpoint, "checkpoint")["step"])
 
     def preview_path(self, step: int, suffix: str) -> Path:
         """Where the preview of ``step`` goes (``.png`` or ``.wav``); creates ``previews/``."""
@@ -99,3 +114,38 @@ class RunFolder:
     def preview_images(self) -> list[Path]:
         """The preview PNGs, oldest first."""
         return sorted(self.previews.glob("step_*.png"))
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the folder's exclusive lock while training; another process asking for it is refused in one line.
+
+        The lock (``flock`` on ``.lock``) is released when the block ends or the process dies, however it dies.
+        Within the process that holds it, asking again is allowed (the command line holds it from its first check
+        to the end of training).
+        """
+        key = os.path.realpath(self.path)
+        if key in _HELD:
+            yield self
+            return
+        try:
+            writable_folder(self.path, "the run folder")
+        except OutputError as error:
+            raise RunError(str(error)) from None
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+                raise RunError(
+                    f"{self.path} is being trained by {holder}; wait for it to end, or train into another --out folder"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+            _HELD.add(key)
+            try:
+                yield self
+            finally:
+                _HELD.discard(key)
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock

@@ -15,6 +15,7 @@ from ..backend import tf
 from ..errors import RunError
 from ..settings import TrainSettings
 from .callbacks import Previewer, ProgressBar, RunRecorder
+from .folder import RunFolder
 from .run import Run
 
 
@@ -75,7 +76,8 @@ def train(
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
-        RunError: ``run_dir`` holds a different run.
+        RunError: ``run_dir`` holds a different run, is trained by another process, cannot be written, or is
+            already past ``settings.steps``; or the batch is larger than the training set.
     """
     from ..data.dataset import prepare
 
@@ -84,7 +86,20 @@ def train(
         raise RunError(
             f"the dataset's log-mels are {dataset.log_mels.shape[1:]}, the settings need a {settings.image_size} config"
         )
-    run = Run.create(run_dir, settings, dataset)
+    n_train = len(dataset.train_index)
+    if settings.batch_size > n_train:
+        raise RunError(
+            f"--batch-size {settings.batch_size} is larger than the {n_train} training samples; use at most {n_train}"
+        )
+    with RunFolder(run_dir).lock():
+        run = Run.create(run_dir, settings, dataset)
+        run.check_steps(settings.steps)
+        run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress)
+    return run
+
+
+def _fit(run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview, preview_every, progress) -> dict:
+    """Train the opened ``run`` to ``settings.steps``; returns the result that :func:`train` reports."""
     run.save_steps(settings.steps)
     start = run.step
     data = run.codec.encode(dataset.log_mels[dataset.train_index])
@@ -101,7 +116,7 @@ def train(
         recorder.raise_if_diverged()
     seconds = time.perf_counter() - began
     done = run.step - start
-    run.result = {
+    return {
         "model": settings.model,
         "step": run.step,
         "resumed_from": start if start > 0 else None,
@@ -109,4 +124,3 @@ def train(
         "samples_per_second": round(done * settings.samples_per_step / seconds, 2) if done else 0.0,
         "checkpoint": str(run.folder.checkpoint),
     }
-    return run

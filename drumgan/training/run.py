@@ -56,10 +56,13 @@ class Run:
         """Open a run folder that :func:`~drumgan.training.loop.train` made (old folders included)."""
         folder = RunFolder(run_dir)
         meta = folder.read_meta()
-        settings = TrainSettings(
-            **{"frames_per_step": 1, **meta["settings"]}
-        )  # runs made before the setting took a frame per step
-        codec = Codec.load(folder.codec_path, FeatureConfig(**meta["feature_config"]))
+        try:  # runs made before frames_per_step existed took a frame per step
+            settings = TrainSettings(**{"frames_per_step": 1, **meta["settings"]})
+            config = FeatureConfig(**meta["feature_config"])
+            settings.check()
+        except (TypeError, ValueError) as error:
+            raise RunError(f"{folder.meta_path} holds settings this version cannot use ({error})") from None
+        codec = Codec.load(folder.codec_path, config)
         return cls(folder, settings, codec, meta["data"])
 
     @classmethod
@@ -89,6 +92,12 @@ class Run:
             raise RunError(
                 f"{self.dir} holds a run with other settings: {'; '.join(differences)}. Use a new --out folder."
             )
+
+    def check_steps(self, steps: int) -> None:
+        """Refuse a total of steps below the step the run has reached (nothing is changed)."""
+        if steps < self.step:
+            asked = f"--steps {steps} would go back (ask for {self.step} or more)"
+            raise RunError(f"{self.dir} is already at step {self.step}; {asked}")
 
     def check_data(self, data_id: str, hint: str) -> None:
         """Refuse a dataset other than the one this run was trained on; ``hint`` says what to do instead."""

@@ -1,0 +1,260 @@
+"""Fault injection: hostile kits, damaged caches and run folders, impossible outputs, two trainers on one run.
+
+Every case ends in one line and exit status 2 (or heals, with one warning line), never in a traceback, with
+nothing read outside what the user pointed at and the run folder still loadable.
+"""
+
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import warnings
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from drumgan.data.cache import CacheWarning
+from drumgan.data.dataset import prepare
+from drumgan.data.sources import discover
+from drumgan.data.synthetic import make_synthetic_kit
+
+from helpers import start_cli
+
+tf = pytest.importorskip("tensorflow")
+
+from drumgan.cli import main  # noqa: E402
+from drumgan.training.folder import RunFolder  # noqa: E402
+from drumgan.training.run import Run  # noqa: E402
+
+TINY_TRAIN = ["--units", "8", "--batch-size", "8", "--checkpoint-seconds", "0"]
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0], err
+    return err[0]
+
+
+def tone(path, seconds=0.3):
+    t = np.arange(int(16000 * seconds)) / 16000
+    sf.write(path, 0.5 * np.sin(2 * np.pi * 200 * t) * np.exp(-8 * t), 16000)
+
+
+@pytest.fixture(scope="module")
+def small_kit(tmp_path_factory):
+    """One synthetic kit of one sample per class: quick to decode (no worker processes)."""
+    return make_synthetic_kit(tmp_path_factory.mktemp("small"), n_kits=1, per_class=1, seed=2)
+
+
+@pytest.fixture(scope="module")
+def module_env(synthetic_kit, tmp_path_factory):
+    """The command line's environment for this module: the synthetic kit, and one cache for every test."""
+    return {"DRUMGAN_CACHE": str(tmp_path_factory.mktemp("cache")), "DRUMGAN_DATA": str(synthetic_kit)}
+
+
+@pytest.fixture(scope="module")
+def template_run(module_env, tmp_path_factory):
+    """A run folder of 2 LSTM steps made by the command line, once."""
+    folder = tmp_path_factory.mktemp("template") / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in module_env.items():
+            patch.setenv(name, value)
+        assert main(["train", "lstm", "--out", str(folder), "--steps", "2", *TINY_TRAIN]) == 0
+    return folder
+
+
+@pytest.fixture
+def lstm_run(module_env, template_run, tmp_path, monkeypatch, capsys):
+    """A copy of the template run, for the test to damage, with the command line's environment set."""
+    for name, value in module_env.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    return shutil.copytree(template_run, tmp_path / "run")
+
+
+# -- kits confined to their folder ---------------------------------------------------------------------------
+
+
+def test_a_kit_cannot_reach_outside_its_folder_and_nothing_outside_is_opened(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    tone(outside / "take.wav")
+    tone(outside / "other.wav")
+    kit = tmp_path / "kits" / "evil"
+    kit.mkdir(parents=True)
+    tone(kit / "kick.wav")
+    (kit / "link.wav").symlink_to(outside / "take.wav")
+    names = ["kick.wav", "../../outside/take.wav", str(outside / "other.wav"), "/etc/hostname", "link.wav"]
+    layers = "".join(
+        f"<instrument><name>Kick {i}</name><filename>{n}</filename></instrument>" for i, n in enumerate(names)
+    )
+    (kit / "drumkit.xml").write_text(
+        f"<drumkit_info><name>Evil</name><instrumentList>{layers}</instrumentList></drumkit_info>"
+    )
+    opened = []
+    sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args else None)
+    dataset = prepare([kit], cache=tmp_path / "cache", progress=False)
+    reached = [p for p in opened if p.startswith((str(outside), "/etc/hostname"))]
+    assert reached == [], reached  # not opened (Python's own opens are audited; decoding only gets samples)
+    assert [os.path.basename(p) for p in dataset.paths] == ["kick.wav"]
+    reasons = {os.path.basename(s.path): s.reason for s in dataset.skipped}
+    assert set(reasons) == {"take.wav", "other.wav", "hostname", "link.wav"} and len(dataset.skipped) == 4
+    assert all("only files inside the folder are read" in r for r in reasons.values())
+    assert "symbolic link" in reasons["link.wav"]
+
+
+def test_a_name_that_is_not_utf8_is_skipped_with_its_reason(tmp_path):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    tone(folder / "kick.wav")
+    tone(bytes(folder) + b"/snare-\xff.wav")
+    found = discover(folder)
+    assert [os.path.basename(s.path) for s in found.samples] == ["kick.wav"]
+    assert found.skipped[0].path.endswith("snare-\\xff.wav") and "not valid UTF-8" in found.skipped[0].reason
+    dataset = prepare([folder], cache=tmp_path / "cache", progress=False)
+    assert len(dataset) == 1 and dataset.found == 2
+
+
+def test_one_broken_kit_in_a_folder_of_kits_is_skipped_and_the_others_load(tmp_path):
+    for name in ("good", "broken"):
+        (tmp_path / name).mkdir()
+        tone(tmp_path / name / "kick.wav")
+    xml = "<drumkit_info><name>Good</name><instrumentList><instrument><name>Kick</name><filename>kick.wav</filename>"
+    (tmp_path / "good" / "drumkit.xml").write_text(xml + "</instrument></instrumentList></drumkit_info>")
+    (tmp_path / "broken" / "drumkit.xml").write_text("<drumkit_info><name>Broken")
+    found = discover(tmp_path)
+    assert [s.kit for s in found.samples] == ["Good"]
+    assert found.skipped[0].path.endswith("broken/drumkit.xml") and "files were not used" in found.skipped[0].reason
+
+
+# -- caches that heal --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit flip", "empty", "random", "pickled", "not a dataset"])
+def test_a_damaged_dataset_cache_is_named_removed_and_rebuilt(small_kit, tmp_path, damage):
+    first = prepare([small_kit], cache=tmp_path, progress=False)
+    data = first.cache_path.read_bytes()
+    rng = np.random.default_rng(0)
+    damaged = {
+        "truncated": data[: len(data) // 2],
+        "bit flip": data[:1000] + bytes([data[1000] ^ 0xFF]) + data[1001:],
+        "empty": b"",
+        "random": rng.bytes(5000),
+    }
+    if damage == "pickled":
+        np.savez(first.cache_path, waves=np.array([{"a": 1}], dtype=object))
+    elif damage == "not a dataset":
+        np.savez(first.cache_path, waves=np.zeros(3))
+    else:
+        first.cache_path.write_bytes(damaged[damage])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = prepare([small_kit], cache=tmp_path, progress=False)
+    messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+    assert len(messages) == 1 and str(first.cache_path) in messages[0] and "built again" in messages[0]
+    assert "unsafe" not in messages[0] and not again.from_cache
+    assert np.array_equal(again.waves, first.waves)
+    assert prepare([small_kit], cache=tmp_path, progress=False).from_cache  # healed for good
+
+
+def test_an_unwritable_cache_folder_is_one_warning_and_the_dataset_is_built_in_memory(small_kit, tmp_path):
+    (tmp_path / "a file").write_text("x")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = prepare([small_kit], cache=tmp_path / "a file" / "cache", progress=False)
+    messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+    assert len(messages) == 1 and "cannot be written" in messages[0] and "from memory" in messages[0]
+    assert len(dataset) == 7 and not dataset.from_cache
+
+
+def test_an_edit_that_keeps_size_and_time_rebuilds_and_the_stale_cache_goes(small_kit, tmp_path):
+    kit = shutil.copytree(small_kit, tmp_path / "kit")
+    first = prepare([kit], cache=tmp_path / "cache", progress=False)
+    (tmp_path / "cache" / f"{first.data_id}-classifier-v2-m5-e60.keras").write_bytes(b"derived from it")
+    edited = next(kit.rglob("kick_00.wav"))
+    stat, data = edited.stat(), bytearray(edited.read_bytes())
+    data[-2] ^= 0x01  # one sample's lowest bit: same size
+    edited.write_bytes(bytes(data))
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same modification time
+    second = prepare([kit], cache=tmp_path / "cache", progress=False)
+    assert not second.from_cache and second.data_id != first.data_id
+    assert sorted(p.name for p in (tmp_path / "cache").glob("dataset-*")) == [second.cache_path.name]
+
+
+# -- run folders and outputs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("truncated checkpoint", "checkpoint.npz cannot be read as a checkpoint (BadZipFile"),
+        ("random checkpoint", "checkpoint.npz cannot be read as a checkpoint"),
+        ("missing codec", "codec.npz cannot be read as a codec (no such file)"),
+        ("invalid run.json", "run.json cannot be read as a run's settings"),
+        ("unknown setting", "run.json holds settings this version cannot use"),
+    ],
+)
+def test_a_damaged_run_folder_is_one_line_for_train_and_generate(lstm_run, capsys, damage, message):
+    checkpoint, meta = lstm_run / "checkpoint.npz", lstm_run / "run.json"
+    if damage == "truncated checkpoint":
+        checkpoint.write_bytes(checkpoint.read_bytes()[:300])
+    elif damage == "random checkpoint":
+        checkpoint.write_bytes(np.random.default_rng(1).bytes(4000))
+    elif damage == "missing codec":
+        (lstm_run / "codec.npz").unlink()
+    elif damage == "invalid run.json":
+        meta.write_text('{"settings": ')
+    else:
+        settings = json.loads(meta.read_text())
+        settings["settings"]["dropout"] = 0.5
+        meta.write_text(json.dumps(settings))
+    assert main(["generate", "--run", str(lstm_run), "-n", "2", "--out", str(lstm_run.parent / "wavs")]) == 2
+    assert message in one_error_line(capsys)
+    assert not (lstm_run.parent / "wavs").exists()
+    assert main(["train", "lstm", "--out", str(lstm_run), "--steps", "4", *TINY_TRAIN]) == 2
+    assert message in one_error_line(capsys)
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "/proc"])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(lstm_run, capsys, where):
+    (lstm_run.parent / "a file").write_text("x")
+    out = {
+        "a file": lstm_run.parent / "a file",
+        "under a file": lstm_run.parent / "a file" / "x",
+        "/proc": "/proc/drumgan",
+    }[where]
+    assert main(["train", "lstm", "--out", str(out), "--steps", "2", *TINY_TRAIN]) == 2
+    assert "cannot be written" in one_error_line(capsys) or where == "a file"
+    assert main(["generate", "--run", str(lstm_run), "-n", "2", "--out", str(out)]) == 2
+    assert str(out) in one_error_line(capsys)
+
+
+def test_steps_below_the_current_step_and_a_batch_above_the_training_set_are_refused(lstm_run, capsys):
+    before = {p.name: p.read_bytes() for p in lstm_run.iterdir() if p.is_file()}
+    assert main(["train", "lstm", "--out", str(lstm_run), "--steps", "1", *TINY_TRAIN]) == 2
+    assert "already at step 2; --steps 1 would go back" in one_error_line(capsys)
+    assert {p.name: p.read_bytes() for p in lstm_run.iterdir() if p.is_file()} == before  # nothing changed
+    assert main(["train", "lstm", "--out", str(lstm_run.parent / "big"), "--steps", "1", "--batch-size", "1000"]) == 2
+    assert "--batch-size 1000 is larger than the" in one_error_line(capsys)
+
+
+def test_two_trainings_on_one_folder_one_runs_and_the_checkpoint_always_loads(module_env, template_run, tmp_path):
+    env = {**os.environ, **module_env}  # the dataset is cached already
+    run = tmp_path / "run"
+    command = ["train", "lstm", "--out", str(run), "--steps", "100000", *TINY_TRAIN]
+    first = start_cli(*command, env=env)
+    deadline = time.monotonic() + 120
+    while RunFolder(run).checkpoint_step() is None:  # the first holds the lock and has written a checkpoint
+        assert first.poll() is None and time.monotonic() < deadline, first.stderr.read()
+        time.sleep(0.2)
+    second = start_cli(*command, env=env)
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 2 and "is being trained by process" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert first.poll() is None and RunFolder(run).checkpoint_step() >= 1  # it trains on; its checkpoint reads
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    assert Run.load(run).step == RunFolder(run).checkpoint_step() >= 1  # and loads after a kill
