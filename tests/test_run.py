@@ -25,19 +25,22 @@ def test_other_settings_in_the_same_folder_are_refused(synthetic_dataset, tmp_pa
 
 def test_a_run_refuses_other_data_with_the_hint_it_is_given(synthetic_dataset, tmp_path):
     run = train(tmp_path / "r", tiny("lstm", 1), synthetic_dataset, progress=False)
-    run.check_data(synthetic_dataset.data_id, "unused")
-    with pytest.raises(RunError, match="trained on other data \\(dataset-.*, now dataset-other\\)\\. Do this\\."):
-        run.check_data("dataset-other", "Do this.")
+    run.check_data(synthetic_dataset, "unused")
+    run.data["data_id"] = "dataset-other"
+    with pytest.raises(RunError, match="trained on other data \\(dataset-other, now dataset-.*\\)\\. Do this\\."):
+        run.check_data(synthetic_dataset, "Do this.")
 
 
 def test_a_run_folder_of_an_older_version_loads_resumes_and_generates(synthetic_dataset, tmp_path):
     train(tmp_path / "r", tiny("lstm-gan", 1, frames_per_step=1), synthetic_dataset, progress=False)
     meta = json.loads((tmp_path / "r" / "run.json").read_text())
     del meta["settings"]["frames_per_step"]  # made before the setting existed
-    meta["data"]["fingerprint"] = meta["data"].pop("data_id")  # made before the key was renamed
+    meta["data"].pop("data_id")  # made before the key was renamed, and before the cache was keyed by content:
+    meta["data"]["fingerprint"] = synthetic_dataset.former_data_id
     (tmp_path / "r" / "run.json").write_text(json.dumps(meta))
     old = Run.load(tmp_path / "r")
-    assert old.settings.frames_per_step == 1 and old.data["data_id"] == synthetic_dataset.data_id and old.step == 1
+    assert old.settings.frames_per_step == 1 and old.data["data_id"] == synthetic_dataset.former_data_id
+    assert old.step == 1
     resumed = train(tmp_path / "r", tiny("lstm-gan", 2, frames_per_step=1), synthetic_dataset, progress=False)
     assert resumed.result["resumed_from"] == 1 and resumed.step == 2
     assert json.loads((tmp_path / "r" / "run.json").read_text())["data"]["data_id"] == synthetic_dataset.data_id

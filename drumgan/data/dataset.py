@@ -62,6 +62,7 @@ class DrumDataset:
     from_cache: bool = False
     seconds: float = 0.0
     class_names: tuple[str, ...] = field(default=CLASSES)
+    former_data_id: str | None = None  # what cache version 1 called the same data (path, size, mtime)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -70,6 +71,10 @@ class DrumDataset:
     def data_id(self) -> str:
         """The cache file's name without suffix (``dataset-<fingerprint>``): the data that runs and results record."""
         return Path(self.cache_path).stem
+
+    def is_data(self, data_id: str) -> bool:
+        """Whether ``data_id`` (recorded by a run) names this dataset, under today's name or its former one."""
+        return data_id in (self.data_id, self.former_data_id)
 
     @property
     def train_index(self) -> np.ndarray:
@@ -213,6 +218,17 @@ def fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: floa
     return h.hexdigest()[:20]
 
 
+def former_fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float) -> str:
+    """The fingerprint of cache version 1 (path, size and modification time), so that runs made then still resume."""
+    h = hashlib.sha1(f"1|{config.to_json()}|{test_fraction}".encode())
+    for s in discovery.samples:
+        stat = os.stat(s.path)
+        h.update(f"\n{s.path}|{stat.st_size}|{stat.st_mtime_ns}|{s.label}|{s.kit}|{s.instrument}".encode())
+    for s in discovery.skipped:
+        h.update(f"\nskip|{s.path}|{s.reason}".encode())
+    return h.hexdigest()[:20]
+
+
 def source_key(sources: list[Path], config: FeatureConfig, test_fraction: float) -> str:
     """What identifies a source whatever its files hold: its folders, the config and the split."""
     folders = "|".join(sorted(os.path.realpath(s) for s in sources))
@@ -340,7 +356,8 @@ def prepare(
     discovery = discover_all(chosen)
     digests = store.digests([s.path for s in discovery.samples])
     cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests)}.npz"
-    where = dict(synthetic=synthetic, cache_path=cache_path)
+    former = f"dataset-{former_fingerprint(discovery, config, test_fraction)}"
+    where = dict(synthetic=synthetic, cache_path=cache_path, former_data_id=former)
     dataset, arrays = None, store.load(cache_path)
     if arrays is not None:
         try:

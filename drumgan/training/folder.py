@@ -83,6 +83,7 @@ class RunFolder:
         return meta
 
     def write_meta(self, meta: dict) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
         write_text_atomically(self.meta_path, json.dumps(meta, indent=2))
 
     def read_history(self) -> list[dict]:

@@ -72,7 +72,10 @@ class Run:
         if folder.exists():
             run = cls.load(run_dir)
             run.check_settings(settings)
-            run.check_data(dataset.data_id, "Use a new --out folder.")
+            run.check_data(dataset, "Use a new --out folder.")
+            if run.data["data_id"] != dataset.data_id:  # recorded under the data's former name: record today's
+                run.data["data_id"] = dataset.data_id
+                folder.write_meta({**folder.read_meta(), "data": run.data})
             return run
         data = {"data_id": dataset.data_id, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
         codec = Codec.fit(
@@ -99,10 +102,12 @@ class Run:
             asked = f"--steps {steps} would go back (ask for {self.step} or more)"
             raise RunError(f"{self.dir} is already at step {self.step}; {asked}")
 
-    def check_data(self, data_id: str, hint: str) -> None:
+    def check_data(self, dataset, hint: str) -> None:
         """Refuse a dataset other than the one this run was trained on; ``hint`` says what to do instead."""
-        if self.data["data_id"] != data_id:
-            raise RunError(f"{self.dir} was trained on other data ({self.data['data_id']}, now {data_id}). {hint}")
+        if not dataset.is_data(self.data["data_id"]):
+            raise RunError(
+                f"{self.dir} was trained on other data ({self.data['data_id']}, now {dataset.data_id}). {hint}"
+            )
 
     def save_steps(self, steps: int) -> None:
         """Record a new total of steps (the only setting a re-run may change)."""
