@@ -208,25 +208,26 @@ def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path]
     return [root], True
 
 
-def fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float, digests: dict[str, str]) -> str:
-    """A hash of every file's path, content digest, label and kit, of the files skipped, and of the config."""
-    h = hashlib.sha1(f"{CACHE_VERSION}|{config.to_json()}|{test_fraction}".encode())
+def fingerprint(
+    discovery: Discovery, config: FeatureConfig, test_fraction: float, identity, version: int = CACHE_VERSION
+) -> str:
+    """A hash of the config and of every file's path, ``identity(path)``, label and kit, and of the files skipped.
+
+    The identity is the file's content digest; cache version 1 used ``"size|mtime_ns"`` (:func:`former_identity`),
+    which runs made then recorded.
+    """
+    h = hashlib.sha1(f"{version}|{config.to_json()}|{test_fraction}".encode())
     for s in discovery.samples:
-        h.update(f"\n{s.path}|{digests[s.path]}|{s.label}|{s.kit}|{s.instrument}".encode())
+        h.update(f"\n{s.path}|{identity(s.path)}|{s.label}|{s.kit}|{s.instrument}".encode())
     for s in discovery.skipped:
         h.update(f"\nskip|{s.path}|{s.reason}".encode())
     return h.hexdigest()[:20]
 
 
-def former_fingerprint(discovery: Discovery, config: FeatureConfig, test_fraction: float) -> str:
-    """The fingerprint of cache version 1 (path, size and modification time), so that runs made then still resume."""
-    h = hashlib.sha1(f"1|{config.to_json()}|{test_fraction}".encode())
-    for s in discovery.samples:
-        stat = os.stat(s.path)
-        h.update(f"\n{s.path}|{stat.st_size}|{stat.st_mtime_ns}|{s.label}|{s.kit}|{s.instrument}".encode())
-    for s in discovery.skipped:
-        h.update(f"\nskip|{s.path}|{s.reason}".encode())
-    return h.hexdigest()[:20]
+def former_identity(path: str) -> str:
+    """A file's identity in cache version 1: its size and modification time."""
+    stat = os.stat(path)
+    return f"{stat.st_size}|{stat.st_mtime_ns}"
 
 
 def source_key(sources: list[Path], config: FeatureConfig, test_fraction: float) -> str:
@@ -355,8 +356,8 @@ def prepare(
     chosen, synthetic = resolve_sources(sources, store.folder)
     discovery = discover_all(chosen)
     digests = store.digests([s.path for s in discovery.samples])
-    cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests)}.npz"
-    former = f"dataset-{former_fingerprint(discovery, config, test_fraction)}"
+    cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests.__getitem__)}.npz"
+    former = f"dataset-{fingerprint(discovery, config, test_fraction, former_identity, version=1)}"
     where = dict(synthetic=synthetic, cache_path=cache_path, former_data_id=former)
     dataset, arrays = None, store.load(cache_path)
     if arrays is not None:
