@@ -239,6 +239,7 @@ def test_steps_below_the_current_step_and_a_batch_above_the_training_set_are_ref
     assert {p.name: p.read_bytes() for p in lstm_run.iterdir() if p.is_file()} == before  # nothing changed
     assert main(["train", "lstm", "--out", str(lstm_run.parent / "big"), "--steps", "1", "--batch-size", "1000"]) == 2
     assert "--batch-size 1000 is larger than the" in one_error_line(capsys)
+    assert not (lstm_run.parent / "big").exists()  # the refused run's folder is not left behind
 
 
 def test_two_trainings_on_one_folder_one_runs_and_the_checkpoint_always_loads(module_env, template_run, tmp_path):

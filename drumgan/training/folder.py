@@ -122,12 +122,13 @@ class RunFolder:
 
         The lock (``flock`` on ``.lock``) is released when the block ends or the process dies, however it dies.
         Within the process that holds it, asking again is allowed (the command line holds it from its first check
-        to the end of training).
+        to the end of training). A folder it created for a run that was then refused is removed again.
         """
         key = os.path.realpath(self.path)
         if key in _HELD:
             yield self
             return
+        created = not self.path.exists()
         try:
             writable_folder(self.path, "the run folder")
         except OutputError as error:
@@ -148,5 +149,9 @@ class RunFolder:
                 yield self
             finally:
                 _HELD.discard(key)
+                if created and not self.exists():  # refused before a run was made: leave nothing behind
+                    self.lock_path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        self.path.rmdir()
         finally:
             os.close(fd)  # closing the descriptor releases the lock
