@@ -35,6 +35,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, PermissionError):
         return "permission denied"
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if "pickled" in text:
+    if "pickle" in text:  # numpy's own words suggest loading it unsafely
         return "it is not a plain-array file"
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

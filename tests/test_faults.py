@@ -155,7 +155,7 @@ def test_a_damaged_dataset_cache_is_named_removed_and_rebuilt(small_kit, tmp_pat
         again = prepare([small_kit], cache=tmp_path, progress=False)
     messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
     assert len(messages) == 1 and str(first.cache_path) in messages[0] and "built again" in messages[0]
-    assert "unsafe" not in messages[0] and not again.from_cache
+    assert "unsafe" not in messages[0] and "pickle" not in messages[0] and not again.from_cache
     assert np.array_equal(again.waves, first.waves)
     assert prepare([small_kit], cache=tmp_path, progress=False).from_cache  # healed for good
 
