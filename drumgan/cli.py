@@ -1,4 +1,7 @@
-"""Command line: ``python -m drumgan {prepare,train,generate,evaluate,bench} ...``; ``-h`` on each for its options."""
+"""Command line: ``python -m drumgan {prepare,train,generate,export,demo,evaluate,bench} ...``.
+
+``-h`` on each for its options.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from .paths import project_root
+from .errors import RunError
+from .paths import DEFAULT_RUNS, project_root, runs_dir
 from .settings import FEATURES, IMAGE_SIZES, LOSSES, MODELS, TrainSettings, default_text
 
 
@@ -97,6 +101,45 @@ def _generate(args) -> int:
         print(json.dumps({"run": str(run.dir), "step": run.step, "files": [str(p) for p in paths]}))
     else:
         print(f"{len(paths)} WAV files from {run.dir} (step {run.step}) in {args.out}")
+    return 0
+
+
+def _export(args) -> int:
+    from .training.export import export_weights
+    from .training.run import Run
+
+    run = Run.load(args.run)
+    if not run.folder.checkpoint.exists():
+        raise RunError(f"{run.dir} holds no checkpoint.npz to export from")
+    exported = export_weights(run, dtype=args.dtype)
+    if args.json:
+        print(json.dumps(exported))
+    else:
+        error = exported["half_precision_error_db"]
+        measured = "" if error is None else f" (float16 changes generated log-mels by up to {error:.3f} dB)"
+        size = exported["bytes"] / 1e6
+        print(f"{exported['weights']}: step {exported['step']}, {exported['dtype']}{measured}, {size:.2f} MB")
+    return 0
+
+
+def _demo(args) -> int:
+    from .demo import make_demo
+    from .training.folder import RunFolder
+    from .training.run import Run
+
+    folders = args.run or [runs_dir() / name for name in DEFAULT_RUNS]
+    missing = [str(f) for f in folders if not RunFolder(f).exists()]
+    if missing:
+        raise RunError(
+            f"no trained run in {', '.join(missing)}: train them with `make runs`, or name others with --run"
+        )
+    made = make_demo([Run.load(f) for f in folders], args.out, n=args.n, seed=args.seed)
+    if args.json:
+        print(json.dumps(made))
+    else:
+        print(f"{len(made['wavs'])} WAV files in {args.out}/ (a folder per run)")
+        print(f"mel spectrograms: {made['png']}")
+        print(f"listen offline: {made['html']}")
     return 0
 
 
@@ -206,6 +249,29 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
     ev.set_defaults(handler=_evaluate)
 
+    ex = commands.add_parser(
+        "export", help="write a run's inference weights (weights.npz) to share it without its checkpoint"
+    )
+    ex.add_argument("--run", required=True, metavar="RUN_DIR")
+    ex.add_argument(
+        "--dtype",
+        choices=("auto", "float16", "float32"),
+        default="auto",
+        help="storage (default auto: float16 where it changes generated log-mels by at most 0.5 dB)",
+    )
+    ex.add_argument("--json", action="store_true", help="end with one JSON line")
+    ex.set_defaults(handler=_export)
+
+    de = commands.add_parser("demo", help="a small kit from each trained run: WAVs, a mel-grid PNG, an HTML page")
+    de.add_argument(
+        "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat; default the three default runs)"
+    )
+    de.add_argument("-n", type=_positive, default=8, help="clips per run (default 8)")
+    de.add_argument("--out", default="demo", metavar="DIR", help="default demo/")
+    de.add_argument("--seed", type=int, default=0)
+    de.add_argument("--json", action="store_true", help="end with one JSON line: wavs, png, html")
+    de.set_defaults(handler=_demo)
+
     be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
     be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")
     be.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
@@ -218,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .errors import CheckpointError, DamagedFile, OutputError, RunError, SourceError, TrainingDiverged
+    from .errors import CheckpointError, DamagedFile, OutputError, SourceError, TrainingDiverged
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")

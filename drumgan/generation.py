@@ -29,18 +29,18 @@ def generate_wavs(run, n: int, out_dir, seed: int = 0) -> list[Path]:
 
 
 def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
-    """A mel grid (PNG) and the audio (one WAV, samples in a row) from the same fixed latents."""
+    """A mel grid (PNG, four to a row, notebook width) and the audio (one WAV, samples in a row) from fixed latents."""
     import matplotlib.pyplot as plt
 
     from .display.plots import plot_grid
 
     config = run.codec.config
     log_mels = generate_log_mels(run, n, seed)
-    fig = plot_grid(log_mels, config, columns=n, vmin=config.log_floor_db, vmax=0)
+    fig = plot_grid(log_mels, config, columns=4, vmin=config.log_floor_db, vmax=0)
     fig.suptitle(f"{run.name}: step {step}")
     png = run.folder.preview_path(step, ".png")
     with atomic_path(png) as tmp:
-        fig.savefig(tmp, dpi=72)
+        fig.savefig(tmp, dpi=100)
     plt.close(fig)
     gap = np.zeros(config.sample_rate // 4, np.float32)
     audio = np.concatenate([part for wave in to_audio(log_mels, config, n_iter=16) for part in (wave, gap)])

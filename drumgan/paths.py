@@ -29,6 +29,11 @@ def hydrogen_available() -> bool:
     return HYDROGEN_DRUMKITS.is_dir() and any(HYDROGEN_DRUMKITS.glob("*/drumkit.xml"))
 
 
+# The default runs, in the notebooks' order: they ship with the repository (inference weights) and
+# `make runs` trains them again.
+DEFAULT_RUNS = ("lstm_baseline", "lstm_gan", "conv_gan")
+
+
 def runs_dir() -> Path:
     """``$DRUMGAN_RUNS``, else ``runs`` under the project root: where training runs are kept."""
     return Path(os.environ.get("DRUMGAN_RUNS") or project_root() / "runs")

@@ -47,3 +47,55 @@ def test_metric_bars_and_class_shares_show_every_row():
     tops = [bar.get_y() + bar.get_height() for bar in ax.patches]
     assert np.allclose(tops[-2:], 1.0)  # the stacks fill each bar
     plt.close("all")
+
+
+def _figures(config, dataset):
+    """One figure from every helper that makes or fills a whole figure."""
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-80, 0, (8, config.n_mels, config.n_frames))
+    history = [{"step": s, "time": 0.0, "critic_loss": -s, "generator_loss": s} for s in range(3)]
+    metrics = {"rows": {n: {"is": 1, "fd": 2, "kid": 3, "ndb_k": 0.1, "d_train": 0.1, "d_self": 0.1} for n in "ab"}}
+    shares = {"rows": {n: {"classes": {"kick": 0.5, "snare": 0.5}} for n in "ab"}}
+    yield "grid", plots.plot_grid(images, config, titles=[f"kick · kit {i}" for i in range(8)])
+    yield "mfcc grid", plots.plot_grid(rng.normal(0, 50, (4, 20, config.n_frames)), config, kind="mfcc")
+    yield "rows", plots.plot_rows({"real": images[:4], "conv GAN": images[4:]}, config)
+    yield from zip(("real", "generated"), plots.plot_beside_real(images, dataset))
+    yield "waveforms", plots.plot_waveforms(rng.uniform(-1, 1, (4, 1000)), 16000, titles=list("abcd"))
+    yield "source formats", plots.plot_source_formats(dataset)
+    yield "metrics", plots.plot_metrics(metrics, better={m: "lower" for m in metrics["rows"]["a"]})
+    yield "class shares", plots.plot_class_shares(shares).figure
+    yield "history", plots.plot_history(history).figure
+    yield "normalizer", plots.plot_normalizer(Normalizer.fit(images), config).axes.figure
+
+
+def test_every_figure_is_readable_at_notebook_width(config, synthetic_dataset):
+    import matplotlib.text
+
+    for name, fig in _figures(config, synthetic_dataset):
+        fig.canvas.draw()
+        assert fig.get_size_inches()[0] * fig.dpi <= 1000, name
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+        small = {t.get_text(): t.get_fontsize() for t in texts if t.get_fontsize() < plots.MIN_FONT_PT}
+        assert not small, (name, small)
+        plt.close(fig)
+
+
+def test_every_mel_panel_is_labelled_and_real_panels_name_class_and_kit(config, synthetic_dataset):
+    images = synthetic_dataset.log_mels[:4]
+    real, _ = plots.plot_beside_real(images, synthetic_dataset)
+    panels = [ax for ax in real.axes if ax.collections and ax.get_label() != "<colorbar>"]
+    assert len(panels) == 4
+    assert all(ax.get_xlabel() == "time (s)" and ax.get_ylabel() == "frequency (Hz)" for ax in panels)
+    assert all(ax.get_title().startswith("real: ") and " · " in ax.get_title() for ax in panels)
+    rows = plots.plot_rows({"real": images[:2]}, config, titles={"real": ["kick · A", "snare · B"]})
+    assert [ax.get_title() for ax in rows.axes[:2]] == ["real: kick · A", "real: snare · B"]
+    plt.close("all")
+
+
+def test_mfcc_panels_leave_out_coefficient_0_so_the_others_show(config):
+    mfcc = np.zeros((1, 20, config.n_frames))
+    mfcc[0, 0], mfcc[0, 1:] = -600, np.linspace(-20, 20, 19)[:, None]
+    fig = plots.plot_grid(mfcc, config, kind="mfcc")
+    (mesh,) = fig.axes[0].collections
+    assert mesh.get_array().size == 19 * config.n_frames and abs(mesh.get_clim()[0]) < 25
+    plt.close("all")

@@ -1,23 +1,64 @@
-"""Inline audio players: grids of ipywidgets ``Audio`` widgets with a title above each."""
+"""Inline audio players: HTML tables of ``<audio>`` elements holding their WAV as a data URI.
+
+Plain HTML rather than widgets, so that a committed notebook plays before any kernel starts, untrusted
+in JupyterLab or exported by nbconvert and opened offline: JupyterLab's sanitiser keeps ``<audio>``,
+``<table>`` and the few styles used here, and nothing loads a script.
+"""
 
 from __future__ import annotations
 
+import base64
 import html
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..data.audio import wav_bytes
 from ..evaluation.neighbours import nearest_training
 from ..features.inverse import to_audio
 
+TABLE_STYLE = "width: 100%; table-layout: fixed; border-collapse: collapse"
+CELL_STYLE = "padding: 2px 6px; vertical-align: bottom; text-align: left"
+AUDIO_STYLE = "width: 100%"
 
-def audio_player(wave: np.ndarray, sample_rate: int) -> widgets.Audio:
-    """One player holding ``wave`` as a 16-bit WAV."""
-    return widgets.Audio(value=wav_bytes(wave, sample_rate), format="wav", autoplay=False, loop=False, controls=True)
+
+class PlayerTable:
+    """A table of titled players; displays itself as HTML in a notebook (``_repr_html_``).
+
+    Attributes:
+        rows: the table's cells row by row; a cell is ``(title, wave)``, or ``(title, None)`` for text alone.
+        sample_rate: of every wave.
+        header: column titles, or None.
+    """
+
+    def __init__(self, rows: list[list[tuple]], sample_rate: int, header: list[str] | None = None):
+        self.rows, self.sample_rate, self.header = rows, sample_rate, header
+
+    @property
+    def waves(self) -> list[np.ndarray]:
+        """Every wave in the table, row by row."""
+        return [wave for row in self.rows for _, wave in row if wave is not None]
+
+    def _cell(self, title: str, wave: np.ndarray | None, tag: str = "td") -> str:
+        text = f'<div style="font-size: 12px; overflow-wrap: anywhere">{html.escape(title)}</div>'
+        if wave is not None:
+            data = base64.b64encode(wav_bytes(wave, self.sample_rate)).decode("ascii")
+            source = f"data:audio/wav;base64,{data}"
+            text += f'<audio controls preload="metadata" style="{AUDIO_STYLE}" src="{source}"></audio>'
+        return f'<{tag} style="{CELL_STYLE}">{text}</{tag}>'
+
+    def _repr_html_(self) -> str:
+        lines = [f'<table style="{TABLE_STYLE}">']
+        if self.header:
+            lines.append("<tr>" + "".join(self._cell(title, None, "th") for title in self.header) + "</tr>")
+        lines += ["<tr>" + "".join(self._cell(title, wave) for title, wave in row) + "</tr>" for row in self.rows]
+        return "\n".join(lines + ["</table>"])
 
 
-def player_grid(items, sample_rate: int, columns: int = 4) -> widgets.GridBox:
+def _rows(items: list, columns: int) -> list[list]:
+    return [items[i : i + columns] for i in range(0, len(items), columns)]
+
+
+def player_grid(items, sample_rate: int, columns: int = 4) -> PlayerTable:
     """A grid of titled players.
 
     Args:
@@ -25,45 +66,38 @@ def player_grid(items, sample_rate: int, columns: int = 4) -> widgets.GridBox:
         sample_rate: of every wave.
         columns: players per row.
     """
-    cells = [
-        widgets.VBox([widgets.HTML(f"<small>{html.escape(title)}</small>"), audio_player(wave, sample_rate)])
-        for title, wave in items
-    ]
-    layout = widgets.Layout(grid_template_columns=f"repeat({columns}, 1fr)", grid_gap="4px 12px")
-    return widgets.GridBox(cells, layout=layout)
+    return PlayerTable(_rows(list(items), columns), sample_rate)
 
 
-def neighbour_grid(waves, nearest, distances, dataset, columns: int = 4) -> widgets.GridBox:
-    """Each generated wave beside its nearest real training sample (to hear memorisation)."""
+def neighbour_grid(waves, nearest, distances, dataset, pairs_per_row: int = 2) -> PlayerTable:
+    """Each generated wave beside its nearest real training sample (to hear memorisation), in one row."""
     items = []
     for i, (j, d) in enumerate(zip(nearest, distances)):
         items += [
             (f"generated {i}", waves[i]),
             (f"nearest real: {dataset.describe(j)} (d = {d:.2f})", dataset.waves[j]),
         ]
-    return player_grid(items, dataset.config.sample_rate, columns=columns)
+    return player_grid(items, dataset.config.sample_rate, columns=2 * pairs_per_row)
 
 
-def nearest_real_grid(log_mels: np.ndarray, dataset, columns: int = 4) -> widgets.GridBox:
+def nearest_real_grid(log_mels: np.ndarray, dataset, pairs_per_row: int = 2) -> PlayerTable:
     """Generated log-mels as audio, each beside its nearest real training sample (:func:`neighbour_grid`)."""
     nearest, distances = nearest_training(log_mels, dataset)
-    return neighbour_grid(to_audio(log_mels, dataset.config), nearest, distances, dataset, columns)
+    return neighbour_grid(to_audio(log_mels, dataset.config), nearest, distances, dataset, pairs_per_row)
 
 
-def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int) -> widgets.GridBox:
+def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int) -> PlayerTable:
     """One row per named set and one column per class: the set's first wave the classifier puts in that class.
 
     Args:
         sets: name -> waves ``(n, n_samples)``.
         predicted: name -> predicted class index of each wave.
     """
-    cells = [widgets.HTML("")] + [widgets.HTML(f"<b>{html.escape(c)}</b>") for c in class_names]
+    rows = []
     for name, waves in sets.items():
-        cells.append(widgets.HTML(f"<small>{html.escape(name)}</small>"))
+        row = [(name, None)]
         for k in range(len(class_names)):
             found = np.flatnonzero(np.asarray(predicted[name]) == k)
-            cells.append(
-                audio_player(waves[found[0]], sample_rate) if len(found) else widgets.HTML("<small>none</small>")
-            )
-    layout = widgets.Layout(grid_template_columns=f"auto repeat({len(class_names)}, 1fr)", grid_gap="4px 8px")
-    return widgets.GridBox(cells, layout=layout)
+            row.append(("", waves[found[0]]) if len(found) else ("none", None))
+        rows.append(row)
+    return PlayerTable(rows, sample_rate, header=["", *class_names])

@@ -5,10 +5,17 @@ from __future__ import annotations
 import librosa.display
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..config import FeatureConfig
 from ..evaluation.metrics import METRICS, REFERENCE_ROWS
 from ..features.codec import Normalizer
+
+# At JupyterLab's notebook width (about 1,000 px) a figure of FIGURE_WIDTH inches at 100 dpi is shown at its
+# own size, so a font of MIN_FONT_PT points stays about 11 px high. Every helper keeps to both.
+FIGURE_WIDTH = 10.0
+MIN_FONT_PT = 8
+PANEL_TITLE_PT = 9
 
 
 def _axes(ax, figsize=(5, 3)):
@@ -31,7 +38,10 @@ def _spectrogram(image: np.ndarray, config: FeatureConfig, ax, title, vmin, vmax
     mesh = librosa.display.specshow(
         image, sr=config.sample_rate, hop_length=config.hop_length, x_axis="s", ax=ax, vmin=vmin, vmax=vmax, **specshow
     )
-    ax.set(title=title, xlabel="time (s)", ylabel=ylabel)
+    ax.set(xlabel="time (s)", ylabel=ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2.5, 5, 10]))
+    ax.tick_params(labelsize=MIN_FONT_PT)
+    ax.set_title(title, fontsize=PANEL_TITLE_PT)
     return mesh
 
 
@@ -42,18 +52,34 @@ def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None
 
 
 def plot_mfcc(mfcc: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
-    """MFCCs against time in seconds; returns the QuadMesh."""
-    return _spectrogram(mfcc, config, ax, title, vmin, vmax, "MFCC coefficient", cmap="coolwarm")
+    """MFCCs 1 and up against time in seconds; returns the QuadMesh.
+
+    Coefficient 0 (the frame's overall level, down to about -600) is left out: on one colour scale with it,
+    every other coefficient would be one flat colour.
+    """
+    coefficients = np.arange(1, len(mfcc))
+    mesh = _spectrogram(mfcc[1:], config, ax, title, vmin, vmax, "MFCC", cmap="coolwarm", y_coords=coefficients)
+    mesh.axes.set_yticks([1, *range(5, len(mfcc), 5)])
+    return mesh
 
 
-def _grid(n: int, columns: int, size: tuple[float, float]):
+def _grid(n: int, columns: int, panel_height: float):
+    """A figure FIGURE_WIDTH wide of ``n`` panels, ``columns`` to a row; returns it and the ``n`` Axes."""
     rows = max(1, -(-n // columns))
     fig, axes = plt.subplots(
-        rows, columns, figsize=(size[0] * columns, size[1] * rows), squeeze=False, layout="constrained"
+        rows, columns, figsize=(FIGURE_WIDTH, panel_height * rows), squeeze=False, layout="constrained"
     )
     for ax in axes.flat[n:]:
         ax.axis("off")
     return fig, axes.flat[:n]
+
+
+def _colour_limits(images: np.ndarray, vmin, vmax, kind: str) -> tuple[float, float]:
+    """The colour scale: ``vmin``/``vmax`` where given, else the images' range (symmetric for MFCCs 1 and up)."""
+    if kind == "mfcc":  # coefficient 1 alone reaches far beyond the rest: the 99th percentile keeps them visible
+        extent = float(np.percentile(np.abs(images[:, 1:]), 99))
+        return (-extent if vmin is None else vmin), (extent if vmax is None else vmax)
+    return (float(images.min()) if vmin is None else vmin), (float(images.max()) if vmax is None else vmax)
 
 
 def plot_grid(
@@ -62,49 +88,51 @@ def plot_grid(
     """Spectrograms (``kind='mel'``) or MFCCs (``kind='mfcc'``) on one colour scale with one colour bar.
 
     Returns:
-        The Figure. Its colour limits are ``vmin``/``vmax``, default the range of ``images``.
+        The Figure, FIGURE_WIDTH wide. Its colour limits are ``vmin``/``vmax``, default the range of ``images``
+        (for MFCCs, the 99th percentile of coefficients 1 and up, symmetric about 0).
     """
     images = np.asarray(images)
-    vmin = float(images.min()) if vmin is None else vmin
-    vmax = float(images.max()) if vmax is None else vmax
-    fig, axes = _grid(len(images), columns, (3.2, 2.4))
+    vmin, vmax = _colour_limits(images, vmin, vmax, kind)
+    fig, axes = _grid(len(images), columns, panel_height=2.1)
     draw = plot_log_mel if kind == "mel" else plot_mfcc
     mesh = None
     for i, (ax, image) in enumerate(zip(axes, images)):
         mesh = draw(image, config, ax=ax, title=titles[i] if titles is not None else None, vmin=vmin, vmax=vmax)
-        if i % columns:
-            ax.set_ylabel("")
     fig.colorbar(mesh, ax=list(axes), label=unit if kind == "mel" else "coefficient value", shrink=0.8)
     return fig
 
 
-def plot_rows(groups: dict, config: FeatureConfig, columns: int = 8):
-    """One row of log-mels per named group (e.g. real, LSTM-GAN, conv GAN), all on the dB scale of the features."""
+def plot_rows(groups: dict, config: FeatureConfig, columns: int = 4, titles: dict | None = None):
+    """One row of log-mels per named group (e.g. real, LSTM-GAN, conv GAN), all on the dB scale of the features.
+
+    Each panel is titled with its group's name and, where ``titles`` (group -> a title per image) has
+    them, its own title (a real sample's class and kit, say); returns the Figure.
+    """
     names = list(groups)
     fig, axes = plt.subplots(
-        len(names), columns, figsize=(2.2 * columns, 2.0 * len(names)), squeeze=False, layout="constrained"
+        len(names), columns, figsize=(FIGURE_WIDTH, 2.1 * len(names)), squeeze=False, layout="constrained"
     )
     mesh = None
     for row, name in zip(axes, names):
+        own = (titles or {}).get(name)
         for k, ax in enumerate(row):
             if k < len(groups[name]):
-                mesh = plot_log_mel(groups[name][k], config, ax=ax, vmin=config.log_floor_db, vmax=0)
-                ax.set(xlabel="", ylabel=name if k == 0 else "")
-                ax.tick_params(labelsize=6)
+                title = f"{name}: {own[k]}" if own is not None else f"{name} {k}"
+                mesh = plot_log_mel(groups[name][k], config, ax=ax, title=title, vmin=config.log_floor_db, vmax=0)
             else:
                 ax.axis("off")
     fig.colorbar(mesh, ax=axes.ravel().tolist(), label="dB", shrink=0.8)
     return fig
 
 
-def plot_beside_real(generated: np.ndarray, dataset, columns: int = 8, seed: int = 0):
-    """Real training samples (two per class, as many as ``generated``) above the generated log-mels, on the
-    features' dB scale; returns the two Figures."""
+def plot_beside_real(generated: np.ndarray, dataset, columns: int = 4, seed: int = 0):
+    """Real training samples (two per class, as many as ``generated``, titled with class and kit) above the
+    generated log-mels, on the features' dB scale; returns the two Figures."""
     config = dataset.config
-    real = dataset.log_mels[dataset.training_examples(len(generated), seed=seed)]
+    shown = dataset.training_examples(len(generated), seed=seed)
     scale = dict(columns=columns, vmin=config.log_floor_db, vmax=0)
     return (
-        plot_grid(real, config, titles=["real (training kits)"] * len(real), **scale),
+        plot_grid(dataset.log_mels[shown], config, titles=[f"real: {dataset.describe(i)}" for i in shown], **scale),
         plot_grid(generated, config, titles=[f"generated {i}" for i in range(len(generated))], **scale),
     )
 
@@ -131,9 +159,10 @@ def plot_history(history: list[dict], ax=None, title=None):
 
 def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
     """Waveforms in a grid; returns the Figure."""
-    fig, axes = _grid(len(waves), columns, (3.2, 1.8))
+    fig, axes = _grid(len(waves), columns, panel_height=1.9)
     for i, (ax, wave) in enumerate(zip(axes, waves)):
-        plot_waveform(wave, sample_rate, ax=ax, title=titles[i] if titles is not None else None)
+        plot_waveform(wave, sample_rate, ax=ax)
+        ax.set_title(titles[i] if titles is not None else None, fontsize=PANEL_TITLE_PT)
     return fig
 
 
@@ -168,7 +197,7 @@ def plot_counts(counts: dict[str, int], ax=None, title=None, horizontal=False):
 
 def plot_source_formats(dataset):
     """The loaded files as they came: sample rates, channel counts and durations; returns the Figure."""
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), layout="constrained")
+    fig, axes = plt.subplots(1, 3, figsize=(FIGURE_WIDTH, 3.2), layout="constrained")
     rates, rate_counts = np.unique(dataset.source_rates, return_counts=True)
     plot_counts({f"{r / 1000:g} kHz": int(c) for r, c in zip(rates, rate_counts)}, ax=axes[0], title="sample rate")
     channels, channel_counts = np.unique(dataset.source_channels, return_counts=True)
@@ -180,7 +209,7 @@ def plot_source_formats(dataset):
     return fig
 
 
-def plot_metrics(results: dict, metrics=METRICS, better=None, log=("fd", "kid")):
+def plot_metrics(results: dict, metrics=METRICS, better=None, log=("fd", "kid"), columns: int = 3):
     """One bar chart per metric of :func:`~drumgan.evaluation.evaluator.evaluate` results, a bar per row; returns the
     Figure.
 
@@ -188,9 +217,9 @@ def plot_metrics(results: dict, metrics=METRICS, better=None, log=("fd", "kid"))
     the metrics in ``log`` get a symmetric log scale (their values span orders of magnitude).
     """
     names = list(results["rows"])
-    fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 3.2), layout="constrained", squeeze=False)
+    fig, axes = _grid(len(metrics), min(columns, len(metrics)), panel_height=3.4)
     colours = ["0.6" if name in REFERENCE_ROWS else f"C{i}" for i, name in enumerate(names)]
-    for ax, metric in zip(axes[0], metrics):
+    for ax, metric in zip(axes, metrics):
         values = [results["rows"][name][metric] for name in names]
         ax.bar(range(len(names)), values, color=colours)
         ax.set_title(metric if better is None else f"{metric} ({better[metric]})", fontsize=9)

@@ -96,7 +96,7 @@ class Evaluator:
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
                 "evaluate runs of one --size at a time"
             )
-        run.check_data(self.dataset, "Pass the --source it was trained on.")
+        run.check_data(self.dataset, "Pass the --source it was trained on, or train your own run on this data.")
         return generate_waves(run, n, self.seed)
 
     def waves(self, runs, n: int | None = None, progress: bool = False) -> dict[str, np.ndarray]:

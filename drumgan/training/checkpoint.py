@@ -1,7 +1,9 @@
-"""Checkpoints: every weight and optimizer variable of a model, in one npz written atomically.
+"""Checkpoints (every weight and optimizer variable of a model) and inference weights (what generation needs).
 
-The file is written atomically (:mod:`drumgan.atomic`), so a run killed at any moment leaves either
-the previous checkpoint or the new one, never a torn file.
+A checkpoint resumes training. Inference weights are what a run is shared or shipped as: a GAN's generator
+(or the whole LSTM) and the step, in half precision by default, a few MB. Both are npz files written
+atomically (:mod:`drumgan.atomic`), so a run killed at any moment leaves the previous file or the new one,
+never a torn one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..errors import CheckpointError
 from ..npzfile import read_npz
 
 DAMAGED_HINT = "Delete it to train the run again from step 0, or train into a new --out folder"
+WEIGHTS_HINT = "Export it again from the run's checkpoint (python -m drumgan export), or train the run again"
 
 
 def _optimizers(model) -> list:
@@ -71,4 +74,33 @@ def load_checkpoint(path: Path, model) -> int:
                     f"{path}: {key} has shape {arrays[key].shape}, the model expects {tuple(variable.shape)}"
                 )
             variable.assign(arrays[key])
+    return int(arrays["step"])
+
+
+def inference_variables(model) -> list:
+    """The variables generation reads: a GAN's generator, or the whole model (the LSTM's bank of first frames too)."""
+    return list(getattr(model, "generator", model).weights)
+
+
+def save_weights(path: Path, model, dtype: str = "float16") -> int:
+    """Write the variables generation needs (as ``dtype``) and the step to ``path``; returns the step."""
+    arrays = {f"weights/{i}": np.asarray(v).astype(dtype) for i, v in enumerate(inference_variables(model))}
+    step = step_of(model)
+    write_atomically(path, lambda f: np.savez_compressed(f, step=step, **arrays))
+    return step
+
+
+def load_weights(path: Path, model) -> int:
+    """Restore what :func:`save_weights` wrote into a freshly built ``model`` (its step too); returns the step."""
+    arrays = read_npz(path, "weights", WEIGHTS_HINT)
+    variables = inference_variables(model)
+    stored = sorted((k for k in arrays if _index(k, "weights") is not None), key=lambda k: _index(k, "weights"))
+    if "step" not in arrays or len(stored) != len(variables):
+        raise CheckpointError(f"{path} does not hold this model's weights ({len(stored)} stored). {WEIGHTS_HINT}")
+    for key, variable in zip(stored, variables):
+        if tuple(arrays[key].shape) != tuple(variable.shape):
+            raise CheckpointError(f"{path}: {key} has shape {arrays[key].shape}, the model expects {variable.shape}")
+        variable.assign(arrays[key].astype(variable.dtype))
+    _build_optimizers(model)
+    _optimizers(model)[0].iterations.assign(int(arrays["step"]))
     return int(arrays["step"])

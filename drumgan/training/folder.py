@@ -1,7 +1,8 @@
 """The run folder: every file a training run keeps, named here and nowhere else.
 
 ``run.json`` (settings, feature config, the data it was trained on), ``codec.npz`` (the normaliser),
-``checkpoint.npz`` (weights, optimizer state and step), ``history.csv`` (losses), ``previews/`` (a mel
+``checkpoint.npz`` (weights, optimizer state and step), ``weights.npz`` (what generation needs, for sharing a
+run without its checkpoint: :command:`python -m drumgan export`), ``history.csv`` (losses), ``previews/`` (a mel
 grid PNG and a WAV from fixed latents every so many steps) and ``.lock`` (held by the one process that
 trains the run). Every file is written atomically, so a reader never sees half of one.
 """
@@ -48,6 +49,10 @@ class RunFolder:
     @property
     def checkpoint(self) -> Path:
         return self.path / "checkpoint.npz"
+
+    @property
+    def weights(self) -> Path:
+        return self.path / "weights.npz"
 
     @property
     def history_path(self) -> Path:

@@ -11,7 +11,7 @@ from ..errors import RunError
 from ..features.codec import Codec
 from ..models import build_model
 from ..settings import TrainSettings
-from .checkpoint import load_checkpoint, step_of
+from .checkpoint import load_checkpoint, load_weights, step_of
 from .folder import RunFolder
 
 
@@ -32,6 +32,8 @@ class Run:
         self.model = build_model(settings, codec.config.n_frames, codec.n_bins, n_train=data["train"])
         if folder.checkpoint.exists():
             load_checkpoint(folder.checkpoint, self.model)
+        elif folder.weights.exists():
+            load_weights(folder.weights, self.model)
 
     def __repr__(self) -> str:
         return f"Run({str(self.dir)!r}, model={self.settings.model!r}, step={self.step})"
@@ -72,7 +74,7 @@ class Run:
         if folder.exists():
             run = cls.load(run_dir)
             run.check_settings(settings)
-            run.check_data(dataset, "Use a new --out folder.")
+            run.check_data(dataset, "Train your own into a new --out folder (in a notebook: another RUN_NAME).")
             if run.data["data_id"] != dataset.data_id:  # recorded under the data's former name: record today's
                 run.data["data_id"] = dataset.data_id
                 folder.write_meta({**folder.read_meta(), "data": run.data})
@@ -96,11 +98,23 @@ class Run:
                 f"{self.dir} holds a run with other settings: {'; '.join(differences)}. Use a new --out folder."
             )
 
+    @property
+    def weights_only(self) -> bool:
+        """True for a run shared as inference weights (a shipped run): it generates but cannot resume training."""
+        return not self.folder.checkpoint.exists() and self.folder.weights.exists()
+
     def check_steps(self, steps: int) -> None:
-        """Refuse a total of steps below the step the run has reached (nothing is changed)."""
+        """Refuse a total of steps below the step the run has reached, or beyond it for a run without its
+        checkpoint (nothing is changed)."""
         if steps < self.step:
             asked = f"--steps {steps} would go back (ask for {self.step} or more)"
             raise RunError(f"{self.dir} is already at step {self.step}; {asked}")
+        if steps > self.step and self.weights_only:
+            raise RunError(
+                f"{self.dir} holds the weights of a finished run (step {self.step}) but not its checkpoint, so it "
+                f"cannot train further. Train into a new --out folder, or delete {self.folder.weights.name} "
+                "there to train it again from step 0"
+            )
 
     def check_data(self, dataset, hint: str) -> None:
         """Refuse a dataset other than the one this run was trained on; ``hint`` says what to do instead."""

@@ -1,0 +1,140 @@
+"""A real browser for the notebook tests: JupyterLab from the project's environment, opened in Debian's headless
+Chromium through Selenium (its driver from Debian's ``chromium-driver``, so nothing is downloaded)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+WIDTH, HEIGHT = 1280, 1000  # a laptop window: JupyterLab's notebook is then about 1,000 px wide
+
+# Every <audio> element, whether it has a source and whether the browser could read it (after metadata loads).
+AUDIO_STATE = """
+return Array.from(document.querySelectorAll('audio')).map(a => ({
+    src: a.currentSrc || a.getAttribute('src') || '',
+    ready: a.readyState, duration: a.duration, error: a.error ? a.error.code : null,
+}));
+"""
+
+
+def missing() -> str | None:
+    """Why the browser test cannot run here, or None."""
+    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not Path(path).is_file():
+            return f"{path} not found (apt-get install {package})"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -r requirements.txt)"
+    return None
+
+
+def chromium():
+    """A headless Chromium driven by Selenium, at the window size above."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"):
+        options.add_argument(flag)
+    options.add_argument(f"--window-size={WIDTH},{HEIGHT}")
+    return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, home: Path):
+    """JupyterLab serving ``root`` on 127.0.0.1 with a token; yields its base URL (token included).
+
+    ``home`` holds its settings, workspaces and trust database, so nothing of the user's is read or
+    changed and every notebook opens untrusted, as on a fresh clone.
+    """
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_CONFIG_DIR": str(home / "config")}
+    env["JUPYTER_RUNTIME_DIR"] = str(home / "runtime")
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
+    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    command += [f"--LabApp.workspaces_dir={home / 'workspaces'}", f"--LabApp.user_settings_dir={home / 'settings'}"]
+    command += [
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if os.geteuid() == 0:  # CI runs as root
+        command.append("--allow-root")
+    log = open(home / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start; see {home / 'jupyterlab.log'}") from None
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def wait_for(driver, condition, seconds: float = 60.0, every: float = 0.5):
+    """Poll ``condition(driver)`` until it returns something true; returns it, or the last value at the deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition(driver)
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(every)
+
+
+def audio_states(driver) -> list[dict]:
+    return driver.execute_script(AUDIO_STATE)
+
+
+def players_loaded(expected: int):
+    """A condition: ``expected`` audio elements are there and each has read its metadata or failed."""
+
+    def condition(driver):
+        states = audio_states(driver)
+        done = len(states) >= expected and all(s["ready"] >= 1 or s["error"] is not None for s in states)
+        return {"states": states} if done else None
+
+    return condition
+
+
+def page_text(driver) -> str:
+    return driver.execute_script("return document.body.innerText")
+
+
+def overflowing(driver) -> list[str]:
+    """Outputs wider than the notebook area that holds them (a horizontal scroll bar)."""
+    return driver.execute_script(
+        """
+        return Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+            .filter(o => o.scrollWidth > o.clientWidth + 2)
+            .map(o => o.innerText.slice(0, 80));
+        """
+    )
