@@ -1,10 +1,11 @@
-# drumgan: `make demo` sets everything up and builds the dataset; `make test` sets everything up and runs the tests.
+# drumgan: `make demo` sets everything up and makes drums from the shipped runs; `make test` sets everything up and
+# runs the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data demo prepare test lint format runs evaluate bench notebooks lab clean
+.PHONY: setup data browser demo prepare test lint format runs export evaluate bench notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +19,17 @@ setup: $(STAMP)  ## virtual environment with the pinned requirements and drumgan
 data:  ## the Hydrogen drum kits, with apt-get (as root or with sudo)
 	@bash data/install.sh
 
+browser:  ## headless Chromium and its driver for the browser test, with apt-get (as root or with sudo)
+	@bash .ci/apt-install.sh "make browser" "Chromium and its driver" /usr/bin/chromedriver \
+		"the browser test is skipped" chromium chromium-driver fonts-dejavu-core
+
 prepare: setup  ## decode the dataset into data/cache (at once when cached)
 	$(BIN)/python -m drumgan prepare
 
-demo: setup data prepare  ## everything, then the main job
+demo: setup data prepare  ## everything, then 8 drums from each shipped run: WAVs, a PNG and an HTML page in demo/
+	$(BIN)/python -m drumgan demo --out demo
 
-test: setup data  ## unit tests and every notebook in quick mode (nbval)
+test: setup data browser  ## unit tests, the browser test and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
 
 lint: setup  ## ruff: the linter and the formatter's check (the tests run both too)
@@ -34,10 +40,13 @@ format: setup  ## ruff: sort imports, fix what is safe to fix, format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-runs: setup data  ## train the three full runs that notebooks 03-05 load (resumable; times in the README)
+runs: setup data  ## train the three default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
-	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 7500 --width 16 --preview-every 250
+	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 3000 --width 16 --preview-every 250
+
+export: setup  ## write the three default runs' inference weights (runs/*/weights.npz), as shipped
+	for run in lstm_baseline lstm_gan conv_gan; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done
 
 evaluate: setup data  ## measure the three full runs beside the reference rows (results/metrics.json)
 	$(BIN)/python -m drumgan evaluate --run runs/lstm_baseline --run runs/lstm_gan --run runs/conv_gan

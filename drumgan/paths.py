@@ -19,6 +19,12 @@ def cache_dir() -> Path:
     return Path(os.environ.get("DRUMGAN_CACHE") or project_root() / "data" / "cache")
 
 
+def shipped_dir() -> Path:
+    """``data/shipped`` under the project root: what ships trained with the repository (the default data's
+    evaluation classifier)."""
+    return project_root() / "data" / "shipped"
+
+
 def configured_sources() -> list[Path] | None:
     """The sources named by ``$DRUMGAN_DATA`` (several separated by ``os.pathsep``), or None."""
     value = os.environ.get("DRUMGAN_DATA", "").strip()

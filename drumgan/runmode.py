@@ -23,14 +23,13 @@ def pick(full, quick):
 
 
 def run_folder(name: str, fresh: bool = True) -> Path:
-    """Where a notebook keeps run ``name``: ``runs/NAME``, or ``runs/quick/NAME`` in quick mode.
+    """Where a notebook keeps run ``name``: ``runs/NAME``, or ``runs/quick/NAME`` in quick mode, relative to the
+    working directory (so that outputs show ``../runs/NAME``, not this machine's absolute path).
 
     A full run folder is kept (training it again resumes or just loads it). In quick mode ``fresh``
     empties the folder first, so a quick run is always trained anew by the current code.
     """
-    if not quick_mode():
-        return runs_dir() / name
-    folder = runs_dir() / "quick" / name
-    if fresh and folder.exists():
+    folder = runs_dir() / name if not quick_mode() else runs_dir() / "quick" / name
+    if quick_mode() and fresh and folder.exists():
         shutil.rmtree(folder)
-    return folder
+    return Path(os.path.relpath(folder))

@@ -138,3 +138,9 @@ def overflowing(driver) -> list[str]:
             .map(o => o.innerText.slice(0, 80));
         """
     )
+
+
+def show_first_player(driver) -> None:
+    """Scroll the first player's table to the top of the window (for the screenshot)."""
+    driver.execute_script("document.querySelector('audio')?.closest('table')?.scrollIntoView({block: 'start'})")
+    time.sleep(0.5)

@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import audio_states, chromium, jupyterlab, missing, overflowing, page_text, players_loaded, wait_for
+from browser import (
+    audio_states,
+    chromium,
+    jupyterlab,
+    missing,
+    overflowing,
+    page_text,
+    players_loaded,
+    show_first_player,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -56,6 +66,7 @@ def test_players_play_in_jupyterlab_before_any_cell_runs(driver, tmp_path):
             assert opened, f"{notebook.name} did not open in JupyterLab"
             check_players(driver, committed_players(notebook), notebook.name)
             assert not overflowing(driver), f"{notebook.name}: outputs wider than the notebook"
+            show_first_player(driver)
             driver.save_screenshot(str(SCREENSHOTS / f"lab-{notebook.stem}.png"))
 
 
@@ -66,4 +77,5 @@ def test_players_play_in_the_html_export_offline(driver, tmp_path):
         page = tmp_path / f"{notebook.stem}.html"
         driver.get(page.as_uri())
         check_players(driver, committed_players(notebook), page.name)
+        show_first_player(driver)
         driver.save_screenshot(str(SCREENSHOTS / f"html-{notebook.stem}.png"))

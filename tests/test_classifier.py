@@ -23,6 +23,21 @@ def test_cached_classifier_learns_the_synthetic_classes_and_reloads_in_safe_mode
     np.testing.assert_allclose(embed(model, x)[0], embed(again, x)[0], atol=1e-5)
 
 
+def test_a_shipped_classifier_is_used_where_the_cache_has_none(synthetic_dataset, tmp_path, monkeypatch):
+    from drumgan.evaluation import classifier
+
+    cached_classifier(synthetic_dataset, epochs=1, members=2)
+    (saved,) = synthetic_dataset.cache_path.parent.glob("*-classifier-v*-m2-e1.keras")
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    saved.rename(shipped / saved.name)
+    monkeypatch.setattr(classifier, "shipped_dir", lambda: shipped)
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained, not loaded"))
+    model = cached_classifier(synthetic_dataset, epochs=1, members=2)
+    assert model.outputs[0].shape[-1] == len(synthetic_dataset.class_names)
+    assert not saved.exists()  # the shipped file is read where it is, not copied into the cache
+
+
 def test_augment_delays_and_moves_each_example_within_its_bounds():
     image = np.full((1, 64, 64), -1.0, np.float32)
     image[0, 30, 0] = 1.0  # one bright cell: mel bin 30, first frame

@@ -13,7 +13,7 @@ from ..features.codec import Normalizer
 
 # At JupyterLab's notebook width (about 1,000 px) a figure of FIGURE_WIDTH inches at 100 dpi is shown at its
 # own size, so a font of MIN_FONT_PT points stays about 11 px high. Every helper keeps to both.
-FIGURE_WIDTH = 10.0
+FIGURE_WIDTH = 9.8
 MIN_FONT_PT = 8
 PANEL_TITLE_PT = 9
 

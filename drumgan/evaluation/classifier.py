@@ -17,6 +17,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..backend import keras
+from ..paths import shipped_dir
 
 layers = keras.layers
 
@@ -132,23 +133,30 @@ def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
     return float(np.mean(predicted == dataset.labels[index]))
 
 
+def _load(path: Path, remove_if_damaged: bool) -> keras.Model | None:
+    """The classifier saved at ``path`` (safe mode), or None with one warning line if it cannot be loaded."""
+    try:
+        return keras.saving.load_model(path, safe_mode=True)
+    except Exception as error:  # a damaged zip, a foreign file: whatever Keras raises, the cure is the same
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        warnings.warn(f"{path} cannot be loaded ({reason}); the classifier is trained again", stacklevel=3)
+        if remove_if_damaged:
+            path.unlink(missing_ok=True)
+        return None
+
+
 def cached_classifier(dataset, epochs: int = 60, members: int = MEMBERS, progress: bool = False) -> keras.Model:
-    """The classifier for ``dataset``: loaded from beside its cache (safe mode), else trained and saved.
+    """The classifier for ``dataset``: loaded from beside its cache or from the one shipped in ``data/shipped/``
+    (safe mode), else trained and saved beside the cache.
 
     A cached file that cannot be loaded is removed and the classifier trained again; one that cannot be
     written is reported, and the classifier used all the same (each in one warning line).
     """
     stem = f"{dataset.data_id}-classifier-v{CLASSIFIER_VERSION}-m{members}-e{epochs}"
     path = Path(dataset.cache_path).with_name(f"{stem}.keras")
-    if path.is_file():
-        try:
-            return keras.saving.load_model(path, safe_mode=True)
-        except Exception as error:  # a damaged zip, a foreign file: whatever Keras raises, the cure is the same
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            warnings.warn(
-                f"{path} cannot be loaded ({reason}); it is removed and the classifier trained again", stacklevel=2
-            )
-            path.unlink(missing_ok=True)
+    for candidate, cached in ((path, True), (shipped_dir() / path.name, False)):
+        if candidate.is_file() and (model := _load(candidate, remove_if_damaged=cached)) is not None:
+            return model
     model = train_classifier(dataset, epochs=epochs, members=members, progress=progress)
     try:
         with atomic_path(path) as tmp:

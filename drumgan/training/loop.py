@@ -72,7 +72,7 @@ def train(
 
     Returns:
         The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds",
-        "samples_per_second", "checkpoint"}``.
+        "samples_per_second", "checkpoint"}`` (``checkpoint`` None for a run of weights alone).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
@@ -122,5 +122,5 @@ def _fit(run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview
         "resumed_from": start if start > 0 else None,
         "seconds": round(seconds, 3),
         "samples_per_second": round(done * settings.samples_per_step / seconds, 2) if done else 0.0,
-        "checkpoint": str(run.folder.checkpoint),
+        "checkpoint": str(run.folder.checkpoint) if run.folder.checkpoint.exists() else None,
     }
