@@ -32,12 +32,31 @@ def nearest_training(log_mels: np.ndarray, dataset) -> tuple[np.ndarray, np.ndar
     return train[index], distance
 
 
-def memorisation_summary(log_mels: np.ndarray, dataset) -> dict:
-    """Median nearest-training distance of generated samples, beside that of held-out real samples."""
+def _pair_correlations(log_mels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``i < j`` of a set and the correlation of their log-mels (dB, flattened)."""
+    r = np.corrcoef(np.asarray(log_mels, np.float64).reshape(len(log_mels), -1))
+    i, j = np.triu_indices(len(r), k=1)
+    return i, j, r[i, j]
+
+
+def similar_pairs(log_mels: np.ndarray, threshold: float = 0.95) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, r)`` of samples in one set whose log-mels correlate at ``r >= threshold``, most alike
+    first: near-duplicates within a generated set."""
+    i, j, r = _pair_correlations(log_mels)
+    order = [k for k in np.argsort(-r) if r[k] >= threshold]
+    return [(int(i[k]), int(j[k]), float(r[k])) for k in order]
+
+
+def memorisation_summary(log_mels: np.ndarray, dataset, threshold: float = 0.95) -> dict:
+    """Median nearest-training distance of generated samples beside that of held-out real samples, and how
+    alike the generated samples are to each other (near-duplicates: :func:`similar_pairs`)."""
     _, generated = nearest_training(log_mels, dataset)
     _, heldout = nearest_training(dataset.log_mels[dataset.test_index], dataset)
+    r = _pair_correlations(log_mels)[2]
     return {
         "generated -> train (median)": float(np.median(generated)),
         "held-out real -> train (median)": float(np.median(heldout)),
         "generated closer than any held-out sample": int((generated < heldout.min()).sum()),
+        "most alike generated pair (r)": float(r.max()) if len(r) else float("nan"),
+        f"generated pairs with r >= {threshold}": int((r >= threshold).sum()),
     }
