@@ -18,11 +18,12 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 1280, 1000  # a laptop window: JupyterLab's notebook is then about 1,000 px wide
 
-# Every <audio> element, whether it has a source and whether the browser could read it (after metadata loads).
+# Every <audio> element: its source, whether the browser could read it (after metadata loads), its width.
 AUDIO_STATE = """
 return Array.from(document.querySelectorAll('audio')).map(a => ({
     src: a.currentSrc || a.getAttribute('src') || '',
     ready: a.readyState, duration: a.duration, error: a.error ? a.error.code : null,
+    width: a.getBoundingClientRect().width,
 }));
 """
 
@@ -142,5 +143,6 @@ def overflowing(driver) -> list[str]:
 
 def show_first_player(driver) -> None:
     """Scroll the first player's table to the top of the window (for the screenshot)."""
-    driver.execute_script("document.querySelector('audio')?.closest('table')?.scrollIntoView({block: 'start'})")
-    time.sleep(0.5)
+    for _ in range(3):  # cells laid out late (content-visibility) move it: scroll until it stays
+        driver.execute_script("document.querySelector('audio')?.closest('table')?.scrollIntoView({block: 'start'})")
+        time.sleep(0.7)

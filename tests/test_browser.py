@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "browser"
 WIDGET_TROUBLE = ("Error displaying widget", "Loading widget")
+PLAYABLE_WIDTH = 150  # px: narrower, Chromium drops the play button from an <audio> element's controls
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=f"no browser: {missing()}")
 
@@ -34,13 +35,14 @@ def committed_players(notebook: Path) -> int:
     return sum(text.count("<audio") for text in html)
 
 
-def check_players(driver, expected: int, where: str) -> None:
+def check_players(driver, expected: int, where: str, min_width: float = 0) -> None:
     loaded = wait_for(driver, players_loaded(expected), seconds=90)
     states = loaded["states"] if loaded else audio_states(driver)
     assert len(states) == expected, f"{where}: {len(states)} players, {expected} committed"
     for k, state in enumerate(states):
         assert state["src"].startswith("data:audio/wav;base64,") and len(state["src"]) > 1000, (where, k)
         assert state["error"] is None and state["duration"] > 0.5, (where, k, state["error"], state["duration"])
+        assert state["width"] >= min_width, f"{where}: player {k} is {state['width']:.0f} px wide, too narrow to play"
     text = page_text(driver)
     assert not [t for t in WIDGET_TROUBLE if t in text], where
 
@@ -76,6 +78,6 @@ def test_players_play_in_the_html_export_offline(driver, tmp_path):
     for notebook in NOTEBOOKS:
         page = tmp_path / f"{notebook.stem}.html"
         driver.get(page.as_uri())
-        check_players(driver, committed_players(notebook), page.name)
+        check_players(driver, committed_players(notebook), page.name, min_width=PLAYABLE_WIDTH)
         show_first_player(driver)
         driver.save_screenshot(str(SCREENSHOTS / f"html-{notebook.stem}.png"))

@@ -23,11 +23,13 @@ def test_player_grid_lays_out_titled_players_that_hold_the_wavs(config):
     assert "<script" not in page
 
 
-def test_class_grid_has_a_player_where_a_class_was_predicted(config):
+def test_class_grid_has_a_player_where_a_class_was_predicted_and_keeps_each_class_in_its_column(config):
     waves = np.zeros((2, config.n_samples), np.float32)
     waves[:, 0] = 1
-    grid = class_grid({"a": waves}, {"a": np.array([1, 1])}, ("kick", "snare"), config.sample_rate)
-    assert grid.header == ["", "kick", "snare"]
-    (row,) = grid.rows
-    assert row[0] == ("a", None) and row[1] == ("none", None) and row[2][1] is not None
-    assert len(SOURCES.findall(grid._repr_html_())) == 1
+    classes = ("kick", "snare", "hihat", "tom", "cymbal")
+    sets = {"a": waves, "b": waves}
+    grid = class_grid(sets, {"a": np.array([1, 1]), "b": np.array([0, 4])}, classes, config.sample_rate, columns=4)
+    assert [len(row) for row in grid.rows] == [4, 1, 4, 1]  # each set starts a row
+    assert grid.rows[0][0] == ("a · kick: none", None) and grid.rows[0][1][0] == "a · snare"
+    assert grid.rows[2][0][0] == "b · kick" and grid.rows[3][0][0] == "b · cymbal"
+    assert len(SOURCES.findall(grid._repr_html_())) == 3

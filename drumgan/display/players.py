@@ -86,8 +86,11 @@ def nearest_real_grid(log_mels: np.ndarray, dataset, pairs_per_row: int = 2) -> 
     return neighbour_grid(to_audio(log_mels, dataset.config), nearest, distances, dataset, pairs_per_row)
 
 
-def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int) -> PlayerTable:
-    """One row per named set and one column per class: the set's first wave the classifier puts in that class.
+def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int, columns: int = 4) -> PlayerTable:
+    """For each named set, one player per class: the set's first wave the classifier puts in that class.
+
+    Each set takes whole rows of ``columns`` cells, the classes in the same order, so a class keeps its
+    place from set to set; a class the set has no wave of is a text cell ("none").
 
     Args:
         sets: name -> waves ``(n, n_samples)``.
@@ -95,9 +98,9 @@ def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int) -> Pl
     """
     rows = []
     for name, waves in sets.items():
-        row = [(name, None)]
-        for k in range(len(class_names)):
+        cells = []
+        for k, label in enumerate(class_names):
             found = np.flatnonzero(np.asarray(predicted[name]) == k)
-            row.append(("", waves[found[0]]) if len(found) else ("none", None))
-        rows.append(row)
-    return PlayerTable(rows, sample_rate, header=["", *class_names])
+            cells.append((f"{name} · {label}", waves[found[0]]) if len(found) else (f"{name} · {label}: none", None))
+        rows += _rows(cells, columns)
+    return PlayerTable(rows, sample_rate)

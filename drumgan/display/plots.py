@@ -106,7 +106,7 @@ def plot_rows(groups: dict, config: FeatureConfig, columns: int = 4, titles: dic
     """One row of log-mels per named group (e.g. real, LSTM-GAN, conv GAN), all on the dB scale of the features.
 
     Each panel is titled with its group's name and, where ``titles`` (group -> a title per image) has
-    them, its own title (a real sample's class and kit, say); returns the Figure.
+    them, its own title below it (a real sample's class and kit, say); returns the Figure.
     """
     names = list(groups)
     fig, axes = plt.subplots(
@@ -117,7 +117,7 @@ def plot_rows(groups: dict, config: FeatureConfig, columns: int = 4, titles: dic
         own = (titles or {}).get(name)
         for k, ax in enumerate(row):
             if k < len(groups[name]):
-                title = f"{name}: {own[k]}" if own is not None else f"{name} {k}"
+                title = f"{name}\n{own[k]}" if own is not None else f"{name} {k}"
                 mesh = plot_log_mel(groups[name][k], config, ax=ax, title=title, vmin=config.log_floor_db, vmax=0)
             else:
                 ax.axis("off")
@@ -126,15 +126,14 @@ def plot_rows(groups: dict, config: FeatureConfig, columns: int = 4, titles: dic
 
 
 def plot_beside_real(generated: np.ndarray, dataset, columns: int = 4, seed: int = 0):
-    """Real training samples (two per class, as many as ``generated``, titled with class and kit) above the
+    """Real training samples (two per class, as many as ``generated``, titled with class and kit) and the
     generated log-mels, on the features' dB scale; returns the two Figures."""
     config = dataset.config
     shown = dataset.training_examples(len(generated), seed=seed)
     scale = dict(columns=columns, vmin=config.log_floor_db, vmax=0)
-    return (
-        plot_grid(dataset.log_mels[shown], config, titles=[f"real: {dataset.describe(i)}" for i in shown], **scale),
-        plot_grid(generated, config, titles=[f"generated {i}" for i in range(len(generated))], **scale),
-    )
+    real = plot_grid(dataset.log_mels[shown], config, titles=[dataset.describe(i) for i in shown], **scale)
+    real.suptitle("real training samples (class · kit)")
+    return real, plot_grid(generated, config, titles=[f"generated {i}" for i in range(len(generated))], **scale)
 
 
 def preview_images(run, last: int = 3) -> list:

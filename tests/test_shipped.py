@@ -1,0 +1,63 @@
+"""The trained runs and the classifier that ship with the repository: small, bound to the Hydrogen data, usable."""
+
+import subprocess
+
+import pytest
+import soundfile as sf
+
+from drumgan.paths import DEFAULT_RUNS, project_root, shipped_dir
+from drumgan.training.folder import RunFolder
+
+from conftest import requires_hydrogen
+from helpers import run_cli
+
+RUNS = project_root() / "runs"
+SHIPPED_FILES = ("run.json", "codec.npz", "weights.npz", "history.csv")
+MAX_BYTES = 15_000_000
+
+
+def tracked(folder) -> list[str]:
+    done = subprocess.run(["git", "ls-files", str(folder)], cwd=project_root(), capture_output=True, text=True)
+    if done.returncode:
+        pytest.skip("not a git checkout")
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("name", DEFAULT_RUNS)
+def test_each_default_run_ships_what_generation_needs_and_its_last_previews(name):
+    files = tracked(RUNS / name)
+    assert {f"runs/{name}/{f}" for f in SHIPPED_FILES} <= set(files)
+    previews = [f for f in files if "/previews/" in f]
+    assert 1 <= len(previews) <= 3 and all(f.endswith(".png") for f in previews)
+    assert f"runs/{name}/checkpoint.npz" not in files
+
+
+def test_the_shipped_runs_take_at_most_15_mb():
+    files = tracked(RUNS)
+    assert files and sum((project_root() / f).stat().st_size for f in files) <= MAX_BYTES
+
+
+@requires_hydrogen
+@pytest.mark.parametrize("name", DEFAULT_RUNS)
+def test_each_default_run_is_finished_and_bound_to_the_hydrogen_data(name, hydrogen):
+    pytest.importorskip("tensorflow")
+    from drumgan.generation import generate_waves
+    from drumgan.training.run import Run
+
+    run = Run.load(RUNS / name)
+    assert run.step == run.settings.steps and RunFolder(RUNS / name).weights.exists()
+    run.check_data(hydrogen, "the shipped runs were trained on another version of the Hydrogen kits")
+    waves = generate_waves(run, 2)
+    assert waves.shape == (2, hydrogen.config.n_samples) and abs(waves).max() > 0.5
+
+
+@requires_hydrogen
+def test_the_hydrogen_classifier_ships(hydrogen):
+    assert list(shipped_dir().glob(f"{hydrogen.data_id}-classifier-*.keras"))
+
+
+def test_generate_works_on_the_shipped_conv_gan_at_once(tmp_path):
+    done = run_cli("generate", "--run", str(RUNS / "conv_gan"), "-n", "8", "--out", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    wavs = sorted(tmp_path.glob("*.wav"))
+    assert len(wavs) == 8 and sf.info(wavs[0]).frames == 16384
