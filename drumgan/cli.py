@@ -76,12 +76,14 @@ def _train(args) -> int:
             preview=save_preview,
             preview_every=args.preview_every,
             progress=sys.stderr.isatty(),
+            minutes=args.minutes,
         )
     result = run.result
     if args.json:
         print(json.dumps(result))
     else:
         resumed = f" (resumed from step {result['resumed_from']})" if result["resumed_from"] else ""
+        resumed += f" (stopped after --minutes {args.minutes:g})" if result["stopped_by_time"] else ""
         print(
             f"{result['model']}: step {result['step']}{resumed}, {result['seconds']:.1f} s, "
             f"{result['samples_per_second']:.1f} samples/s; checkpoint {result['checkpoint']}"
@@ -189,6 +191,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m drumgan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--learning-rate", type=float, help=default_text("learning_rate"))
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
+    tr.add_argument(
+        "--minutes",
+        type=_positive_float,
+        metavar="M",
+        help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there)",
+    )
     tr.add_argument("--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput")
     tr.set_defaults(handler=_train)
 

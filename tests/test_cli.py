@@ -50,7 +50,15 @@ def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
     assert done.returncode == 0, err
     result = json.loads(out.strip().splitlines()[-1])
     assert result["resumed_from"] == saved and result["step"] == target
-    assert set(result) == {"model", "step", "resumed_from", "seconds", "samples_per_second", "checkpoint"}
+    assert set(result) == {
+        "model",
+        "step",
+        "resumed_from",
+        "seconds",
+        "samples_per_second",
+        "checkpoint",
+        "stopped_by_time",
+    }
 
 
 def test_cli_reports_a_missing_run_in_one_line(tmp_path):
@@ -110,3 +118,15 @@ def test_evaluate_cli_prints_every_row_and_field_and_writes_the_results_file(
     saved = json.loads(results.read_text())
     assert saved["rows"] == last["rows"] and saved["config"]["n_mels"] == 64 and saved["data"]
     assert main(["evaluate", "--run", str(tmp_path), "--source", str(synthetic_kit)]) == 2  # not a run folder
+
+
+def test_train_minutes_stops_in_time_with_the_usual_json_line(synthetic_kit, tmp_path):
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
+    out = str(tmp_path / "run")
+    args = ["train", "conv-gan", "--out", out, "--source", str(synthetic_kit), "--width", "4", "--batch-size", "8"]
+    done = run_cli(*args, "--steps", "100000", "--minutes", "0.05", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["stopped_by_time"] and 0 < result["step"] < 100000 and result["checkpoint"]
+    refused = run_cli(*args, "--minutes", "0", env=env)
+    assert refused.returncode == 2 and "must be above 0" in refused.stderr

@@ -53,3 +53,16 @@ def test_settings_a_family_ignores_do_not_block_a_resume(synthetic_dataset, tmp_
     )
     with pytest.raises(RunError, match="model 'lstm' \\(asked 'lstm-gan'\\)"):
         train(tmp_path / "r", tiny("lstm-gan", 2), synthetic_dataset, progress=False)
+
+
+def test_a_time_budget_stops_cleanly_and_the_same_call_goes_on(synthetic_dataset, tmp_path):
+    from drumgan.training.folder import RunFolder
+
+    settings = tiny("conv-gan", 100_000)
+    first = train(tmp_path / "run", settings, synthetic_dataset, progress=False, minutes=0.02)
+    assert first.result["stopped_by_time"] and 0 < first.step < 100_000
+    assert RunFolder(tmp_path / "run").checkpoint_step() == first.step  # checkpoint written at the stop
+    again = train(tmp_path / "run", settings, synthetic_dataset, progress=False, minutes=0.02)
+    assert again.result["resumed_from"] == first.step and again.step > first.step
+    done = train(tmp_path / "done", tiny("conv-gan", 2), synthetic_dataset, progress=False, minutes=10)
+    assert done.step == 2 and not done.result["stopped_by_time"]

@@ -21,6 +21,7 @@ def test_player_grid_lays_out_titled_players_that_hold_the_wavs(config):
     assert rate == config.sample_rate and len(data) == config.n_samples
     assert np.corrcoef(data, waves[1])[0, 1] > 0.999
     assert "<script" not in page
+    assert repr(grid) == "PlayerTable(3 players in 2 rows)"
 
 
 def test_class_grid_has_a_player_where_a_class_was_predicted_and_keeps_each_class_in_its_column(config):

@@ -33,6 +33,9 @@ class PlayerTable:
     def __init__(self, rows: list[list[tuple]], sample_rate: int, header: list[str] | None = None):
         self.rows, self.sample_rate, self.header = rows, sample_rate, header
 
+    def __repr__(self) -> str:  # the text a notebook keeps beside the HTML
+        return f"PlayerTable({len(self.waves)} players in {len(self.rows)} rows)"
+
     @property
     def waves(self) -> list[np.ndarray]:
         """Every wave in the table, row by row."""

@@ -62,6 +62,21 @@ class RunRecorder(keras.callbacks.Callback):
             raise TrainingDiverged(f"training stopped: {self.diverged}; {kept} in {self.folder.path}")
 
 
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training cleanly (after the step under way) once ``seconds`` of training have passed."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds, self.reached = seconds, False
+
+    def on_train_begin(self, logs=None):
+        self.began = time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.monotonic() - self.began >= self.seconds:
+            self.reached = self.model.stop_training = True
+
+
 class Previewer(keras.callbacks.Callback):
     """Calls ``render(step)`` every ``every`` steps (previews from fixed latents)."""
 

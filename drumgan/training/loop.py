@@ -14,7 +14,7 @@ import numpy as np
 from ..backend import tf
 from ..errors import RunError
 from ..settings import TrainSettings
-from .callbacks import Previewer, ProgressBar, RunRecorder
+from .callbacks import Previewer, ProgressBar, RunRecorder, TimeBudget
 from .folder import RunFolder
 from .run import Run
 
@@ -59,6 +59,7 @@ def train(
     preview=None,
     preview_every: int = 0,
     progress: bool = True,
+    minutes: float | None = None,
 ) -> Run:
     """Train (or resume) the run in ``run_dir`` up to ``settings.steps`` steps.
 
@@ -69,10 +70,13 @@ def train(
             :func:`drumgan.data.dataset.prepare` of the default source.
         checkpoint_seconds: the longest time between checkpoints.
         preview: ``preview(run, step)``, called every ``preview_every`` steps.
+        minutes: stop cleanly after this many minutes of training (checkpoint written), before
+            ``settings.steps`` if need be; the same call later goes on from there.
 
     Returns:
         The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds",
-        "samples_per_second", "checkpoint"}`` (``checkpoint`` None for a run of weights alone).
+        "samples_per_second", "checkpoint", "stopped_by_time"}`` (``checkpoint`` None for a run of weights alone;
+        ``stopped_by_time`` True where ``minutes`` ran out first).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
@@ -94,11 +98,14 @@ def train(
     with RunFolder(run_dir).lock():
         run = Run.create(run_dir, settings, dataset)
         run.check_steps(settings.steps)
-        run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress)
+        budget = TimeBudget(60 * minutes) if minutes else None
+        run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress, budget)
     return run
 
 
-def _fit(run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview, preview_every, progress) -> dict:
+def _fit(
+    run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview, preview_every, progress, budget
+) -> dict:
     """Train the opened ``run`` to ``settings.steps``; returns the result that :func:`train` reports."""
     run.save_steps(settings.steps)
     start = run.step
@@ -110,6 +117,8 @@ def _fit(run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview
     callbacks = [recorder, ProgressBar(start, settings.steps, progress)]
     if preview and preview_every:
         callbacks.append(Previewer(lambda step: preview(run, step), preview_every))
+    if budget is not None:
+        callbacks.insert(0, budget)
     began = time.perf_counter()
     if start < settings.steps:
         fit_steps(run, data, start, settings.steps, callbacks)
@@ -123,4 +132,5 @@ def _fit(run: Run, settings: TrainSettings, dataset, checkpoint_seconds, preview
         "seconds": round(seconds, 3),
         "samples_per_second": round(done * settings.samples_per_step / seconds, 2) if done else 0.0,
         "checkpoint": str(run.folder.checkpoint) if run.folder.checkpoint.exists() else None,
+        "stopped_by_time": bool(budget and budget.reached),
     }
