@@ -37,6 +37,19 @@ def _index(key: str, group: str) -> int | None:
     return int(index) if prefix == group and index.isdigit() else None
 
 
+def _restore(path: Path, arrays: dict, group: str, variables: list) -> None:
+    """Assign the stored arrays ``group/0``, ``group/1`` ... to ``variables``, refusing a count or shape mismatch."""
+    stored = sorted((k for k in arrays if _index(k, group) is not None), key=lambda k: _index(k, group))
+    if len(stored) != len(variables):
+        raise CheckpointError(f"{path}: {len(stored)} {group} variables stored, the model has {len(variables)}")
+    for key, variable in zip(stored, variables):
+        if tuple(arrays[key].shape) != tuple(variable.shape):
+            raise CheckpointError(
+                f"{path}: {key} has shape {arrays[key].shape}, the model expects {tuple(variable.shape)}"
+            )
+        variable.assign(arrays[key].astype(variable.dtype))
+
+
 def _build_optimizers(model) -> None:
     """Create the optimizers' slot variables so that they can be assigned before the first step."""
     for optimizer, variables in model.optimized:
@@ -65,15 +78,7 @@ def load_checkpoint(path: Path, model) -> int:
         raise CheckpointError(f"{path} holds no step: it is not a drumgan checkpoint. {DAMAGED_HINT}")
     _build_optimizers(model)
     for group, variables in _variables(model).items():
-        stored = sorted((k for k in arrays if _index(k, group) is not None), key=lambda k: _index(k, group))
-        if len(stored) != len(variables):
-            raise CheckpointError(f"{path}: {len(stored)} {group} variables stored, the model has {len(variables)}")
-        for key, variable in zip(stored, variables):
-            if tuple(arrays[key].shape) != tuple(variable.shape):
-                raise CheckpointError(
-                    f"{path}: {key} has shape {arrays[key].shape}, the model expects {tuple(variable.shape)}"
-                )
-            variable.assign(arrays[key])
+        _restore(path, arrays, group, variables)
     return int(arrays["step"])
 
 
@@ -93,14 +98,9 @@ def save_weights(path: Path, model, dtype: str = "float16") -> int:
 def load_weights(path: Path, model) -> int:
     """Restore what :func:`save_weights` wrote into a freshly built ``model`` (its step too); returns the step."""
     arrays = read_npz(path, "weights", WEIGHTS_HINT)
-    variables = inference_variables(model)
-    stored = sorted((k for k in arrays if _index(k, "weights") is not None), key=lambda k: _index(k, "weights"))
-    if "step" not in arrays or len(stored) != len(variables):
-        raise CheckpointError(f"{path} does not hold this model's weights ({len(stored)} stored). {WEIGHTS_HINT}")
-    for key, variable in zip(stored, variables):
-        if tuple(arrays[key].shape) != tuple(variable.shape):
-            raise CheckpointError(f"{path}: {key} has shape {arrays[key].shape}, the model expects {variable.shape}")
-        variable.assign(arrays[key].astype(variable.dtype))
+    if "step" not in arrays:
+        raise CheckpointError(f"{path} holds no step: it is not a drumgan weights file. {WEIGHTS_HINT}")
+    _restore(path, arrays, "weights", inference_variables(model))
     _build_optimizers(model)
     _optimizers(model)[0].iterations.assign(int(arrays["step"]))
     return int(arrays["step"])
