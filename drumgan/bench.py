@@ -1,7 +1,9 @@
 """Benchmarks, measured side by side in one process: this machine's matmul peak, training throughput and
-FLOP rate of each model, the original project's LSTM-GAN scheme, generation and data preparation.
+FLOP rate of each model, the original project's LSTM-GAN scheme, generation and data preparation; and, as a
+section of its own, time to quality (:mod:`drumgan.evaluation.curve`).
 
-``python -m drumgan bench [--quick] [--json]``; the figures and what changed them are in ``benchmarks/README.md``.
+``python -m drumgan bench [--quick] [--json]``, ``python -m drumgan bench --time-to-quality MINUTES``; the figures
+and what changed them are in ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -18,25 +20,34 @@ from .backend import keras, tf
 
 MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
 TARGETS = {  # figure (a path into the results) -> (target, True when higher is better), for a 2-core CPU
-    "conv_gan.roofline_fraction": (0.5, True),
+    "conv_gan_wgan_gp.roofline_fraction": (0.5, True),
     "lstm_gan_speedup_over_seed": (50.0, True),
     "generate_64_seconds": (2.0, False),
     "prepare_warm_seconds": (1.0, False),
 }
 
 
-def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
-    """fp32 matrix-multiply rate of TensorFlow on this machine (best of ``repeats``), in GFLOP/s."""
+def matmul_gflops(size: int = 2048, seconds: float = 0.5, repeats: int = 3) -> float:
+    """fp32 matrix-multiply rate of TensorFlow on this machine, in GFLOP/s: the best of ``repeats`` sustained
+    runs, each multiplying ``size`` x ``size`` matrices back to back for at least ``seconds``."""
     a = tf.random.uniform((size, size), dtype=tf.float32)
     b = tf.random.uniform((size, size), dtype=tf.float32)
     matmul = tf.function(lambda x, y: tf.reduce_sum(tf.linalg.matmul(x, y)))
     matmul(a, b).numpy()  # trace and warm up
-    best = np.inf
+    best = 0.0
     for _ in range(repeats):
-        began = time.perf_counter()
-        matmul(a, b).numpy()
-        best = min(best, time.perf_counter() - began)
-    return 2 * size**3 / best / 1e9
+        count, began = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - began) < seconds or count == 0:
+            matmul(a, b).numpy()
+            count += 1
+        best = max(best, 2 * size**3 * count / elapsed / 1e9)
+    return best
+
+
+def matmul_peak(sizes=(512, 1024, 2048), seconds: float = 0.5, repeats: int = 3) -> dict:
+    """The practical fp32 ceiling: :func:`matmul_gflops` of each size, and the best of them as ``peak``."""
+    rates = {str(size): matmul_gflops(size, seconds, repeats) for size in sizes}
+    return {"peak": max(rates.values()), "by_size": rates}
 
 
 def _leaf_layers(model):
@@ -76,8 +87,8 @@ def training_flops_per_sample(settings, model, timesteps: int) -> float:
 
     GANs, per generator step of ``critic_steps`` critic steps on batches of real samples: each critic
     step runs the generator forward and the critic forward and backward on real, fake and (WGAN-GP)
-    interpolated batches; the generator step runs both forward and backward. The gradient penalty's
-    second-order term is not counted, so the figure is a lower bound.
+    interpolated batches; the generator step runs both forward and backward. A penalty's second-order
+    pass is left out here (:func:`penalty_flops_per_sample` estimates it), so the figure is a lower bound.
     """
     if settings.model == "lstm":
         return 3.0 * forward_flops(model, timesteps)
@@ -86,6 +97,21 @@ def training_flops_per_sample(settings, model, timesteps: int) -> float:
     per_critic_step = generator + 3 * critic_batches * critic
     per_generator_step = settings.critic_steps * per_critic_step + 3 * (generator + critic)
     return per_generator_step / settings.critic_steps  # real samples go through the critic only
+
+
+SECOND_ORDER = 6  # a penalty's second-order pass, in critic forward passes: twice its forward and backward
+
+
+def penalty_flops_per_sample(settings, model, timesteps: int) -> float:
+    """FLOPs per real sample that :func:`training_flops_per_sample` leaves out: an estimate of the penalties'
+    second-order passes (:data:`SECOND_ORDER` critic forwards each), and for R1 also its first-order passes
+    (forward and backward to the input), applied every ``r1_every`` critic steps."""
+    if settings.model == "lstm":
+        return 0.0
+    critic = forward_flops(model.critic, timesteps)
+    gradient_penalty = SECOND_ORDER * critic if settings.loss == "wgan-gp" else 0.0
+    r1 = (3 + SECOND_ORDER) * critic / settings.r1_every if settings.r1_weight else 0.0
+    return gradient_penalty + r1  # per critic step, that is per batch of real samples
 
 
 class _BatchClock(keras.callbacks.Callback):
@@ -120,11 +146,15 @@ def training_throughput(
         seconds = clock.ends[-1] - clock.ends[warmup - 1]
         timesteps = data.shape[1] - 1 if settings.model == "lstm" else data.shape[1] // settings.frames_per_step
         flops = training_flops_per_sample(settings, run.model, timesteps)
+        penalty = penalty_flops_per_sample(settings, run.model, timesteps)
     samples_per_second = steps * settings.samples_per_step / seconds
     return {
         "samples_per_second": samples_per_second,
+        "steps_per_second": steps / seconds,
         "gflops": samples_per_second * flops / 1e9,
+        "gflops_with_penalty": samples_per_second * (flops + penalty) / 1e9,
         "flops_per_sample": flops,
+        "penalty_flops_per_sample": penalty,
         "steps": steps,
         "settings": settings.used(),
     }
@@ -242,19 +272,30 @@ def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     from .data.dataset import prepare
 
     results = {"quick": quick}
-    results["matmul_gflops"] = matmul_gflops(1024 if quick else 2048)
-    log(f"matmul: {results['matmul_gflops']:.1f} GFLOP/s")
+    peak = matmul_peak((256, 512) if quick else (512, 1024, 2048), seconds=0.1 if quick else 0.5)
+    results["matmul_gflops"], results["matmul_gflops_by_size"] = peak["peak"], peak["by_size"]
+    log(
+        f"matmul: {results['matmul_gflops']:.1f} GFLOP/s peak ("
+        + ", ".join(f"{size}: {rate:.1f}" for size, rate in peak["by_size"].items())
+        + ")"
+    )
     results.update(prepare_timing(sources))
     log(f"prepare: cold {results['prepare_cold_seconds']:.2f} s, warm {results['prepare_warm_seconds']:.3f} s")
     dataset = prepare(sources, progress=False)
-    steps = {"conv_gan": 3 if quick else 40, "lstm_gan": 3 if quick else 100, "lstm": 5 if quick else 100}
-    for name, model in MODEL_NAMES.items():
-        figures = training_throughput(model, dataset, steps[name])
+    steps = {"conv_gan": 3 if quick else 100, "lstm_gan": 3 if quick else 100, "lstm": 5 if quick else 100}
+    trained = {name: (model, None) for name, model in MODEL_NAMES.items()}
+    trained["conv_gan_wgan_gp"] = ("conv-gan", "wgan-gp")
+    steps["conv_gan_wgan_gp"] = 3 if quick else 40
+    for name, (model, recipe) in trained.items():
+        figures = training_throughput(model, dataset, steps[name], recipe=recipe)
         figures["roofline_fraction"] = figures["gflops"] / results["matmul_gflops"]
+        figures["roofline_fraction_with_penalty"] = figures["gflops_with_penalty"] / results["matmul_gflops"]
         results[name] = figures
+        penalty = figures["gflops_with_penalty"] - figures["gflops"]
         log(
-            f"{name}: {figures['samples_per_second']:.1f} samples/s, {figures['gflops']:.2f} GFLOP/s "
-            f"({figures['roofline_fraction']:.1%} of matmul)"
+            f"{name}: {figures['samples_per_second']:.1f} samples/s ({figures['steps_per_second']:.2f} steps/s), "
+            f"{figures['gflops']:.2f} GFLOP/s ({figures['roofline_fraction']:.1%} of matmul)"
+            + (f", +{penalty:.2f} GFLOP/s of penalty (estimated)" if penalty else "")
         )
     results["seed_lstm_gan_samples_per_second"] = seed_lstm_gan_throughput(dataset, clips=5 if quick else 60)
     results["lstm_gan_speedup_over_seed"] = (

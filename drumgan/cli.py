@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
-from .settings import FEATURES, IMAGE_SIZES, LOSSES, MODELS, TrainSettings, default_text
+from .settings import AUGMENTATIONS, FEATURES, IMAGE_SIZES, LOSSES, MODELS, RECIPES, TrainSettings, default_text
 
 
 def _print_summary(summary: dict) -> None:
@@ -49,6 +49,7 @@ def _train(args) -> int:
 
     settings = TrainSettings.for_model(
         args.model,
+        recipe=args.recipe,
         steps=args.steps,
         batch_size=args.batch_size,
         seed=args.seed,
@@ -60,6 +61,11 @@ def _train(args) -> int:
         critic_steps=args.critic_steps,
         loss=args.loss,
         learning_rate=args.learning_rate,
+        critic_learning_rate=args.critic_learning_rate,
+        r1_weight=args.r1_weight,
+        r1_every=args.r1_every,
+        augment=args.augment,
+        ema=args.ema,
     )
     folder = RunFolder(args.out)
     with folder.lock():  # from here to the end: a second trainer, an unusable folder or run is refused before any work
@@ -177,8 +183,37 @@ def _bench(args) -> int:
     from .display.tables import text_table
 
     out = sys.stderr if args.json else sys.stdout
+    if args.time_to_quality:
+        return _time_to_quality(args, out)
     results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
     print("\n" + text_table(target_rows(results)), file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def _time_to_quality(args, out) -> int:
+    from .atomic import writable_folder
+    from .data.dataset import prepare
+    from .display.tables import text_table
+    from .evaluation.curve import curve_rows, time_to_quality
+    from .evaluation.evaluator import save_results
+
+    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    recipes = {name: TrainSettings.for_model(args.model, recipe=None if name == "default" else name) for name in names}
+    default_path = project_root() / "results" / f"time_to_quality_{args.model.replace('-', '_')}.json"
+    results_path = Path(args.results or default_path)
+    writable_folder(results_path.parent, "the --results folder")  # before the work, not after it
+    dataset = prepare(args.source, progress=False)
+    log = lambda line: print(line, file=out, flush=True)  # noqa: E731
+    results = time_to_quality(recipes, dataset, args.time_to_quality, args.every, log=log)
+    path = save_results(results, results_path)
+    print("\n" + text_table(curve_rows(results)), file=out)
+    for name, recipe in results["recipes"].items():
+        reached = recipe["minutes_to_target"]
+        when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"
+        print(f"{name}: FD <= {results['target_fd']:.1f} (1.1 x Griffin-Lim) {when}", file=out)
+    print(f"written to {path}", file=out)
     if args.json:
         print(json.dumps(results))
     return 0
@@ -227,6 +262,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.add_argument("--loss", choices=LOSSES, help=f"GANs ({default_text('loss')})")
     tr.add_argument("--learning-rate", type=float, help=default_text("learning_rate"))
+    tr.add_argument(
+        "--recipe",
+        choices=tuple(RECIPES),
+        help="GANs: a named set of the training settings below (conv-gan default r1; wgan-gp is SpecGAN's); "
+        "options given beside it win",
+    )
+    tr.add_argument(
+        "--critic-learning-rate",
+        type=float,
+        help=f"GANs: the critic's Adam rate (two time scales; {default_text('critic_learning_rate')})",
+    )
+    tr.add_argument("--r1-weight", type=float, help=f"GANs: R1 penalty gamma, 0 for none ({default_text('r1_weight')})")
+    tr.add_argument("--r1-every", type=int, help=f"GANs: lazy R1 every N critic steps ({default_text('r1_every')})")
+    tr.add_argument(
+        "--augment",
+        metavar="OPS",
+        help=f"GANs: comma-separated augmentations before the critic from {','.join(AUGMENTATIONS)}; '' for none "
+        f"({default_text('augment')})",
+    )
+    tr.add_argument(
+        "--ema", type=float, help=f"GANs: decay of the generator's moving average, 0 for none ({default_text('ema')})"
+    )
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
     tr.add_argument(
@@ -290,6 +347,23 @@ def build_parser() -> argparse.ArgumentParser:
     be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
     be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")
     be.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
+    be.add_argument(
+        "--time-to-quality",
+        type=_positive_float,
+        metavar="MINUTES",
+        help="instead of the throughput figures: train each of --recipes for MINUTES of wall clock, measuring FD, "
+        "KID and IS as evaluate does every --every minutes (the measuring excluded)",
+    )
+    be.add_argument("--model", choices=("conv-gan", "lstm-gan"), default="conv-gan", help="time to quality: the family")
+    be.add_argument(
+        "--recipes",
+        default="r1,wgan-gp",
+        help=f"time to quality: comma-separated, from {', '.join(RECIPES)} and 'default' (default r1,wgan-gp)",
+    )
+    be.add_argument("--every", type=_positive_float, default=2.0, metavar="MINUTES", help="time to quality (2)")
+    be.add_argument(
+        "--results", metavar="PATH", help="time to quality: where the curves go (results/time_to_quality_MODEL.json)"
+    )
     be.add_argument(
         "--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout"
     )

@@ -15,21 +15,48 @@ from .errors import RunError
 
 MODELS = ("lstm", "lstm-gan", "conv-gan")
 LOSSES = ("wgan-gp", "nonsaturating")
+AUGMENTATIONS = ("shift", "pitch", "gain", "cutout")  # what models.augment can do to a clip before the critic
 IMAGE_SIZES = (64, 128)
 FAMILY_LAYOUTS = {
     "lstm": "sequence",
     "lstm-gan": "sequence",
     "conv-gan": "image",
 }  # the layout (config.LAYOUTS) each trains on
+GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
-    "lstm": {"width", "critic_steps", "loss", "frames_per_step"},
+    "lstm": {"width", "frames_per_step", *GAN_ONLY},
     "lstm-gan": {"width", "noise_std"},
     "conv-gan": {"units", "noise_std", "feature", "frames_per_step"},
+}
+RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN's default is the first
+    "r1": dict(  # StyleGAN2's loss and lazy R1, DiffAugment, a moving average of the generator, two learning rates
+        loss="nonsaturating",
+        critic_steps=1,
+        learning_rate=2e-4,
+        critic_learning_rate=2e-4,
+        beta_1=0.5,
+        beta_2=0.99,
+        r1_weight=1.0,
+        r1_every=16,
+        augment="shift,gain,cutout",
+        ema=0.999,
+    ),
+    "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9)
+        loss="wgan-gp",
+        critic_steps=5,
+        learning_rate=1e-4,
+        critic_learning_rate=None,
+        beta_1=0.5,
+        beta_2=0.9,
+        r1_weight=0.0,
+        augment="",
+        ema=0.0,
+    ),
 }
 FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defaults
     "lstm": dict(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
     "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating", units=64),
-    "conv-gan": dict(learning_rate=1e-4, beta_1=0.5, beta_2=0.9, critic_steps=5, loss="wgan-gp"),
+    "conv-gan": RECIPES["r1"],
 }
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
 MAX_CRITIC_STEPS = 15
@@ -61,14 +88,24 @@ class TrainSettings:
     learning_rate: float = 1e-4
     beta_1: float = 0.5
     beta_2: float = 0.9
+    # GANs; the defaults below switch each addition off, so run.json files written before they existed still load
+    critic_learning_rate: float | None = None  # the critic's Adam rate (two time scales); None: learning_rate
+    r1_weight: float = 0.0  # gamma of the R1 penalty on real clips (0: none)
+    r1_every: int = 16  # R1 applied every this many critic steps, scaled by it (lazy regularisation)
+    augment: str = ""  # differentiable augmentations before the critic, e.g. "shift,gain,cutout" (models.augment)
+    ema: float = 0.0  # decay of the moving average of the generator's weights that samples (0: none)
 
     @classmethod
-    def for_model(cls, model: str, **overrides) -> TrainSettings:
-        """The family's defaults, then every override that is not None."""
+    def for_model(cls, model: str, recipe: str | None = None, **overrides) -> TrainSettings:
+        """The family's defaults, then the named ``recipe`` (:data:`RECIPES`), then every override that is not None."""
         if model not in MODELS:
             raise RunError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        if recipe is not None and recipe not in RECIPES:
+            raise RunError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}")
+        if recipe is not None and model == "lstm":
+            raise RunError("recipes are GAN training settings; the LSTM baseline has none")
         given = {k: v for k, v in overrides.items() if v is not None}
-        settings = cls(model=model, **{**FAMILY_DEFAULTS[model], **given})
+        settings = cls(model=model, **{**FAMILY_DEFAULTS[model], **RECIPES.get(recipe, {}), **given})
         settings.check()
         return settings
 
@@ -84,6 +121,14 @@ class TrainSettings:
             raise RunError(f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
         if self.model != "lstm" and not 1 <= self.critic_steps <= MAX_CRITIC_STEPS:
             raise RunError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {self.critic_steps}")
+        if self.r1_weight < 0 or self.r1_every < 1:
+            raise RunError(f"r1_weight must be >= 0 and r1_every >= 1, got {self.r1_weight} and {self.r1_every}")
+        if not 0 <= self.ema < 1:
+            raise RunError(f"ema must be at least 0 and below 1, got {self.ema}")
+        try:
+            augmentations(self.augment)
+        except ValueError as error:
+            raise RunError(str(error)) from None
         try:
             lstm_steps(self.feature_config.n_frames, self.frames_per_step)
         except ValueError as error:
@@ -104,15 +149,41 @@ class TrainSettings:
         return FeatureConfig.large() if self.image_size == 128 else FeatureConfig()
 
     @property
+    def critic_rate(self) -> float:
+        """The critic's learning rate."""
+        return self.learning_rate if self.critic_learning_rate is None else self.critic_learning_rate
+
+    @property
     def samples_per_step(self) -> int:
         """Real samples through the critic (GANs) or the model (LSTM) per step."""
         return self.batch_size * max(self.critic_steps, 1)
 
 
+def augmentations(policy: str) -> tuple[str, ...]:
+    """The augmentations named in ``policy`` (comma-separated, from :data:`AUGMENTATIONS`; "" for none)."""
+    names = tuple(name.strip() for name in policy.split(",") if name.strip())
+    unknown = [name for name in names if name not in AUGMENTATIONS]
+    if unknown:
+        raise ValueError(f"unknown augmentation {', '.join(unknown)}; choose from {', '.join(AUGMENTATIONS)}")
+    return names
+
+
+def recipe_of(settings: TrainSettings) -> str | None:
+    """The name of the recipe whose every setting ``settings`` has, or None."""
+    values = dataclasses.asdict(settings)
+    return next((name for name, recipe in RECIPES.items() if all(values[k] == v for k, v in recipe.items())), None)
+
+
 def default_text(name: str) -> str:
     """The default of setting ``name`` for the command line's help: one value, or one per family that uses it."""
     field_default = TrainSettings.__dataclass_fields__[name].default
-    values = {model: FAMILY_DEFAULTS[model].get(name, field_default) for model in MODELS if name not in UNUSED[model]}
+    shown = {None: "that of --learning-rate", "": "none"}
+    values = {
+        model: shown.get(value, value)
+        for model in MODELS
+        if name not in UNUSED[model]
+        for value in [FAMILY_DEFAULTS[model].get(name, field_default)]
+    }
     if len(set(values.values())) == 1:
         return f"default {next(iter(values.values()))}"
     return "default " + ", ".join(f"{model} {value}" for model, value in values.items())

@@ -43,3 +43,40 @@ def test_bad_gan_settings_are_refused():
         GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=1, loss="hinge", seed=0)
     with pytest.raises(ValueError, match="critic_steps"):
         GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=0, loss="wgan-gp", seed=0)
+
+
+def image_gan(**kwargs):
+    settings = dict(critic_steps=1, loss="nonsaturating", seed=0)
+    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), **{**settings, **kwargs})
+    gan.compile(tf.keras.optimizers.Adam(1e-3), tf.keras.optimizers.Adam(1e-3))
+    return gan
+
+
+def test_r1_is_applied_every_r1_every_critic_steps_scaled_by_it():
+    gan = image_gan(r1_weight=2.0, r1_every=4)
+    real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (5, 8, 8, 1)).astype("float32"))
+    gan.critic_optimizer.build(gan.critic.trainable_weights)
+    penalty = float(gan._r1_penalty(real))
+    assert penalty > 0
+    assert float(gan._lazy_r1(real)) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
+    gan.critic_optimizer.iterations.assign(1)
+    assert float(gan._lazy_r1(real)) == 0.0
+    gan.critic_optimizer.iterations.assign(8)
+    assert float(gan._lazy_r1(real)) > 0
+
+
+def test_the_moving_average_samples_and_follows_the_generator():
+    gan = image_gan(ema=0.9, augmentations=("shift", "gain", "cutout"))
+    start = [w.numpy().copy() for w in gan.generator.weights]
+    assert all(np.array_equal(a, w.numpy()) for a, w in zip(start, gan.ema_generator.weights))
+    assert gan.sampler is gan.ema_generator and not gan.ema_generator.trainable_weights
+    real = np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32")
+    gan.fit(real, batch_size=8, epochs=1, verbose=0, shuffle=False)  # one step: decay min(0.9, 2 / 11)
+    for before, average, weight in zip(start, gan.ema_generator.weights, gan.generator.weights):
+        np.testing.assert_allclose(average.numpy(), 2 / 11 * before + 9 / 11 * weight.numpy(), atol=1e-6)
+    z = np.random.default_rng(1).standard_normal((3, 100)).astype("float32")
+    np.testing.assert_allclose(gan.sample(3, seed=1), gan.ema_generator(z).numpy(), atol=1e-6)
+    plain = image_gan()
+    assert plain.ema_generator is None and plain.sampler is plain.generator
+    with pytest.raises(ValueError, match="ema"):
+        image_gan(ema=1.0)

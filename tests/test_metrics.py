@@ -7,6 +7,7 @@ from drumgan.evaluation.metrics import (
     inception_score,
     kernel_inception_distance,
     ndb_k,
+    period_contrast_db,
 )
 
 
@@ -58,3 +59,15 @@ def test_envelope_times_of_a_known_decay():
     steady = np.sin(2 * np.pi * 440 * t)[None]
     attacks, decays = envelope_times(steady, rate)
     assert attacks[0] + decays[0] == pytest.approx(16384 / rate, abs=0.01)  # never decays: peak to the end
+
+
+def test_period_contrast_sees_a_pattern_every_four_frames_and_not_a_smooth_decay():
+    frames = np.arange(64)
+    decay = np.broadcast_to(-frames * 1.0, (3, 8, 64))  # smooth: nothing every 4 frames
+    rng = np.random.default_rng(0)
+    noisy = decay + rng.normal(0, 1, decay.shape)
+    striped = noisy + 6.0 * (frames % 4 == 0)
+    assert abs(period_contrast_db(noisy)) < 3 and period_contrast_db(striped) > 6
+    assert period_contrast_db(striped, period=8) < period_contrast_db(striped)
+    with pytest.raises(ValueError, match="period must divide"):
+        period_contrast_db(noisy, period=5)

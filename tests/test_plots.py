@@ -49,6 +49,29 @@ def test_metric_bars_and_class_shares_show_every_row():
     plt.close("all")
 
 
+def _curves():
+    point = lambda minutes, fd: {"minutes": minutes, "step": 10 * minutes, "fd": fd, "kid": fd / 2, "is": 2.0}  # noqa: E731
+    return {
+        "griffin_lim": {"fd": 100.0, "kid": 50.0, "is": 3.0},
+        "target_fd": 110.0,
+        "recipes": {
+            "new": {"points": [point(0, 900), point(2, 105)]},
+            "old": {"points": [point(0, 900), point(2, 400)]},
+        },
+    }
+
+
+def test_quality_curves_show_each_recipe_against_minutes_with_the_target():
+    fig = plots.plot_quality_curves(_curves())
+    fd = fig.axes[0]
+    lines = {line.get_label(): line for line in fd.get_lines()}
+    assert list(lines["new"].get_xdata()) == [0, 2] and list(lines["old"].get_ydata()) == [900, 400]
+    assert lines["target (1.1 x Griffin-Lim)"].get_ydata()[0] == 110.0 and fd.get_yscale() == "log"
+    assert fd.get_xlabel() == "minutes of training" and fd.get_title() == "fd (lower)"
+    assert fig.axes[2].get_title() == "is (higher)" and fig.axes[2].get_yscale() == "linear"
+    plt.close("all")
+
+
 def _figures(config, dataset):
     """One figure from every helper that makes or fills a whole figure."""
     rng = np.random.default_rng(0)
@@ -66,6 +89,7 @@ def _figures(config, dataset):
     yield "class shares", plots.plot_class_shares(shares).figure
     yield "history", plots.plot_history(history).figure
     yield "normalizer", plots.plot_normalizer(Normalizer.fit(images), config).axes.figure
+    yield "quality curves", plots.plot_quality_curves(_curves())
 
 
 def test_every_figure_is_readable_at_notebook_width(config, synthetic_dataset):

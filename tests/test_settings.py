@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from drumgan.errors import RunError
-from drumgan.settings import FAMILY_DEFAULTS, MODELS, TrainSettings, default_text
+from drumgan.settings import FAMILY_DEFAULTS, MODELS, RECIPES, TrainSettings, default_text, recipe_of
 
 
 def test_each_family_starts_from_its_own_defaults():
@@ -26,6 +26,11 @@ def test_each_family_starts_from_its_own_defaults():
         ("lstm-gan", dict(critic_steps=0), "critic_steps must be between 1 and 15"),
         ("lstm", dict(steps=0), "must be positive"),
         ("gru", {}, "unknown model 'gru'"),
+        ("conv-gan", dict(recipe="dcgan"), "unknown recipe 'dcgan'"),
+        ("lstm", dict(recipe="r1"), "the LSTM baseline has none"),
+        ("conv-gan", dict(r1_weight=-1.0), "r1_weight must be >= 0"),
+        ("conv-gan", dict(ema=1.0), "ema must be at least 0 and below 1"),
+        ("lstm-gan", dict(augment="shift,mirror"), "unknown augmentation mirror"),
     ],
 )
 def test_impossible_settings_are_refused_in_one_line(model, overrides, message):
@@ -42,6 +47,7 @@ def test_used_settings_leave_out_what_a_family_ignores_and_the_steps():
 def test_help_defaults_name_each_family_that_uses_the_setting():
     assert default_text("width") == "default 16"
     assert default_text("units") == "default lstm 128, lstm-gan 64"
+    assert default_text("augment") == "default lstm-gan none, conv-gan shift,gain,cutout"
 
 
 def test_settings_and_the_command_line_parser_import_no_tensorflow():
@@ -53,3 +59,22 @@ def test_settings_and_the_command_line_parser_import_no_tensorflow():
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
         == "False"
     )
+
+
+def test_a_recipe_sets_its_settings_and_options_given_beside_it_win():
+    default, old = TrainSettings.for_model("conv-gan"), TrainSettings.for_model("conv-gan", recipe="wgan-gp")
+    assert recipe_of(default) == "r1" and recipe_of(old) == "wgan-gp"
+    assert (old.loss, old.critic_steps, old.r1_weight, old.augment, old.ema) == ("wgan-gp", 5, 0.0, "", 0.0)
+    assert old.critic_rate == old.learning_rate == 1e-4
+    assert all(getattr(default, k) == v for k, v in RECIPES["r1"].items())
+    mine = TrainSettings.for_model("conv-gan", recipe="wgan-gp", critic_steps=3)
+    assert mine.critic_steps == 3 and recipe_of(mine) is None
+    lstm_gan = TrainSettings.for_model("lstm-gan", recipe="r1")
+    assert lstm_gan.units == 64 and lstm_gan.ema == RECIPES["r1"]["ema"]
+
+
+def test_settings_of_runs_made_before_the_small_data_additions_switch_them_off():
+    stored = {k: v for k, v in TrainSettings.for_model("conv-gan", recipe="wgan-gp").__dict__.items()}
+    for name in ("critic_learning_rate", "r1_weight", "r1_every", "augment", "ema"):
+        stored.pop(name)
+    assert recipe_of(TrainSettings(**stored)) == "wgan-gp"

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..config import FeatureConfig
-from ..evaluation.metrics import METRICS, REFERENCE_ROWS
+from ..evaluation.metrics import BETTER, METRICS, REFERENCE_ROWS
 from ..features.codec import Normalizer
 
 # At JupyterLab's notebook width (about 1,000 px) a figure of FIGURE_WIDTH inches at 100 dpi is shown at its
@@ -241,3 +241,23 @@ def plot_class_shares(results: dict, ax=None):
     ax.tick_params(axis="x", labelrotation=45)
     ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
     return ax
+
+
+def plot_quality_curves(results: dict, metrics=("fd", "kid", "is")):
+    """Each recipe's curve of :func:`~drumgan.evaluation.curve.time_to_quality` results against minutes of training,
+    one panel per metric, with the Griffin-Lim row's value (and for FD the target) as lines; returns the Figure."""
+    fig, axes = _grid(len(metrics), len(metrics), panel_height=3.2)
+    for ax, metric in zip(axes, metrics):
+        for i, (name, recipe) in enumerate(results["recipes"].items()):
+            points = recipe["points"]
+            ax.plot([p["minutes"] for p in points], [p[metric] for p in points], "o-", ms=3, color=f"C{i}", label=name)
+        ax.axhline(results["griffin_lim"][metric], color="0.5", linestyle="--", label="Griffin-Lim row")
+        if metric == "fd":
+            ax.axhline(results["target_fd"], color="k", linestyle=":", label="target (1.1 x Griffin-Lim)")
+        if metric in ("fd", "kid"):
+            ax.set_yscale("log")
+        ax.set(xlabel="minutes of training", title=f"{metric} ({BETTER[metric]})")
+        ax.title.set_fontsize(PANEL_TITLE_PT)
+        ax.tick_params(labelsize=MIN_FONT_PT)
+    axes[0].legend(fontsize=MIN_FONT_PT)
+    return fig

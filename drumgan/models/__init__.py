@@ -8,14 +8,16 @@
 from __future__ import annotations
 
 from ..backend import keras
+from ..settings import augmentations
 from .conv_gan import build_critic, build_generator
 from .gan import GAN
 from .lstm import NextFrameLSTM, build_lstm
 from .lstm_gan import build_sequence_critic, build_sequence_generator
 
 
-def _adam(settings) -> keras.optimizers.Optimizer:
-    return keras.optimizers.Adam(settings.learning_rate, beta_1=settings.beta_1, beta_2=settings.beta_2)
+def _adam(settings, learning_rate: float | None = None) -> keras.optimizers.Optimizer:
+    rate = settings.learning_rate if learning_rate is None else learning_rate
+    return keras.optimizers.Adam(rate, beta_1=settings.beta_1, beta_2=settings.beta_2)
 
 
 def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> keras.Model:
@@ -31,8 +33,18 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> k
         if n_frames != n_features:
             raise ValueError(f"the conv GAN needs square log-mel images, got {n_features} bins x {n_frames} frames")
         generator, critic = build_generator(n_frames, settings.width), build_critic(n_frames, settings.width)
-    model = GAN(generator, critic, critic_steps=settings.critic_steps, loss=settings.loss, seed=settings.seed)
-    model.compile(_adam(settings), _adam(settings))
+    model = GAN(
+        generator,
+        critic,
+        critic_steps=settings.critic_steps,
+        loss=settings.loss,
+        seed=settings.seed,
+        r1_weight=settings.r1_weight,
+        r1_every=settings.r1_every,
+        augmentations=augmentations(settings.augment),
+        ema=settings.ema,
+    )
+    model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model
 
 

@@ -1,8 +1,10 @@
-"""A generator and a critic trained together by ``fit``: WGAN-GP or the non-saturating GAN loss.
+"""A generator and a critic trained together by ``fit``: WGAN-GP, or the non-saturating GAN loss with the
+small-data additions of StyleGAN2 and after (a lazy R1 penalty, differentiable augmentation, a moving average
+of the generator's weights).
 
 The same class trains the conv GAN (latents of shape ``(100,)``, images) and the LSTM-GAN (noise
-sequences, frame sequences). Its noise is drawn from stateless random ops keyed by the seed and the
-generator step, so a run resumed from a checkpoint draws exactly what the uninterrupted run would.
+sequences, frame sequences). Its noise and augmentations are drawn from stateless random ops keyed by the
+seed and the generator step, so a run resumed from a checkpoint draws exactly what the uninterrupted run would.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import numpy as np
 
 from ..backend import keras, tf
 from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
+from . import augment
+
+REAL_STREAM, FAKE_STREAM = 1, 2  # the random streams of the real and the fake clips' augmentations (noise: 0)
 
 
 class GAN(keras.Model):
@@ -22,10 +27,27 @@ class GAN(keras.Model):
         loss: 'wgan-gp' or 'nonsaturating' (the standard loss, non-saturating for the generator).
         seed: keys every random draw together with the generator step.
         gp_weight: gradient-penalty weight, used by 'wgan-gp'.
+        r1_weight: gamma of the R1 penalty ``gamma / 2 * E ||grad critic(real)||^2`` (0: none).
+        r1_every: the R1 penalty is applied every this many critic steps, scaled by it (lazy regularisation).
+        augmentations: :data:`drumgan.settings.AUGMENTATIONS` applied to real and fake clips alike before the critic.
+        ema: decay per step of the moving average of the generator's weights that :meth:`sample` uses (0: none;
+            the decay ramps up from 0.1 over the first steps).
     """
 
     def __init__(
-        self, generator, critic, *, critic_steps: int, loss: str, seed: int, gp_weight: float = GP_WEIGHT, **kwargs
+        self,
+        generator,
+        critic,
+        *,
+        critic_steps: int,
+        loss: str,
+        seed: int,
+        gp_weight: float = GP_WEIGHT,
+        r1_weight: float = 0.0,
+        r1_every: int = 16,
+        augmentations: tuple[str, ...] = (),
+        ema: float = 0.0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         if loss not in LOSSES:
@@ -34,7 +56,17 @@ class GAN(keras.Model):
             raise ValueError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {critic_steps}")
         self.generator, self.critic = generator, critic
         self.latent_shape = tuple(generator.input_shape[1:])
+        if not 0.0 <= ema < 1.0:
+            raise ValueError(f"ema must be in [0, 1), got {ema}")
         self.critic_steps, self.gp_weight, self.loss_name, self.seed = critic_steps, gp_weight, loss, seed
+        self.r1_weight, self.r1_every, self.ema = float(r1_weight), max(1, int(r1_every)), float(ema)
+        self.augmentations = tuple(augmentations)
+        self.layout = "image" if len(generator.output_shape) == 4 else "sequence"
+        self.ema_generator = None
+        if self.ema:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+            self.ema_generator.trainable = False
         self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
 
@@ -55,17 +87,25 @@ class GAN(keras.Model):
             (self.critic_optimizer, self.critic.trainable_weights),
         ]
 
+    @property
+    def sampler(self):
+        """The generator that samples: the moving average of the generator's weights where there is one."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` generated samples from standard-normal latents fixed by ``seed``."""
+        """``n`` generated samples (from :attr:`sampler`) from standard-normal latents fixed by ``seed``."""
         latents = np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
-        return np.asarray(self.generator(latents, training=False))
+        return np.asarray(self.sampler(latents, training=False))
 
-    def _key(self, draw: int):
+    def _key(self, draw: int, stream: int = 0):
         step = tf.cast(self.generator_optimizer.iterations, tf.int64)
-        return tf.stack([tf.constant(self.seed, tf.int64), step * 32 + draw])
+        return tf.stack([tf.constant(self.seed + (stream << 32), tf.int64), step * 32 + draw])
+
+    def _augment(self, x, draw: int, stream: int):
+        return augment.augment(x, self.augmentations, self._key(draw, stream), self.layout)
 
     def _noise(self, batch, draw: int):
         return tf.random.stateless_normal(tf.concat([[batch], self.latent_shape], 0), seed=self._key(draw))
@@ -80,12 +120,31 @@ class GAN(keras.Model):
         norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + 1e-12)
         return tf.reduce_mean((norms - 1.0) ** 2)
 
-    def _critic_loss(self, real, fake, draw: int):
+    def _r1_penalty(self, real):
+        """``E ||grad critic(real)||^2`` over the batch (R1, Mescheder et al. 2018)."""
+        with tf.GradientTape() as tape:
+            tape.watch(real)
+            scores = self.critic(real, training=True)
+        grads = tf.reshape(tape.gradient(scores, real), [tf.shape(real)[0], -1])
+        return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
+
+    def _lazy_r1(self, real):
+        """The R1 term of this critic step: ``r1_every`` times the penalty on every ``r1_every``-th step, else 0."""
+        due = tf.equal(self.critic_optimizer.iterations % self.r1_every, 0)
+        scale = 0.5 * self.r1_weight * self.r1_every
+        return tf.cond(due, lambda: scale * self._r1_penalty(real), lambda: tf.zeros((), real.dtype))
+
+    def _critic_loss(self, real, fake, i: int):
+        """The loss of critic step ``i`` of this generator step."""
+        real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
+        draw = 2 * i + 1
         real_scores, fake_scores = self.critic(real, training=True), self.critic(fake, training=True)
         if self.loss_name == "wgan-gp":
             penalty = self._gradient_penalty(real, fake, draw)
-            return tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores) + self.gp_weight * penalty
-        return tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
+            loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores) + self.gp_weight * penalty
+        else:
+            loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
+        return loss + self._lazy_r1(real) if self.r1_weight else loss
 
     def _generator_loss(self, fake_scores):
         if self.loss_name == "wgan-gp":
@@ -97,14 +156,23 @@ class GAN(keras.Model):
         for i in range(self.critic_steps):
             fake = self.generator(self._noise(batch, 2 * i), training=True)
             with tf.GradientTape() as tape:
-                critic_loss = self._critic_loss(real, fake, 2 * i + 1)
+                critic_loss = self._critic_loss(real, fake, i)
             grads = tape.gradient(critic_loss, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
             fake = self.generator(self._noise(batch, 31), training=True)
-            generator_loss = self._generator_loss(self.critic(fake, training=True))
+            generator_loss = self._generator_loss(self.critic(self._augment(fake, 31, FAKE_STREAM), training=True))
         grads = tape.gradient(generator_loss, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        if self.ema_generator is not None:
+            self._update_average()
         self.critic_loss_tracker.update_state(critic_loss)
         self.generator_loss_tracker.update_state(generator_loss)
         return {m.name: m.result() for m in self.metrics}
+
+    def _update_average(self):
+        """Move the averaged generator towards the generator, by a decay that ramps up to ``ema``."""
+        step = tf.cast(self.generator_optimizer.iterations, tf.float32)
+        decay = tf.minimum(self.ema, (1.0 + step) / (10.0 + step))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+            average.assign(decay * average + (1.0 - decay) * weight)

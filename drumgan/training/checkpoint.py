@@ -83,8 +83,9 @@ def load_checkpoint(path: Path, model) -> int:
 
 
 def inference_variables(model) -> list:
-    """The variables generation reads: a GAN's generator, or the whole model (the LSTM's bank of first frames too)."""
-    return list(getattr(model, "generator", model).weights)
+    """The variables generation reads: a GAN's sampling generator (its moving average where it has one), or the
+    whole model (the LSTM's bank of first frames too)."""
+    return list(getattr(model, "sampler", model).weights)
 
 
 def save_weights(path: Path, model, dtype: str = "float16") -> int:
