@@ -44,21 +44,19 @@ def lstm_gan(dataset) -> None:
 
 def pipeline(dataset) -> None:
     from drumgan.settings import TrainSettings
-    from drumgan.training.loop import batch_order
+    from drumgan.training.loop import batch_indices
     from drumgan.training.loop import pipeline as tuned_off
     from drumgan.training.run import Run
 
-    def autotuned(data, order, next_frame):  # the pipeline before the change
+    def autotuned(data, indices, next_frame):  # the pipeline before the change
         table = tf.constant(data)
-        return (
-            tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx)).prefetch(tf.data.AUTOTUNE)
-        )
+        return indices.map(lambda idx: tf.gather(table, idx)).prefetch(tf.data.AUTOTUNE)
 
     settings = TrainSettings.for_model("lstm-gan", steps=60)
     with tempfile.TemporaryDirectory() as folder:
         run = Run.create(Path(folder) / "run", settings, dataset)
         data = run.codec.encode(dataset.log_mels[dataset.train_index])
-        order = batch_order(len(data), settings.batch_size, 0, 0, 60)
+        order = batch_indices(len(data), settings.batch_size, 0, 0, 60)
         run.model.fit(tuned_off(data, order, False), epochs=1, steps_per_epoch=5, verbose=0, shuffle=False)  # tracing
         for _ in range(3):
             for name, make in [("autotune on", autotuned), ("autotune off", tuned_off)]:

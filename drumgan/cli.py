@@ -13,7 +13,17 @@ from pathlib import Path
 
 from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
-from .settings import AUGMENTATIONS, FEATURES, IMAGE_SIZES, LOSSES, MODELS, RECIPES, TrainSettings, default_text
+from .settings import (
+    AUGMENTATIONS,
+    FEATURES,
+    IMAGE_SIZES,
+    LOSSES,
+    MODELS,
+    RECIPES,
+    UNLIMITED_STEPS,
+    TrainSettings,
+    default_text,
+)
 
 
 def _print_summary(summary: dict) -> None:
@@ -50,7 +60,7 @@ def _train(args) -> int:
     settings = TrainSettings.for_model(
         args.model,
         recipe=args.recipe,
-        steps=args.steps,
+        steps=UNLIMITED_STEPS if args.minutes and args.steps is None else args.steps,
         batch_size=args.batch_size,
         seed=args.seed,
         feature=args.feature,
@@ -66,6 +76,7 @@ def _train(args) -> int:
         r1_every=args.r1_every,
         augment=args.augment,
         ema=args.ema,
+        floor=args.floor,
     )
     folder = RunFolder(args.out)
     with folder.lock():  # from here to the end: a second trainer, an unusable folder or run is refused before any work
@@ -284,13 +295,19 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--ema", type=float, help=f"GANs: decay of the generator's moving average, 0 for none ({default_text('ema')})"
     )
+    tr.add_argument(
+        "--floor",
+        action=argparse.BooleanOptionalAction,
+        help=f"GANs: hold generated log-mels at or above the data's floor, as real ones are ({default_text('floor')})",
+    )
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
     tr.add_argument(
         "--minutes",
         type=_positive_float,
         metavar="M",
-        help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there)",
+        help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there); "
+        "without --steps, train for as many steps as the M minutes allow",
     )
     tr.add_argument("--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput")
     tr.set_defaults(handler=_train)

@@ -22,7 +22,7 @@ FAMILY_LAYOUTS = {
     "lstm-gan": "sequence",
     "conv-gan": "image",
 }  # the layout (config.LAYOUTS) each trains on
-GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema"}
+GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm": {"width", "frames_per_step", *GAN_ONLY},
     "lstm-gan": {"width", "noise_std"},
@@ -58,6 +58,7 @@ FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defau
     "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating", units=64),
     "conv-gan": RECIPES["r1"],
 }
+UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (train --minutes without --steps)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
 MAX_CRITIC_STEPS = 15
 
@@ -94,6 +95,7 @@ class TrainSettings:
     r1_every: int = 16  # R1 applied every this many critic steps, scaled by it (lazy regularisation)
     augment: str = ""  # differentiable augmentations before the critic, e.g. "shift,gain,cutout" (models.augment)
     ema: float = 0.0  # decay of the moving average of the generator's weights that samples (0: none)
+    floor: bool = False  # generated log-mels held at or above the data's floor (-80 dB), as real ones are
 
     @classmethod
     def for_model(cls, model: str, recipe: str | None = None, **overrides) -> TrainSettings:

@@ -9,8 +9,11 @@ tf = pytest.importorskip("tensorflow")
 
 from drumgan.backend import keras  # noqa: E402
 from drumgan.bench import (  # noqa: E402
+    SECOND_ORDER,
     forward_flops,
     generation_timing,
+    matmul_peak,
+    penalty_flops_per_sample,
     prepare_timing,
     target_rows,
     training_flops_per_sample,
@@ -36,9 +39,19 @@ def test_gan_training_flops_count_every_critic_pass():
         generator = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])  # 2 FLOPs
         critic = keras.Sequential([keras.Input((1,)), keras.layers.Dense(10, use_bias=False)])  # 20 FLOPs
 
-    settings = TrainSettings.for_model("conv-gan", critic_steps=5)
+    settings = TrainSettings.for_model("conv-gan", recipe="wgan-gp")
     # per critic step: generator 2 + critic 3 batches x 3 passes x 20; per generator step: 3 x (2 + 20)
     assert training_flops_per_sample(settings, Stub(), 1) == pytest.approx((5 * (2 + 180) + 66) / 5)
+    assert penalty_flops_per_sample(settings, Stub(), 1) == SECOND_ORDER * 20  # the gradient penalty, every step
+    r1 = TrainSettings.for_model("conv-gan", recipe="r1", r1_every=4)  # one critic step: real and fake batches
+    assert training_flops_per_sample(r1, Stub(), 1) == pytest.approx(2 + 120 + 66)
+    assert penalty_flops_per_sample(r1, Stub(), 1) == pytest.approx((3 + SECOND_ORDER) * 20 / 4)  # lazy R1
+    assert penalty_flops_per_sample(TrainSettings.for_model("conv-gan", r1_weight=0.0), Stub(), 1) == 0
+
+
+def test_the_matmul_peak_is_the_best_sustained_rate_of_several_sizes():
+    peak = matmul_peak(sizes=(64, 128), seconds=0.01, repeats=2)
+    assert set(peak["by_size"]) == {"64", "128"} and peak["peak"] == max(peak["by_size"].values()) > 0
 
 
 def test_prepare_and_generation_stages_report_their_parts(synthetic_kit, synthetic_dataset):
@@ -64,14 +77,14 @@ def test_lstm_gan_throughput_counts_lstm_steps_of_four_frames(synthetic_dataset)
 
 def test_target_rows_say_which_targets_are_met():
     results = {
-        "conv_gan": {"roofline_fraction": 0.49},
+        "conv_gan_wgan_gp": {"roofline_fraction": 0.49},
         "lstm_gan_speedup_over_seed": 50.0,
         "generate_64_seconds": 2.5,
         "prepare_warm_seconds": 0.1,
     }
     met = {row["figure"]: row["met"] for row in target_rows(results)}
     assert met == {
-        "conv_gan.roofline_fraction": "NO",
+        "conv_gan_wgan_gp.roofline_fraction": "NO",
         "lstm_gan_speedup_over_seed": "yes",
         "generate_64_seconds": "NO",
         "prepare_warm_seconds": "yes",

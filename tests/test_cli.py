@@ -130,3 +130,7 @@ def test_train_minutes_stops_in_time_with_the_usual_json_line(synthetic_kit, tmp
     assert result["stopped_by_time"] and 0 < result["step"] < 100000 and result["checkpoint"]
     refused = run_cli(*args, "--minutes", "0", env=env)
     assert refused.returncode == 2 and "must be above 0" in refused.stderr
+    budget = [*args[:3], str(tmp_path / "budget"), *args[4:], "--minutes", "0.05", "--json"]  # no --steps
+    first = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
+    again = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
+    assert first["stopped_by_time"] and again["stopped_by_time"] and again["resumed_from"] == first["step"] > 0

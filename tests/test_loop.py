@@ -7,7 +7,7 @@ from helpers import tiny
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.training.loop import batch_order, train  # noqa: E402
+from drumgan.training.loop import batch_indices, batch_order, train  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 
 TINY = {"lstm": dict(units=8), "lstm-gan": dict(units=8), "conv-gan": dict(width=4, critic_steps=2)}
@@ -20,6 +20,14 @@ def test_batch_order_is_a_function_of_the_step():
     for epoch in range(3):
         assert sorted(flat[epoch * 10 : epoch * 10 + 10]) == list(range(10))  # every epoch a permutation
     assert not np.array_equal(batch_order(10, 4, seed=4, start=0, stop=9), whole)
+
+
+def test_batch_indices_draw_the_same_batches_a_chunk_at_a_time():
+    whole = batch_order(10, 4, seed=3, start=2, stop=11)
+    rows = [row.numpy() for row in batch_indices(10, 4, seed=3, start=2, stop=11, chunk=3)]
+    np.testing.assert_array_equal(np.stack(rows), whole)
+    endless = batch_indices(10, 4, seed=3, start=2, stop=10**9, chunk=5)  # drawn as it is read, not all at once
+    np.testing.assert_array_equal(np.stack([row.numpy() for row in endless.take(9)]), whole)
 
 
 @pytest.mark.parametrize("model", ["lstm", "lstm-gan", "conv-gan"])

@@ -18,7 +18,6 @@ from ..backend import keras
 
 TARGET_RATIO = 1.1  # the target: FD at most this times the Griffin-Lim row's
 CURVE_METRICS = ("fd", "kid", "is", "ndb_k", "d_train", "d_self")
-MAX_STEPS_PER_SECOND = 200  # sizes the batch order of a run that its time budget stops
 
 
 class QualityProbe(keras.callbacks.Callback):
@@ -88,6 +87,7 @@ def time_to_quality(
         {"settings", "points", "minutes_to_target", "steps_per_minute", "probe_seconds", "final"}}}``, ``final``
         from :func:`final_samples`.
     """
+    from ..settings import UNLIMITED_STEPS
     from ..training.loop import fit_steps
     from ..training.run import Run
     from .evaluator import Evaluator
@@ -110,11 +110,11 @@ def time_to_quality(
     }
     for name, settings in recipes.items():
         log(f"{name}:")
-        steps = int(MAX_STEPS_PER_SECOND * 60 * minutes)
         with tempfile.TemporaryDirectory() as folder:
-            run = Run.create(Path(folder) / name, dataclasses.replace(settings, steps=steps), dataset)
+            run = Run.create(Path(folder) / name, dataclasses.replace(settings, steps=UNLIMITED_STEPS), dataset)
             probe = QualityProbe(run, evaluator, 60 * every_minutes, 60 * minutes, n, log)
-            fit_steps(run, run.codec.encode(dataset.log_mels[dataset.train_index]), 0, steps, callbacks=[probe])
+            data = run.codec.encode(dataset.log_mels[dataset.train_index])
+            fit_steps(run, data, 0, UNLIMITED_STEPS, callbacks=[probe])
             final = final_samples(run, dataset, n, seed)
         points = probe.points
         trained = points[-1]["minutes"]

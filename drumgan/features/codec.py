@@ -80,6 +80,16 @@ class Codec:
         """Values per frame: mel bins or MFCC coefficients."""
         return self.config.n_mels if self.feature == "mel" else self.config.n_mfcc
 
+    @property
+    def floor(self) -> np.ndarray | None:
+        """What silence (the log-mel floor) encodes to in each bin, shaped to broadcast over a batch of model
+        tensors; None for MFCCs, which have no floor."""
+        if self.feature != "mel":
+            return None
+        silence = np.full((1, self.config.n_mels, 1), self.config.log_floor_db, np.float32)
+        per_bin = self.normalizer.transform(silence)[0, :, 0]
+        return per_bin[:, None, None] if self.layout == "image" else per_bin[None, :]
+
     def encode(self, log_mels: np.ndarray) -> np.ndarray:
         """Log-mels (dB) -> normalised model tensors in [-1, 1]."""
         z = self.normalizer.transform(_features(log_mels, self.config, self.feature))

@@ -20,8 +20,9 @@ def _adam(settings, learning_rate: float | None = None) -> keras.optimizers.Opti
     return keras.optimizers.Adam(rate, beta_1=settings.beta_1, beta_2=settings.beta_2)
 
 
-def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> keras.Model:
-    """A compiled model of the family ``settings.model``; ``n_train`` sizes the LSTM's seed-frame bank."""
+def build_model(settings, n_frames: int, n_features: int, n_train: int = 1, floor=None) -> keras.Model:
+    """A compiled model of the family ``settings.model``; ``n_train`` sizes the LSTM's seed-frame bank, ``floor``
+    (:attr:`drumgan.features.codec.Codec.floor`) is where a GAN with ``settings.floor`` holds its samples."""
     if settings.model == "lstm":
         model = build_lstm(n_frames, n_features, settings.units, n_seed_frames=n_train, noise_std=settings.noise_std)
         model.compile(optimizer=_adam(settings), loss="mse")
@@ -43,6 +44,7 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1) -> k
         r1_every=settings.r1_every,
         augmentations=augmentations(settings.augment),
         ema=settings.ema,
+        floor=floor if settings.floor else None,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model

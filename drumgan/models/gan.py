@@ -32,6 +32,8 @@ class GAN(keras.Model):
         augmentations: :data:`drumgan.settings.AUGMENTATIONS` applied to real and fake clips alike before the critic.
         ema: decay per step of the moving average of the generator's weights that :meth:`sample` uses (0: none;
             the decay ramps up from 0.1 over the first steps).
+        floor: where generated samples are held at or above (the data's floor in model space, broadcast over a
+            batch), applied before the critic and in :meth:`sample`; None: nowhere.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class GAN(keras.Model):
         r1_every: int = 16,
         augmentations: tuple[str, ...] = (),
         ema: float = 0.0,
+        floor=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -62,6 +65,7 @@ class GAN(keras.Model):
         self.r1_weight, self.r1_every, self.ema = float(r1_weight), max(1, int(r1_every)), float(ema)
         self.augmentations = tuple(augmentations)
         self.layout = "image" if len(generator.output_shape) == 4 else "sequence"
+        self.floor = None if floor is None else np.asarray(floor, np.float32)
         self.ema_generator = None
         if self.ema:
             self.ema_generator = keras.models.clone_model(generator)
@@ -98,7 +102,11 @@ class GAN(keras.Model):
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` generated samples (from :attr:`sampler`) from standard-normal latents fixed by ``seed``."""
         latents = np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
-        return np.asarray(self.sampler(latents, training=False))
+        return np.asarray(self._held(self.sampler(latents, training=False)))
+
+    def _held(self, samples):
+        """``samples`` held at or above :attr:`floor` (where there is one)."""
+        return samples if self.floor is None else tf.maximum(samples, self.floor)
 
     def _key(self, draw: int, stream: int = 0):
         step = tf.cast(self.generator_optimizer.iterations, tf.int64)
@@ -154,13 +162,13 @@ class GAN(keras.Model):
     def train_step(self, real):
         batch = tf.shape(real)[0]
         for i in range(self.critic_steps):
-            fake = self.generator(self._noise(batch, 2 * i), training=True)
+            fake = self._held(self.generator(self._noise(batch, 2 * i), training=True))
             with tf.GradientTape() as tape:
                 critic_loss = self._critic_loss(real, fake, i)
             grads = tape.gradient(critic_loss, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
-            fake = self.generator(self._noise(batch, 31), training=True)
+            fake = self._held(self.generator(self._noise(batch, 31), training=True))
             generator_loss = self._generator_loss(self.critic(self._augment(fake, 31, FAKE_STREAM), training=True))
         grads = tape.gradient(generator_loss, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))

@@ -7,6 +7,7 @@ import time
 
 from ..backend import keras
 from ..errors import TrainingDiverged
+from ..settings import UNLIMITED_STEPS
 from .checkpoint import save_checkpoint, step_of
 from .folder import RunFolder
 
@@ -91,7 +92,8 @@ class Previewer(keras.callbacks.Callback):
 
 
 class ProgressBar(keras.callbacks.Callback):
-    """A tqdm bar over the run's steps (starting where a resumed run left off), losses as postfix."""
+    """A tqdm bar over the run's steps (starting where a resumed run left off), losses as postfix; a count of
+    steps where only a time budget stops the run."""
 
     def __init__(self, start: int, stop: int, enabled: bool = True):
         super().__init__()
@@ -100,7 +102,8 @@ class ProgressBar(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=self.stop, initial=self.start, unit="step", disable=not self.enabled)
+        total = None if self.stop >= UNLIMITED_STEPS else self.stop
+        self.bar = tqdm(total=total, initial=self.start, unit="step", disable=not self.enabled)
 
     def on_train_batch_end(self, batch, logs=None):
         self.bar.update(1)

@@ -18,6 +18,8 @@ from .callbacks import Previewer, ProgressBar, RunRecorder, TimeBudget
 from .folder import RunFolder
 from .run import Run
 
+ORDER_CHUNK = 4096  # steps whose batches are drawn at a time
+
 
 def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np.ndarray:
     """Indices of the batches for steps ``start`` to ``stop``: epochs of seeded permutations of ``n``."""
@@ -28,14 +30,31 @@ def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np
     return flat[offset : offset + last - first].reshape(stop - start, batch_size).astype(np.int32)
 
 
-def pipeline(data: np.ndarray, order: np.ndarray, next_frame: bool):
-    """A prefetching ``tf.data`` pipeline of the batches in ``order`` (inputs and next-frame targets for the LSTM).
+def batch_indices(n: int, batch_size: int, seed: int, start: int, stop: int, chunk: int = ORDER_CHUNK):
+    """:func:`batch_order` of steps ``start`` to ``stop`` as a ``tf.data`` dataset of a row per step, drawn ``chunk``
+    steps at a time: a run that only its time budget stops (``stop`` :data:`~drumgan.settings.UNLIMITED_STEPS`)
+    needs no table of every step. Python runs once per chunk, not once per step."""
+
+    def rows(first):
+        last = min(stop, int(first) + chunk)
+        return batch_order(n, batch_size, seed, int(first), last)
+
+    def chunk_rows(first):
+        table = tf.numpy_function(rows, [first], tf.int32, stateful=False)
+        return tf.data.Dataset.from_tensor_slices(tf.ensure_shape(table, [None, batch_size]))
+
+    return tf.data.Dataset.range(start, stop, chunk).flat_map(chunk_rows)
+
+
+def pipeline(data: np.ndarray, indices, next_frame: bool):
+    """A prefetching ``tf.data`` pipeline of the batches whose indices ``indices`` gives (a dataset of a row per
+    step, as from :func:`batch_indices`), with next-frame targets for the LSTM.
 
     The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
     because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
     """
     table = tf.constant(data)
-    batches = tf.data.Dataset.from_tensor_slices(order).map(lambda idx: tf.gather(table, idx))
+    batches = indices.map(lambda idx: tf.gather(table, idx))
     if next_frame:
         batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
     options = tf.data.Options()
@@ -46,9 +65,9 @@ def pipeline(data: np.ndarray, order: np.ndarray, next_frame: bool):
 def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=()) -> None:
     """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data``, in one ``fit``."""
     settings = run.settings
-    order = batch_order(len(data), settings.batch_size, settings.seed, start, stop)
-    batches = pipeline(data, order, next_frame=settings.model == "lstm")
-    run.model.fit(batches, epochs=1, steps_per_epoch=len(order), verbose=0, callbacks=list(callbacks), shuffle=False)
+    indices = batch_indices(len(data), settings.batch_size, settings.seed, start, stop)
+    batches = pipeline(data, indices, next_frame=settings.model == "lstm")
+    run.model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
 
 
 def train(

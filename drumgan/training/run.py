@@ -29,7 +29,9 @@ class Run:
         self.folder, self.settings, self.codec, self.data = folder, settings, codec, data
         self.result: dict | None = None
         keras.utils.set_random_seed(settings.seed)
-        self.model = build_model(settings, codec.config.n_frames, codec.n_bins, n_train=data["train"])
+        self.model = build_model(
+            settings, codec.config.n_frames, codec.n_bins, n_train=data["train"], floor=codec.floor
+        )
         if folder.checkpoint.exists():
             load_checkpoint(folder.checkpoint, self.model)
         elif folder.weights.exists():
