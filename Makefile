@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test lint format runs export evaluate bench notebooks lab clean
+.PHONY: setup data browser demo prepare test lint format runs export evaluate bench time-to-quality notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ evaluate: setup data  ## measure the three full runs beside the reference rows (
 
 bench: setup data  ## benchmarks: matmul peak, training, generation and data throughput (benchmarks/README.md)
 	$(BIN)/python -m drumgan bench
+
+time-to-quality: setup data  ## both conv GAN recipes for 10 minutes each, FD measured every minute (results/, 05)
+	$(BIN)/python -m drumgan bench --time-to-quality 10 --every 1
 
 notebooks: setup data  ## re-run every notebook in full mode and save its outputs
 	DRUMGAN_QUICK=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb

@@ -207,7 +207,7 @@ def _time_to_quality(args, out) -> int:
     from .atomic import writable_folder
     from .data.dataset import prepare
     from .display.tables import text_table
-    from .evaluation.curve import curve_rows, time_to_quality
+    from .evaluation.curve import curve_rows, summary_rows, time_to_quality
     from .evaluation.evaluator import save_results
 
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
@@ -220,6 +220,7 @@ def _time_to_quality(args, out) -> int:
     results = time_to_quality(recipes, dataset, args.time_to_quality, args.every, log=log)
     path = save_results(results, results_path)
     print("\n" + text_table(curve_rows(results)), file=out)
+    print("\n" + text_table(summary_rows(results)), file=out)
     for name, recipe in results["recipes"].items():
         reached = recipe["minutes_to_target"]
         when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"

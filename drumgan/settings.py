@@ -29,28 +29,32 @@ UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "conv-gan": {"units", "noise_std", "feature", "frames_per_step"},
 }
 RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN's default is the first
-    "r1": dict(  # StyleGAN2's loss and lazy R1, DiffAugment, a moving average of the generator, two learning rates
-        loss="nonsaturating",
+    "r1": dict(  # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
+        loss="nonsaturating",  # StyleGAN2's loss, one critic step per generator step
         critic_steps=1,
-        learning_rate=2e-4,
-        critic_learning_rate=2e-4,
-        beta_1=0.5,
-        beta_2=0.99,
-        r1_weight=1.0,
+        r1_weight=1.0,  # and its lazy R1 penalty on real clips
         r1_every=16,
-        augment="shift,gain,cutout",
-        ema=0.999,
+        augment="shift,gain,cutout",  # DiffAugment, real and fake alike
+        ema=0.999,  # samples from a moving average of the generator's weights
+        floor=True,  # generated log-mels held at or above the data's floor
+        learning_rate=5e-4,
+        critic_learning_rate=None,  # one rate for both (a critic at twice the rate measured no better)
+        beta_1=0.0,
+        beta_2=0.99,
+        batch_size=32,
     ),
-    "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9)
+    "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9), batch 64
         loss="wgan-gp",
         critic_steps=5,
+        r1_weight=0.0,
+        augment="",
+        ema=0.0,
+        floor=False,
         learning_rate=1e-4,
         critic_learning_rate=None,
         beta_1=0.5,
         beta_2=0.9,
-        r1_weight=0.0,
-        augment="",
-        ema=0.0,
+        batch_size=64,
     ),
 }
 FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defaults

@@ -70,8 +70,8 @@ def test_augmentation_is_fixed_by_its_key_and_lets_gradients_through():
     np.testing.assert_array_equal(tf.transpose(as_sequence, [0, 2, 1]).numpy(), a.numpy()[..., 0])
     with tf.GradientTape() as tape:
         tape.watch(x)
-        y = augment.augment(x[..., None], every, KEY, "image")
-    grads = tape.gradient(tf.reduce_sum(y), x).numpy()
+        total = tf.reduce_sum(augment.augment(x[..., None], every, KEY, "image"))
+    grads = tape.gradient(total, x).numpy()
     assert np.isfinite(grads).all() and grads.sum() > 0.5 * grads.size
     assert augment.augment(x, (), KEY, "sequence") is x
 

@@ -75,6 +75,6 @@ def test_a_recipe_sets_its_settings_and_options_given_beside_it_win():
 
 def test_settings_of_runs_made_before_the_small_data_additions_switch_them_off():
     stored = {k: v for k, v in TrainSettings.for_model("conv-gan", recipe="wgan-gp").__dict__.items()}
-    for name in ("critic_learning_rate", "r1_weight", "r1_every", "augment", "ema"):
+    for name in ("critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"):
         stored.pop(name)
     assert recipe_of(TrainSettings(**stored)) == "wgan-gp"

@@ -61,3 +61,12 @@ def test_generate_works_on_the_shipped_conv_gan_at_once(tmp_path):
     assert done.returncode == 0, done.stderr
     wavs = sorted(tmp_path.glob("*.wav"))
     assert len(wavs) == 8 and sf.info(wavs[0]).frames == 16384
+
+
+def test_the_shipped_conv_gan_was_trained_with_the_default_recipe():
+    pytest.importorskip("tensorflow")
+    from drumgan.settings import TrainSettings, recipe_of
+    from drumgan.training.run import Run
+
+    settings = Run.load(RUNS / "conv_gan").settings
+    assert recipe_of(settings) == recipe_of(TrainSettings.for_model("conv-gan")) == "r1"

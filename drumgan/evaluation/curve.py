@@ -156,3 +156,24 @@ def curve_rows(results: dict) -> list[dict]:
         for name, recipe in results["recipes"].items()
         for point in recipe["points"]
     ]
+
+
+def summary_rows(results: dict) -> list[dict]:
+    """One row per recipe of :func:`time_to_quality`'s results: its rate, when it reached the target and where it
+    ended (the last measurement and the final samples' memorisation and near-duplicates)."""
+    rows = []
+    for name, recipe in results["recipes"].items():
+        last, final = recipe["points"][-1], recipe["final"]
+        rows.append(
+            {
+                "recipe": name,
+                "steps/min": recipe["steps_per_minute"],
+                "min to target": recipe["minutes_to_target"] if recipe["minutes_to_target"] is not None else "never",
+                "minutes": last["minutes"],
+                "step": last["step"],
+                **{m: last[m] for m in ("fd", "kid", "is", "ndb_k", "d_self")},
+                "d_train": final["d_train_median"],
+                "closer than held-out": final["closer_than_any_heldout"],
+            }
+        )
+    return rows
