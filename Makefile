@@ -43,7 +43,7 @@ format: setup  ## ruff: sort imports, fix what is safe to fix, format
 runs: setup data  ## train the three default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
-	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 2500 --width 16 --preview-every 250
+	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 2000 --preview-every 500
 
 export: setup  ## write the three default runs' inference weights (runs/*/weights.npz), as shipped
 	for run in lstm_baseline lstm_gan conv_gan; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done

@@ -46,7 +46,8 @@ def test_mel_inverse_of_a_batch_is_that_of_each_sample_whatever_its_slice(config
     log_mels = spectral.log_mel(noise_drums(config), config)
     batch = inverse.log_mel_to_magnitude(log_mels.reshape(2, 2, *log_mels.shape[1:]), config)
     alone = np.stack([inverse.log_mel_to_magnitude(one, config) for one in log_mels])
-    np.testing.assert_array_equal(batch.reshape(alone.shape), alone)
+    # the same up to float32 rounding: BLAS may block a wider matrix product differently
+    np.testing.assert_allclose(batch.reshape(alone.shape), alone, rtol=1e-4, atol=1e-6 * alone.max())
 
 
 def test_mfcc_path_returns_the_exact_length(config):

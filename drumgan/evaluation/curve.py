@@ -171,8 +171,7 @@ def summary_rows(results: dict) -> list[dict]:
                 "min to target": recipe["minutes_to_target"] if recipe["minutes_to_target"] is not None else "never",
                 "minutes": last["minutes"],
                 "step": last["step"],
-                **{m: last[m] for m in ("fd", "kid", "is", "ndb_k", "d_self")},
-                "d_train": final["d_train_median"],
+                **{m: last[m] for m in CURVE_METRICS},
                 "closer than held-out": final["closer_than_any_heldout"],
             }
         )
