@@ -7,25 +7,75 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_path
+from .config import CLASSES
 from .data.audio import write_wav, write_wavs
+from .errors import RunError
 from .features.inverse import to_audio
+from .latents import class_mixture
 
 
-def generate_log_mels(run, n: int, seed: int = 0) -> np.ndarray:
-    """``n`` generated log-mels (dB), ``(n, n_mels, n_frames)``, from fixed latents or seed frames."""
+def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | None = None) -> np.ndarray | None:
+    """``n`` rows of the class vector asked for by ``name`` (one class) or ``mix`` (``{name: weight}``), for a
+    conditional run; None where neither is given.
+
+    Raises:
+        RunError: a class is asked of a run that is not conditional, or a name the run does not know.
+    """
+    if name is None and mix is None:
+        return None
+    if not run.settings.conditional:
+        raise RunError(
+            f"{run.dir} is not class-conditional, so it cannot be asked for a class: train one with "
+            "`python -m drumgan train conv-gan --conditional` (the shipped one is runs/conv_gan_conditional)"
+        )
+    vector = class_mixture(run.class_names, {name: 1.0} if name is not None else mix)
+    return np.repeat(vector[None], n, axis=0)
+
+
+def generate_log_mels(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+    """``n`` generated log-mels (dB), ``(n, n_mels, n_frames)``, from fixed latents or seed frames; a conditional
+    run's ask for ``classes`` (:func:`class_request`), else for classes drawn as the training kits hold them."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    return run.codec.decode(run.model.sample(n, seed))
+    samples = run.model.sample(n, seed) if classes is None else run.model.sample(n, seed, classes=classes)
+    return run.codec.decode(samples)
 
 
-def generate_waves(run, n: int, seed: int = 0) -> np.ndarray:
+def generate_waves(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     """``n`` generated samples as peak-normalised audio ``(n, n_samples)`` (Griffin-Lim with ``seed``)."""
-    return to_audio(generate_log_mels(run, n, seed), run.codec.config, seed=seed)
+    return to_audio(generate_log_mels(run, n, seed, classes), run.codec.config, seed=seed)
 
 
-def generate_wavs(run, n: int, out_dir, seed: int = 0) -> list[Path]:
-    """Generate ``n`` samples from ``run`` and write them as WAVs named after the run."""
-    return write_wavs(generate_waves(run, n, seed), out_dir, run.codec.config.sample_rate, run.name)
+def write_log_mels(run, log_mels: np.ndarray, out_dir, seed: int = 0, prefix: str | None = None) -> list[Path]:
+    """``log_mels`` of ``run`` made audible (Griffin-Lim with ``seed``) and written as WAVs ``prefix_000.wav`` ...
+    (default prefix: the run's name)."""
+    waves = to_audio(log_mels, run.codec.config, seed=seed)
+    return write_wavs(waves, out_dir, run.codec.config.sample_rate, prefix or run.name)
+
+
+def generate_wavs(run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None) -> list[Path]:
+    """Generate ``n`` samples from ``run`` (of ``classes``, where asked) and write them as WAVs."""
+    return write_log_mels(run, generate_log_mels(run, n, seed, classes), out_dir, seed, prefix)
+
+
+def kit_clips(run, per_class: int, seed: int = 0, classify=None) -> tuple[np.ndarray, list[str]]:
+    """Waves for a kit and their class names, in class order: ``per_class`` of every class a conditional run saw
+    in training; for any other run ``per_class`` times as many clips as there are classes, each named by
+    ``classify(waves)`` (its class names, e.g. the evaluation classifier's)."""
+    if per_class < 1:
+        raise ValueError(f"per_class must be at least 1, got {per_class}")
+    if run.settings.conditional:
+        names = [name for name, count in run.data["classes"].items() if count]
+        parts = [
+            generate_waves(run, per_class, seed + i, class_request(run, per_class, c)) for i, c in enumerate(names)
+        ]
+        return np.concatenate(parts), [name for name in names for _ in range(per_class)]
+    if classify is None:
+        raise ValueError("a run that is not conditional needs classify to name its clips")
+    waves = generate_waves(run, per_class * len(CLASSES), seed)
+    labels = list(classify(waves))
+    order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
+    return waves[order], [labels[i] for i in order]
 
 
 def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:

@@ -24,8 +24,8 @@ FAMILY_LAYOUTS = {
 }  # the layout (config.LAYOUTS) each trains on
 GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
-    "lstm": {"width", "frames_per_step", *GAN_ONLY},
-    "lstm-gan": {"width", "noise_std"},
+    "lstm": {"width", "frames_per_step", "conditional", *GAN_ONLY},
+    "lstm-gan": {"width", "noise_std", "conditional"},
     "conv-gan": {"units", "noise_std", "feature", "frames_per_step"},
 }
 RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN's default is the first
@@ -63,6 +63,7 @@ FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defau
     "conv-gan": RECIPES["r1"],
 }
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (train --minutes without --steps)
+VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
 MAX_CRITIC_STEPS = 15
 
@@ -100,6 +101,8 @@ class TrainSettings:
     augment: str = ""  # differentiable augmentations before the critic, e.g. "shift,gain,cutout" (models.augment)
     ema: float = 0.0  # decay of the moving average of the generator's weights that samples (0: none)
     floor: bool = False  # generated log-mels held at or above the data's floor (-80 dB), as real ones are
+    conditional: bool = False  # conv GAN: generator and critic take a class mixture (drumgan.latents), the critic
+    # by projection (Miyato & Koyama 2018); sampling asks for a class, a mixture, or draws one from the training kits
 
     @classmethod
     def for_model(cls, model: str, recipe: str | None = None, **overrides) -> TrainSettings:
@@ -127,6 +130,8 @@ class TrainSettings:
             raise RunError(f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
         if self.model != "lstm" and not 1 <= self.critic_steps <= MAX_CRITIC_STEPS:
             raise RunError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {self.critic_steps}")
+        if self.conditional and self.model != "conv-gan":
+            raise RunError("only the conv GAN can be class-conditional (--conditional)")
         if self.r1_weight < 0 or self.r1_every < 1:
             raise RunError(f"r1_weight must be >= 0 and r1_every >= 1, got {self.r1_weight} and {self.r1_every}")
         if not 0 <= self.ema < 1:

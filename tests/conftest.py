@@ -55,6 +55,16 @@ def tiny_runs(synthetic_dataset, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def conditional_run(synthetic_dataset, tmp_path_factory):
+    """A class-conditional conv GAN of 2 steps on the synthetic dataset (its folder)."""
+    from drumgan.training.loop import train
+
+    folder = tmp_path_factory.mktemp("conditional") / "cond"
+    train(folder, tiny("conv-gan", 2, conditional=True), synthetic_dataset, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def hydrogen():
     """The Hydrogen kits prepared (from the cache after the first time)."""
     from drumgan.data.dataset import prepare

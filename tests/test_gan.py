@@ -56,13 +56,13 @@ def test_r1_is_applied_every_r1_every_critic_steps_scaled_by_it():
     gan = image_gan(r1_weight=2.0, r1_every=4)
     real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (5, 8, 8, 1)).astype("float32"))
     gan.critic_optimizer.build(gan.critic.trainable_weights)
-    penalty = float(gan._r1_penalty(real))
+    penalty = float(gan._r1_penalty(real, None))
     assert penalty > 0
-    assert float(gan._lazy_r1(real)) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
+    assert float(gan._lazy_r1(real, None)) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
     gan.critic_optimizer.iterations.assign(1)
-    assert float(gan._lazy_r1(real)) == 0.0
+    assert float(gan._lazy_r1(real, None)) == 0.0
     gan.critic_optimizer.iterations.assign(8)
-    assert float(gan._lazy_r1(real)) > 0
+    assert float(gan._lazy_r1(real, None)) > 0
 
 
 def test_the_moving_average_samples_and_follows_the_generator():

@@ -139,10 +139,13 @@ class Evaluator:
             },
         }
 
+    def classify_waves(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The classifier's class probabilities and embeddings of ``waves`` ``(n, n_samples)``."""
+        return self._classify(self._normalized(waves))
+
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
-        probabilities, _ = self._classify(self._normalized(waves))
-        return probabilities.argmax(axis=1)
+        return self.classify_waves(waves)[0].argmax(axis=1)
 
 
 def _relative(folder: Path) -> str:
@@ -153,19 +156,29 @@ def _relative(folder: Path) -> str:
     return str(folder.relative_to(project_root())) if folder.is_relative_to(project_root()) else str(folder)
 
 
-def evaluate(runs, dataset, n: int | None = None, seed: int = 0, classifier=None, progress: bool = False) -> dict:
+def evaluate(
+    runs, dataset, n: int | None = None, seed: int = 0, classifier=None, progress: bool = False, per_class_n: int = 0
+) -> dict:
     """Metrics of the reference rows and of each run (rows named after the run folders).
 
     Args:
         runs: :class:`~drumgan.training.run.Run` objects (``Run.load(folder)``).
         dataset: the dataset they were trained on.
         n: samples per row; default the number of held-out samples (the real rows never have more).
+        per_class_n: if above 0, also :func:`drumgan.evaluation.per_class.per_class` of each run with this many
+            clips per class (``per_class`` in the result).
 
     Returns:
-        ``{"classifier_accuracy", "rows": {name: measure(...)}, "n", "seed", "data", "config", "runs"}``.
+        ``{"classifier_accuracy", "rows": {name: measure(...)}, "n", "seed", "data", "config", "runs"}``, and
+        ``"per_class": {name: {class: ...}}`` where asked.
     """
     evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress)
-    return evaluator.report(evaluator.waves(runs, n, progress), runs)
+    results = evaluator.report(evaluator.waves(runs, n, progress), runs)
+    if per_class_n:
+        from .per_class import per_class
+
+        results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed) for run in runs}
+    return results
 
 
 def relative_to_ceiling(results: dict) -> list[dict]:

@@ -20,9 +20,12 @@ def _adam(settings, learning_rate: float | None = None) -> keras.optimizers.Opti
     return keras.optimizers.Adam(rate, beta_1=settings.beta_1, beta_2=settings.beta_2)
 
 
-def build_model(settings, n_frames: int, n_features: int, n_train: int = 1, floor=None) -> keras.Model:
+def build_model(
+    settings, n_frames: int, n_features: int, n_train: int = 1, floor=None, class_counts=None
+) -> keras.Model:
     """A compiled model of the family ``settings.model``; ``n_train`` sizes the LSTM's seed-frame bank, ``floor``
-    (:attr:`drumgan.features.codec.Codec.floor`) is where a GAN with ``settings.floor`` holds its samples."""
+    (:attr:`drumgan.features.codec.Codec.floor`) is where a GAN with ``settings.floor`` holds its samples, and
+    ``class_counts`` (training clips per class, in class order) are a conditional GAN's classes and prior."""
     if settings.model == "lstm":
         model = build_lstm(n_frames, n_features, settings.units, n_seed_frames=n_train, noise_std=settings.noise_std)
         model.compile(optimizer=_adam(settings), loss="mse")
@@ -33,7 +36,11 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1, floo
     else:
         if n_frames != n_features:
             raise ValueError(f"the conv GAN needs square log-mel images, got {n_features} bins x {n_frames} frames")
-        generator, critic = build_generator(n_frames, settings.width), build_critic(n_frames, settings.width)
+        if settings.conditional and not class_counts:
+            raise ValueError("a conditional conv GAN needs the training clips per class (class_counts)")
+        n_classes = len(class_counts) if settings.conditional else 0
+        generator = build_generator(n_frames, settings.width, n_classes=n_classes)
+        critic = build_critic(n_frames, settings.width, n_classes=n_classes)
     model = GAN(
         generator,
         critic,
@@ -45,6 +52,7 @@ def build_model(settings, n_frames: int, n_features: int, n_train: int = 1, floo
         augmentations=augmentations(settings.augment),
         ema=settings.ema,
         floor=floor if settings.floor else None,
+        class_prior=class_counts if settings.conditional else None,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model

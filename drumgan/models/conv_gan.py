@@ -23,32 +23,52 @@ def _upsamplings(image_size: int) -> int:
     return int(steps)
 
 
-def build_generator(image_size: int, width: int, latent_dim: int = LATENT_DIM) -> keras.Model:
-    """latent (batch, latent_dim) -> image (batch, image_size, image_size, 1) in [-1, 1]."""
+def build_generator(image_size: int, width: int, latent_dim: int = LATENT_DIM, n_classes: int = 0) -> keras.Model:
+    """latent (batch, latent_dim) [and class mixture (batch, n_classes)] -> image (batch, image_size, image_size, 1)
+    in [-1, 1].
+
+    Two parts, so that a clip can be inverted past the latent (:mod:`drumgan.inversion`): ``head`` maps the
+    inputs to the first 4x4 feature map, ``body`` the feature map to the image. A class mixture enters the head
+    through a linear embedding added to the latent's, so a mixture of classes is the mixture of their embeddings.
+    """
     steps = _upsamplings(image_size)
     channels = [width * 2 ** (steps - 1 - i) for i in range(steps)]  # e.g. 256, 128, 64, 32
     z = keras.Input((latent_dim,), name="latent")
+    inputs = [z] if not n_classes else [z, keras.Input((n_classes,), name="classes")]
     x = layers.Dense(4 * 4 * channels[0] * 2)(z)
-    x = layers.Reshape((4, 4, channels[0] * 2))(x)
-    x = layers.ReLU()(x)
+    if n_classes:
+        x = layers.Add()([x, layers.Dense(4 * 4 * channels[0] * 2, use_bias=False, name="class_embedding")(inputs[1])])
+    head = keras.Model(inputs, layers.Reshape((4, 4, channels[0] * 2))(x), name="head")
+    features = keras.Input(head.output_shape[1:], name="features")
+    x = layers.ReLU()(features)
     for c in channels[1:]:
         x = layers.Conv2DTranspose(c, 5, strides=2, padding="same")(x)
         x = layers.ReLU()(x)
     image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh", name="image")(x)
-    model = keras.Model(z, image, name="generator")
+    body = keras.Model(features, image, name="body")
+    model = keras.Model(inputs, body(head(inputs)), name="generator")
     assert model.output_shape == (None, image_size, image_size, 1), model.output_shape
     return model
 
 
-def build_critic(image_size: int, width: int) -> keras.Model:
-    """image (batch, image_size, image_size, 1) -> score (batch, 1); no batch norm (WGAN-GP)."""
+def build_critic(image_size: int, width: int, n_classes: int = 0) -> keras.Model:
+    """image (batch, image_size, image_size, 1) [and class mixture (batch, n_classes)] -> score (batch, 1); no
+    batch norm (WGAN-GP). A conditional critic adds the projection of its features on the class embedding
+    (Miyato & Koyama 2018), linear in the mixture."""
     steps = _upsamplings(image_size)
     image = keras.Input((image_size, image_size, 1), name="image")
     x = image
     for i in range(steps):
         x = layers.Conv2D(width * 2**i, 5, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
-    score = layers.Dense(1, name="score")(layers.Flatten()(x))
-    model = keras.Model(image, score, name="critic")
+    features = layers.Flatten()(x)
+    score = layers.Dense(1, name="score")(features)
+    inputs = [image]
+    if n_classes:
+        inputs.append(keras.Input((n_classes,), name="classes"))
+        embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(inputs[1])
+        projection = layers.Dot(axes=1, name="projection")([features, embedded])
+        score = layers.Add(name="conditional_score")([score, projection])
+    model = keras.Model(inputs, score, name="critic")
     assert model.output_shape == (None, 1), model.output_shape
     return model

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import keras, tf
+from ..latents import one_hot
 from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 from . import augment
 
@@ -34,6 +35,10 @@ class GAN(keras.Model):
             the decay ramps up from 0.1 over the first steps).
         floor: where generated samples are held at or above (the data's floor in model space, broadcast over a
             batch), applied before the critic and in :meth:`sample`; None: nowhere.
+        class_prior: a conditional GAN's (generator and critic take a second input, the class mixture) share of
+            each class in the training data, from which :meth:`sample` draws classes where none are asked for.
+            Training batches are then ``(clips, class mixtures)``, and the fakes of a step ask for the real
+            batch's classes.
     """
 
     def __init__(
@@ -50,6 +55,7 @@ class GAN(keras.Model):
         augmentations: tuple[str, ...] = (),
         ema: float = 0.0,
         floor=None,
+        class_prior=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -58,7 +64,11 @@ class GAN(keras.Model):
         if not 1 <= critic_steps <= MAX_CRITIC_STEPS:
             raise ValueError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {critic_steps}")
         self.generator, self.critic = generator, critic
-        self.latent_shape = tuple(generator.input_shape[1:])
+        self.latent_shape = tuple(generator.inputs[0].shape[1:])
+        self.n_classes = int(generator.inputs[1].shape[-1]) if len(generator.inputs) > 1 else 0
+        if self.n_classes and (class_prior is None or len(class_prior) != self.n_classes):
+            raise ValueError(f"a conditional GAN needs a class_prior of {self.n_classes} shares")
+        self.class_prior = None if not self.n_classes else np.asarray(class_prior, np.float64) / np.sum(class_prior)
         if not 0.0 <= ema < 1.0:
             raise ValueError(f"ema must be in [0, 1), got {ema}")
         self.critic_steps, self.gp_weight, self.loss_name, self.seed = critic_steps, gp_weight, loss, seed
@@ -96,15 +106,41 @@ class GAN(keras.Model):
         """The generator that samples: the moving average of the generator's weights where there is one."""
         return self.ema_generator if self.ema_generator is not None else self.generator
 
+    @property
+    def conditional(self) -> bool:
+        return self.n_classes > 0
+
+    def _inputs(self, latents, classes):
+        return [latents, classes] if self.conditional else latents
+
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
 
-    def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` generated samples (from :attr:`sampler`) from standard-normal latents fixed by ``seed``."""
-        latents = np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
-        return np.asarray(self._held(self.sampler(latents, training=False)))
+    def latents(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` standard-normal latents fixed by ``seed`` (the ones :meth:`sample` uses)."""
+        return np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
 
-    def _held(self, samples):
+    def sample(self, n: int, seed: int = 0, classes=None) -> np.ndarray:
+        """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``; a conditional GAN's ask for
+        ``classes`` (``(n, n_classes)`` mixtures), else for classes drawn with ``seed`` from :attr:`class_prior`."""
+        latents = self.latents(n, seed)
+        if self.conditional and classes is None:
+            drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
+            classes = one_hot(drawn, self.n_classes)
+        return self.from_latents(latents, classes)
+
+    def from_latents(self, latents, classes=None) -> np.ndarray:
+        """Generated samples (from :attr:`sampler`) of the given latents and, for a conditional GAN, class mixtures."""
+        if self.conditional and classes is None:
+            raise ValueError("a conditional GAN needs the class mixture of each latent")
+        if self.conditional:
+            classes = np.asarray(classes, "float32")
+            if classes.shape != (len(latents), self.n_classes):
+                raise ValueError(f"expected classes of shape {(len(latents), self.n_classes)}, got {classes.shape}")
+        inputs = self._inputs(np.asarray(latents, "float32"), classes)
+        return np.asarray(self.held(self.sampler(inputs, training=False)))
+
+    def held(self, samples):
         """``samples`` held at or above :attr:`floor` (where there is one)."""
         return samples if self.floor is None else tf.maximum(samples, self.floor)
 
@@ -118,58 +154,65 @@ class GAN(keras.Model):
     def _noise(self, batch, draw: int):
         return tf.random.stateless_normal(tf.concat([[batch], self.latent_shape], 0), seed=self._key(draw))
 
-    def _gradient_penalty(self, real, fake, draw: int):
+    def _score(self, x, classes):
+        return self.critic(self._inputs(x, classes), training=True)
+
+    def _gradient_penalty(self, real, fake, classes, draw: int):
         shape = tf.concat([[tf.shape(real)[0]], tf.ones([tf.rank(real) - 1], tf.int32)], 0)
         mixed = real + tf.random.stateless_uniform(shape, seed=self._key(draw)) * (fake - real)
         with tf.GradientTape() as tape:
             tape.watch(mixed)
-            scores = self.critic(mixed, training=True)
+            scores = self._score(mixed, classes)
         grads = tf.reshape(tape.gradient(scores, mixed), [tf.shape(real)[0], -1])
         norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + 1e-12)
         return tf.reduce_mean((norms - 1.0) ** 2)
 
-    def _r1_penalty(self, real):
+    def _r1_penalty(self, real, classes):
         """``E ||grad critic(real)||^2`` over the batch (R1, Mescheder et al. 2018)."""
         with tf.GradientTape() as tape:
             tape.watch(real)
-            scores = self.critic(real, training=True)
+            scores = self._score(real, classes)
         grads = tf.reshape(tape.gradient(scores, real), [tf.shape(real)[0], -1])
         return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
-    def _lazy_r1(self, real):
+    def _lazy_r1(self, real, classes):
         """The R1 term of this critic step: ``r1_every`` times the penalty on every ``r1_every``-th step, else 0."""
         due = tf.equal(self.critic_optimizer.iterations % self.r1_every, 0)
         scale = 0.5 * self.r1_weight * self.r1_every
-        return tf.cond(due, lambda: scale * self._r1_penalty(real), lambda: tf.zeros((), real.dtype))
+        return tf.cond(due, lambda: scale * self._r1_penalty(real, classes), lambda: tf.zeros((), real.dtype))
 
-    def _critic_loss(self, real, fake, i: int):
+    def _critic_loss(self, real, fake, classes, i: int):
         """The loss of critic step ``i`` of this generator step."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
         draw = 2 * i + 1
-        real_scores, fake_scores = self.critic(real, training=True), self.critic(fake, training=True)
+        real_scores, fake_scores = self._score(real, classes), self._score(fake, classes)
         if self.loss_name == "wgan-gp":
-            penalty = self._gradient_penalty(real, fake, draw)
+            penalty = self._gradient_penalty(real, fake, classes, draw)
             loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores) + self.gp_weight * penalty
         else:
             loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
-        return loss + self._lazy_r1(real) if self.r1_weight else loss
+        return loss + self._lazy_r1(real, classes) if self.r1_weight else loss
 
     def _generator_loss(self, fake_scores):
         if self.loss_name == "wgan-gp":
             return -tf.reduce_mean(fake_scores)
         return tf.reduce_mean(tf.nn.softplus(-fake_scores))
 
-    def train_step(self, real):
+    def _fake(self, batch, classes, draw: int):
+        return self.held(self.generator(self._inputs(self._noise(batch, draw), classes), training=True))
+
+    def train_step(self, data):
+        real, classes = data if self.conditional else (data, None)
         batch = tf.shape(real)[0]
         for i in range(self.critic_steps):
-            fake = self._held(self.generator(self._noise(batch, 2 * i), training=True))
+            fake = self._fake(batch, classes, 2 * i)
             with tf.GradientTape() as tape:
-                critic_loss = self._critic_loss(real, fake, i)
+                critic_loss = self._critic_loss(real, fake, classes, i)
             grads = tape.gradient(critic_loss, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
-            fake = self._held(self.generator(self._noise(batch, 31), training=True))
-            generator_loss = self._generator_loss(self.critic(self._augment(fake, 31, FAKE_STREAM), training=True))
+            fake = self._fake(batch, classes, 31)
+            generator_loss = self._generator_loss(self._score(self._augment(fake, 31, FAKE_STREAM), classes))
         grads = tape.gradient(generator_loss, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         if self.ema_generator is not None:

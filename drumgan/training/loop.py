@@ -13,6 +13,7 @@ import numpy as np
 
 from ..backend import tf
 from ..errors import RunError
+from ..latents import one_hot
 from ..settings import TrainSettings
 from .callbacks import Previewer, ProgressBar, RunRecorder, TimeBudget
 from .folder import RunFolder
@@ -46,15 +47,20 @@ def batch_indices(n: int, batch_size: int, seed: int, start: int, stop: int, chu
     return tf.data.Dataset.range(start, stop, chunk).flat_map(chunk_rows)
 
 
-def pipeline(data: np.ndarray, indices, next_frame: bool):
+def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | None = None):
     """A prefetching ``tf.data`` pipeline of the batches whose indices ``indices`` gives (a dataset of a row per
-    step, as from :func:`batch_indices`), with next-frame targets for the LSTM.
+    step, as from :func:`batch_indices`), with next-frame targets for the LSTM, or each clip's row of ``classes``
+    (one-hot class vectors) for a conditional GAN.
 
     The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
     because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
     """
     table = tf.constant(data)
-    batches = indices.map(lambda idx: tf.gather(table, idx))
+    if classes is not None:
+        labels = tf.constant(classes)
+        batches = indices.map(lambda idx: (tf.gather(table, idx), tf.gather(labels, idx)))
+    else:
+        batches = indices.map(lambda idx: tf.gather(table, idx))
     if next_frame:
         batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
     options = tf.data.Options()
@@ -62,11 +68,12 @@ def pipeline(data: np.ndarray, indices, next_frame: bool):
     return batches.prefetch(2).with_options(options)
 
 
-def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=()) -> None:
-    """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data``, in one ``fit``."""
+def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=(), classes=None) -> None:
+    """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data`` (with one-hot ``classes``
+    for a conditional run), in one ``fit``."""
     settings = run.settings
     indices = batch_indices(len(data), settings.batch_size, settings.seed, start, stop)
-    batches = pipeline(data, indices, next_frame=settings.model == "lstm")
+    batches = pipeline(data, indices, next_frame=settings.model == "lstm", classes=classes)
     run.model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
 
 
@@ -129,6 +136,9 @@ def _fit(
     run.save_steps(settings.steps)
     start = run.step
     data = run.codec.encode(dataset.log_mels[dataset.train_index])
+    classes = None
+    if settings.conditional:
+        classes = one_hot(dataset.labels[dataset.train_index], len(dataset.class_names))
     if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
         run.model.seed_frames.assign(data[:, 0, :])
     history = [row for row in run.history() if row["step"] <= start]
@@ -140,7 +150,7 @@ def _fit(
         callbacks.insert(0, budget)
     began = time.perf_counter()
     if start < settings.steps:
-        fit_steps(run, data, start, settings.steps, callbacks)
+        fit_steps(run, data, start, settings.steps, callbacks, classes)
         recorder.raise_if_diverged()
     seconds = time.perf_counter() - began
     done = run.step - start

@@ -21,7 +21,8 @@ class Run:
     Attributes:
         folder: the :class:`RunFolder` (every path in it).
         settings, codec, model: what was trained, and how its tensors map to log-mels.
-        data: the dataset it was trained on: ``{"data_id", "train", "synthetic"}``.
+        data: the dataset it was trained on: ``{"data_id", "train", "synthetic", "classes"}`` (``classes``: training
+            clips per class name; runs made before it was recorded lack it).
         result: what the last :func:`~drumgan.training.loop.train` call did (None for a loaded run).
     """
 
@@ -29,8 +30,9 @@ class Run:
         self.folder, self.settings, self.codec, self.data = folder, settings, codec, data
         self.result: dict | None = None
         keras.utils.set_random_seed(settings.seed)
+        counts = list(data.get("classes", {}).values()) or None
         self.model = build_model(
-            settings, codec.config.n_frames, codec.n_bins, n_train=data["train"], floor=codec.floor
+            settings, codec.config.n_frames, codec.n_bins, n_train=data["train"], floor=codec.floor, class_counts=counts
         )
         if folder.checkpoint.exists():
             load_checkpoint(folder.checkpoint, self.model)
@@ -47,6 +49,11 @@ class Run:
     @property
     def name(self) -> str:
         return self.folder.name
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """The classes a conditional run can be asked for (in its class order); () for any other run."""
+        return tuple(self.data["classes"]) if self.settings.conditional else ()
 
     @property
     def step(self) -> int:
@@ -81,7 +88,12 @@ class Run:
                 run.data["data_id"] = dataset.data_id
                 folder.write_meta({**folder.read_meta(), "data": run.data})
             return run
-        data = {"data_id": dataset.data_id, "train": len(dataset.train_index), "synthetic": dataset.synthetic}
+        data = {
+            "data_id": dataset.data_id,
+            "train": len(dataset.train_index),
+            "synthetic": dataset.synthetic,
+            "classes": dataset.class_counts(dataset.train_index),
+        }
         codec = Codec.fit(
             dataset.log_mels[dataset.train_index], settings.feature_config, settings.feature, settings.layout
         )

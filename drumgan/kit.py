@@ -1,0 +1,177 @@
+"""Generated drums as a kit: a Hydrogen drumkit folder (``drumkit.xml`` and FLAC files, one instrument per clip,
+named by class) and a plain folder of WAVs named by class for any other sampler.
+
+Both are written into a temporary folder beside their final place and renamed into it, so an interrupted
+write leaves no half kit; an existing kit is replaced only when asked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .data.audio import write_wav
+from .errors import OutputError
+
+NAMESPACE = "http://www.hydrogen-music.org/drumkit"
+SCHEMA = Path("/usr/share/hydrogen/data/xsd/drumkit.xsd")  # shipped by Debian's hydrogen-data
+GM_NOTES = {"kick": 36, "snare": 38, "clap": 39, "tom": 45, "hihat": 42, "cymbal": 49}  # General MIDI drum notes
+OTHER_NOTE = 56  # cowbell, for 'other'
+INSTRUMENT_DEFAULTS = (  # every per-instrument element Hydrogen's schema asks for, in its order, after the name
+    ("volume", "1"),
+    ("isMuted", "false"),
+    ("isSoloed", "false"),
+    ("pan", "0"),
+    ("pitchOffset", "0"),
+    ("randomPitchFactor", "0"),
+    ("gain", "1"),
+    ("applyVelocity", "true"),
+    ("filterActive", "false"),
+    ("filterCutoff", "1"),
+    ("filterResonance", "0"),
+    ("Attack", "0"),
+    ("Decay", "0"),
+    ("Sustain", "1"),
+    ("Release", "1000"),
+    ("muteGroup", "-1"),
+    ("midiOutChannel", "-1"),
+)
+
+
+def clip_names(labels: list[str]) -> list[str]:
+    """``["kick", "kick", "snare"]`` -> ``["kick_01", "kick_02", "snare_01"]``."""
+    seen: dict[str, int] = {}
+    names = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        names.append(f"{label}_{seen[label]:02d}")
+    return names
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
+    if text is not None:
+        element.text = text
+    return element
+
+
+def drumkit_xml(name: str, labels: list[str], files: list[str], info: str = "") -> bytes:
+    """A Hydrogen ``drumkit.xml``: one instrument per file, named after its class ("Kick 1"), with the class's
+    General MIDI note."""
+    ET.register_namespace("", NAMESPACE)
+    root = ET.Element(f"{{{NAMESPACE}}}drumkit_info")
+    for tag, text in (("name", name), ("author", "drumgan"), ("info", info), ("license", "")):
+        _sub(root, tag, text)
+    _sub(root, "image", "")
+    _sub(root, "imageLicense", "")
+    component = _sub(_sub(root, "componentList"), "drumkitComponent")
+    for tag, text in (("id", "0"), ("name", "Main"), ("volume", "1")):
+        _sub(component, tag, text)
+    instruments = _sub(root, "instrumentList")
+    for i, (label, clip, file) in enumerate(zip(labels, clip_names(labels), files)):
+        instrument = _sub(instruments, "instrument")
+        _sub(instrument, "id", str(i))
+        _sub(instrument, "name", clip.replace("_", " ").capitalize().replace(" 0", " "))
+        for tag, text in INSTRUMENT_DEFAULTS:
+            _sub(instrument, tag, text)
+        _sub(instrument, "midiOutNote", str(GM_NOTES.get(label, OTHER_NOTE)))
+        _sub(instrument, "isStopNote", "false")
+        _sub(instrument, "sampleSelectionAlgo", "VELOCITY")
+        _sub(instrument, "isHihat", "-1")
+        _sub(instrument, "lower_cc", "0")
+        _sub(instrument, "higher_cc", "127")
+        part = _sub(instrument, "instrumentComponent")
+        _sub(part, "component_id", "0")
+        _sub(part, "gain", "1")
+        layer = _sub(part, "layer")
+        for tag, text in (("filename", file), ("min", "0"), ("max", "1"), ("gain", "1"), ("pitch", "0")):
+            _sub(layer, tag, text)
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def schema_errors(xml_path, schema=SCHEMA) -> list[str] | None:
+    """What Hydrogen's drumkit schema finds wrong with ``xml_path`` ([] when it validates), or None where the
+    schema (Debian's hydrogen-data) or lxml is not installed."""
+    try:
+        from lxml import etree
+    except ImportError:
+        return None
+    if not Path(schema).is_file():
+        return None
+    validator = etree.XMLSchema(etree.parse(str(schema)))
+    validator.validate(etree.parse(str(xml_path)))
+    return [f"line {e.line}: {e.message}" for e in validator.error_log]
+
+
+def _staging(out_dir: Path, name: str) -> Path:
+    """A new hidden folder in ``out_dir`` with the permissions a plain ``mkdir`` would give it."""
+    staged = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+    umask = os.umask(0)
+    os.umask(umask)
+    staged.chmod(0o777 & ~umask)
+    return staged
+
+
+def _replace(staged: Path, final: Path, overwrite: bool) -> None:
+    """Move the staged folder to ``final`` (an existing one only if ``overwrite``, removed once replaced)."""
+    if final.exists() and not overwrite:
+        raise OutputError(f"{final} already exists: pass --overwrite to replace it, or choose another --name")
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        final.rename(old)
+        staged.rename(final)
+        shutil.rmtree(old)
+    else:
+        staged.rename(final)
+
+
+def write_kit(
+    waves: np.ndarray, labels: list[str], sample_rate: int, out_dir, name: str, overwrite: bool = False, info=""
+) -> dict:
+    """Write ``out_dir/name/`` (the Hydrogen kit) and ``out_dir/name_wav/`` (the WAVs) from ``waves`` and their
+    class ``labels``; returns ``{"kit", "drumkit_xml", "wav_folder", "files", "schema_errors"}``.
+
+    Raises:
+        OutputError: a kit of that name exists (and ``overwrite`` is not set), or ``out_dir`` cannot be written.
+    """
+    if not name or name != Path(name).name or name.startswith("."):
+        raise OutputError(f"--name must be a plain folder name, got {name!r}")
+    out_dir = Path(out_dir)
+    kit, wav_folder = out_dir / name, out_dir / f"{name}_wav"
+    for final in (kit, wav_folder):
+        if final.exists() and not overwrite:
+            raise OutputError(f"{final} already exists: pass --overwrite to replace it, or choose another --name")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staged_kit, staged_wavs = _staging(out_dir, name), _staging(out_dir, f"{name}_wav")
+    except OSError as error:
+        raise OutputError(f"{out_dir} cannot be written ({error.strerror or error})") from None
+    try:
+        names = clip_names(labels)
+        flacs = [f"{clip}.flac" for clip in names]
+        for wave, clip, flac in zip(waves, names, flacs):
+            sf.write(staged_kit / flac, np.clip(wave, -1, 1), sample_rate, subtype="PCM_16", format="FLAC")
+            write_wav(staged_wavs / f"{clip}.wav", wave, sample_rate)
+        (staged_kit / "drumkit.xml").write_bytes(drumkit_xml(name, labels, flacs, info))
+        errors = schema_errors(staged_kit / "drumkit.xml")
+        _replace(staged_kit, kit, overwrite)
+        _replace(staged_wavs, wav_folder, overwrite)
+    except OSError as error:
+        raise OutputError(f"the kit cannot be written in {out_dir} ({error.strerror or error})") from None
+    finally:
+        for staged in (staged_kit, staged_wavs):
+            shutil.rmtree(staged, ignore_errors=True)
+    return {
+        "kit": str(kit),
+        "drumkit_xml": str(kit / "drumkit.xml"),
+        "wav_folder": str(wav_folder),
+        "files": [str(kit / f) for f in flacs],
+        "schema_errors": errors,
+    }

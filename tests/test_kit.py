@@ -1,0 +1,70 @@
+"""Kits written from generated clips: Hydrogen's schema accepts them, drumgan reads them back with their
+classes, and nothing is half-written or overwritten unasked."""
+
+import numpy as np
+import pytest
+
+from drumgan.data.dataset import prepare
+from drumgan.data.sources import discover
+from drumgan.errors import OutputError
+from drumgan.kit import SCHEMA, clip_names, schema_errors, write_kit
+
+from helpers import noise_drums, run_cli
+
+LABELS = ["kick", "kick", "snare", "hihat", "tom", "cymbal", "clap", "other"]
+needs_schema = pytest.mark.skipif(not SCHEMA.is_file(), reason=f"no {SCHEMA}: run `make data` (hydrogen-data)")
+
+
+@pytest.fixture
+def waves(config):
+    return np.concatenate([noise_drums(config, 4), noise_drums(config, 4)])
+
+
+def test_clips_are_numbered_within_their_class():
+    assert clip_names(["kick", "kick", "snare"]) == ["kick_01", "kick_02", "snare_01"]
+
+
+@needs_schema
+def test_the_drumkit_validates_against_hydrogens_schema_and_reads_back_with_its_classes(waves, config, tmp_path):
+    written = write_kit(waves, LABELS, config.sample_rate, tmp_path, "test")
+    assert written["schema_errors"] == []
+    found = discover(tmp_path)  # a folder of kits: only the kit, not the WAV folder beside it
+    assert sorted(s.label for s in found.samples) == sorted(LABELS) and not found.skipped
+    assert sorted(p.name for p in (tmp_path / "test_wav").iterdir()) == sorted(f"{c}.wav" for c in clip_names(LABELS))
+    dataset = prepare([tmp_path / "test"], cache=tmp_path / "cache", progress=False)
+    assert dataset.class_counts() == {c: LABELS.count(c) for c in dataset.class_names}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+@needs_schema
+def test_the_schema_check_finds_a_broken_drumkit(waves, config, tmp_path):
+    xml = write_kit(waves, LABELS, config.sample_rate, tmp_path, "test")["drumkit_xml"]
+    text = open(xml, encoding="utf-8").read().replace("<isMuted>false</isMuted>", "<isMuted>maybe</isMuted>", 1)
+    open(xml, "w", encoding="utf-8").write(text)
+    assert any("isMuted" in error for error in schema_errors(xml))
+
+
+def test_an_existing_kit_is_kept_unless_overwrite_is_asked(waves, config, tmp_path):
+    write_kit(waves[:2], LABELS[:2], config.sample_rate, tmp_path, "test")
+    with pytest.raises(OutputError, match="already exists"):
+        write_kit(waves, LABELS, config.sample_rate, tmp_path, "test")
+    assert len(list((tmp_path / "test").glob("*.flac"))) == 2
+    write_kit(waves, LABELS, config.sample_rate, tmp_path, "test", overwrite=True)
+    assert len(list((tmp_path / "test").glob("*.flac"))) == len(LABELS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["test", "test_wav"]
+
+
+def test_a_name_that_is_a_path_is_refused(waves, config, tmp_path):
+    for name in ("../escape", "a/b", ".hidden", ""):
+        with pytest.raises(OutputError, match="plain folder name"):
+            write_kit(waves, LABELS, config.sample_rate, tmp_path, name)
+    assert not list(tmp_path.iterdir())
+
+
+def test_kit_command_on_a_conditional_run_writes_every_class(conditional_run, tmp_path):
+    done = run_cli("kit", "--run", str(conditional_run), "--out", str(tmp_path), "--name", "k", "--per-class", "1")
+    assert done.returncode == 0, done.stderr
+    labels = sorted(s.label for s in discover(tmp_path / "k").samples)
+    assert labels == sorted(["kick", "snare", "hihat", "tom", "cymbal", "clap", "other"])
+    again = run_cli("kit", "--run", str(conditional_run), "--out", str(tmp_path), "--name", "k")
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "--overwrite" in again.stderr
