@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test lint format runs export evaluate bench time-to-quality notebooks lab clean
+.PHONY: setup data browser demo prepare test lint format runs export evaluate per-class bench time-to-quality notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,16 +40,21 @@ format: setup  ## ruff: sort imports, fix what is safe to fix, format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-runs: setup data  ## train the three default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
+runs: setup data  ## train the four default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
 	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 2000 --preview-every 500
+	$(BIN)/python -m drumgan train conv-gan --conditional --out runs/conv_gan_conditional --steps 4000 --preview-every 1000
 
-export: setup  ## write the three default runs' inference weights (runs/*/weights.npz), as shipped
-	for run in lstm_baseline lstm_gan conv_gan; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done
+export: setup  ## write the four default runs' inference weights (runs/*/weights.npz), as shipped
+	for run in lstm_baseline lstm_gan conv_gan conv_gan_conditional; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done
 
 evaluate: setup data  ## measure the three full runs beside the reference rows (results/metrics.json)
 	$(BIN)/python -m drumgan evaluate --run runs/lstm_baseline --run runs/lstm_gan --run runs/conv_gan
+
+per-class: setup data  ## the conditional conv GAN's classes beside the unconditional one's (results/per_class.json)
+	$(BIN)/python -m drumgan evaluate --run runs/conv_gan_conditional --run runs/conv_gan --per-class 64 \
+		--results results/per_class.json
 
 bench: setup data  ## benchmarks: matmul peak, training, generation and data throughput (benchmarks/README.md)
 	$(BIN)/python -m drumgan bench

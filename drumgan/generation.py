@@ -41,6 +41,16 @@ def generate_log_mels(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     return run.codec.decode(samples)
 
 
+def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
+    """Log-mels (dB) of a GAN run at the given latents (and, for a conditional run, class mixtures), row by row:
+    paths through the latent space (:func:`drumgan.latents.slerp`) or from class to class
+    (:func:`drumgan.latents.class_path`)."""
+    latents = np.asarray(latents, np.float32)
+    if classes is not None and len(classes) != len(latents):
+        latents = np.repeat(latents[:1], len(classes), axis=0)  # one latent along a path of classes
+    return run.codec.decode(run.model.from_latents(latents, classes))
+
+
 def generate_waves(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     """``n`` generated samples as peak-normalised audio ``(n, n_samples)`` (Griffin-Lim with ``seed``)."""
     return to_audio(generate_log_mels(run, n, seed, classes), run.codec.config, seed=seed)

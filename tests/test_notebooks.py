@@ -14,6 +14,7 @@ EXPECTED = [
     "04_lstm_gan.ipynb",
     "05_conv_gan.ipynb",
     "06_compare.ipynb",
+    "07_explore.ipynb",
 ]
 
 

@@ -70,3 +70,16 @@ def test_the_shipped_conv_gan_was_trained_with_the_default_recipe():
 
     settings = Run.load(RUNS / "conv_gan").settings
     assert recipe_of(settings) == recipe_of(TrainSettings.for_model("conv-gan")) == "r1"
+
+
+@requires_hydrogen
+def test_the_shipped_conditional_run_makes_the_classes_it_is_asked_for(hydrogen):
+    pytest.importorskip("tensorflow")
+    from drumgan.evaluation.evaluator import Evaluator
+    from drumgan.evaluation.per_class import per_class
+    from drumgan.training.run import Run
+
+    table = per_class(Evaluator(hydrogen), Run.load(RUNS / "conv_gan_conditional"), n=32)
+    judged = {name: row for name, row in table.items() if row["judged"]}
+    assert set(judged) == {"kick", "snare", "hihat", "tom", "cymbal", "other"}
+    assert all(judged[name]["ratio"] >= 0.7 for name in ("kick", "snare", "hihat", "tom", "cymbal")), judged

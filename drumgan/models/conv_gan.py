@@ -34,7 +34,7 @@ def build_generator(image_size: int, width: int, latent_dim: int = LATENT_DIM, n
     steps = _upsamplings(image_size)
     channels = [width * 2 ** (steps - 1 - i) for i in range(steps)]  # e.g. 256, 128, 64, 32
     z = keras.Input((latent_dim,), name="latent")
-    inputs = [z] if not n_classes else [z, keras.Input((n_classes,), name="classes")]
+    inputs = z if not n_classes else [z, keras.Input((n_classes,), name="classes")]
     x = layers.Dense(4 * 4 * channels[0] * 2)(z)
     if n_classes:
         x = layers.Add()([x, layers.Dense(4 * 4 * channels[0] * 2, use_bias=False, name="class_embedding")(inputs[1])])
@@ -63,9 +63,9 @@ def build_critic(image_size: int, width: int, n_classes: int = 0) -> keras.Model
         x = layers.LeakyReLU(0.2)(x)
     features = layers.Flatten()(x)
     score = layers.Dense(1, name="score")(features)
-    inputs = [image]
+    inputs = image
     if n_classes:
-        inputs.append(keras.Input((n_classes,), name="classes"))
+        inputs = [image, keras.Input((n_classes,), name="classes")]
         embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(inputs[1])
         projection = layers.Dot(axes=1, name="projection")([features, embedded])
         score = layers.Add(name="conditional_score")([score, projection])
