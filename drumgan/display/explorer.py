@@ -155,6 +155,7 @@ class _ExplorerWidget:
                 self.player,
             ]
         )
+        self.on_generate()  # the first clip at once (and the first call's set-up before the first click)
 
     def _read_controls(self) -> None:
         e = self.explorer
