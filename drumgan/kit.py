@@ -14,9 +14,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from .data.audio import write_wav
+from .data.audio import write_flac, write_wav
 from .errors import OutputError
 
 NAMESPACE = "http://www.hydrogen-music.org/drumkit"
@@ -157,7 +156,7 @@ def write_kit(
         names = clip_names(labels)
         flacs = [f"{clip}.flac" for clip in names]
         for wave, clip, flac in zip(waves, names, flacs):
-            sf.write(staged_kit / flac, np.clip(wave, -1, 1), sample_rate, subtype="PCM_16", format="FLAC")
+            write_flac(staged_kit / flac, wave, sample_rate)
             write_wav(staged_wavs / f"{clip}.wav", wave, sample_rate)
         (staged_kit / "drumkit.xml").write_bytes(drumkit_xml(name, labels, flacs, info))
         errors = schema_errors(staged_kit / "drumkit.xml")

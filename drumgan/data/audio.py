@@ -154,6 +154,11 @@ def write_wav(path: str | os.PathLike, wave: np.ndarray, sample_rate: int) -> No
     sf.write(path, _pcm16(wave), sample_rate, subtype="PCM_16", format="WAV")
 
 
+def write_flac(path: str | os.PathLike, wave: np.ndarray, sample_rate: int) -> None:
+    """Write one mono waveform as 16-bit FLAC, clipped to [-1, 1] (as :func:`write_wav`)."""
+    sf.write(path, _pcm16(wave), sample_rate, subtype="PCM_16", format="FLAC")
+
+
 def wav_bytes(wave: np.ndarray, sample_rate: int) -> bytes:
     """The bytes of a 16-bit PCM WAV file holding ``wave`` (for inline players)."""
     buffer = io.BytesIO()
