@@ -68,3 +68,15 @@ def test_kit_command_on_a_conditional_run_writes_every_class(conditional_run, tm
     assert labels == sorted(["kick", "snare", "hihat", "tom", "cymbal", "clap", "other"])
     again = run_cli("kit", "--run", str(conditional_run), "--out", str(tmp_path), "--name", "k")
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "--overwrite" in again.stderr
+
+
+def test_an_unconditional_runs_clips_are_named_by_classify_in_class_order(tiny_runs):
+    from drumgan.config import CLASSES
+    from drumgan.generation import kit_clips
+    from drumgan.training.run import Run
+
+    heard = ["snare", "kick", "other", "kick", "hihat", "tom", "snare"]
+    waves, labels = kit_clips(Run.load(tiny_runs / "conv-gan"), 1, classify=lambda waves: heard[: len(waves)])
+    assert len(waves) == len(CLASSES) and labels == sorted(heard, key=CLASSES.index)
+    with pytest.raises(ValueError, match="needs classify"):
+        kit_clips(Run.load(tiny_runs / "conv-gan"), 1)
