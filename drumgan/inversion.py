@@ -58,7 +58,7 @@ def invert(run, log_mel_db: np.ndarray, seed: int = 0, starts: int = STARTS) -> 
     logits = tf.Variable(np.zeros((starts, model.n_classes), np.float32)) if model.conditional else None
 
     def features(z, class_logits):
-        return head([z, tf.nn.softmax(class_logits)] if model.conditional else z, training=False)
+        return head(model.inputs(z, tf.nn.softmax(class_logits) if model.conditional else None), training=False)
 
     def image(feature_map):
         return model.held(body(feature_map, training=False))
@@ -103,8 +103,8 @@ def variations(run, inversion: Inversion, n: int, spread: float = VARIATION_SPRE
     model, head, body = _parts(run)
     noise = np.random.default_rng(seed).standard_normal((n, *model.latent_shape)).astype(np.float32)
     latents = inversion.latent[None] + spread * noise
-    inputs = [latents, np.repeat(inversion.classes[None], n, axis=0)] if model.conditional else latents
-    feature_maps = head(inputs, training=False) + inversion.residual[None]
+    classes = np.repeat(inversion.classes[None], n, axis=0) if model.conditional else None
+    feature_maps = head(model.inputs(latents, classes), training=False) + inversion.residual[None]
     return np.asarray(model.held(body(feature_maps, training=False)))
 
 

@@ -118,10 +118,14 @@ def _staging(out_dir: Path, name: str) -> Path:
     return staged
 
 
-def _replace(staged: Path, final: Path, overwrite: bool) -> None:
-    """Move the staged folder to ``final`` (an existing one only if ``overwrite``, removed once replaced)."""
+def _refuse_existing(final: Path, overwrite: bool) -> None:
     if final.exists() and not overwrite:
         raise OutputError(f"{final} already exists: pass --overwrite to replace it, or choose another --name")
+
+
+def _replace(staged: Path, final: Path, overwrite: bool) -> None:
+    """Move the staged folder to ``final`` (an existing one only if ``overwrite``, removed once replaced)."""
+    _refuse_existing(final, overwrite)  # checked again: another writer may have made it meanwhile
     if final.exists():
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
         final.rename(old)
@@ -144,9 +148,8 @@ def write_kit(
         raise OutputError(f"--name must be a plain folder name, got {name!r}")
     out_dir = Path(out_dir)
     kit, wav_folder = out_dir / name, out_dir / f"{name}_wav"
-    for final in (kit, wav_folder):
-        if final.exists() and not overwrite:
-            raise OutputError(f"{final} already exists: pass --overwrite to replace it, or choose another --name")
+    for final in (kit, wav_folder):  # before the work, not after it
+        _refuse_existing(final, overwrite)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staged_kit, staged_wavs = _staging(out_dir, name), _staging(out_dir, f"{name}_wav")

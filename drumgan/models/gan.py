@@ -110,8 +110,10 @@ class GAN(keras.Model):
     def conditional(self) -> bool:
         return self.n_classes > 0
 
-    def _inputs(self, latents, classes):
-        return [latents, classes] if self.conditional else latents
+    def inputs(self, x, classes):
+        """What the generator (``x``: latents) or the critic (``x``: clips) takes: ``x``, with ``classes`` beside it
+        for a conditional GAN."""
+        return [x, classes] if self.conditional else x
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
@@ -137,7 +139,7 @@ class GAN(keras.Model):
             classes = np.asarray(classes, "float32")
             if classes.shape != (len(latents), self.n_classes):
                 raise ValueError(f"expected classes of shape {(len(latents), self.n_classes)}, got {classes.shape}")
-        inputs = self._inputs(np.asarray(latents, "float32"), classes)
+        inputs = self.inputs(np.asarray(latents, "float32"), classes)
         return np.asarray(self.held(self.sampler(inputs, training=False)))
 
     def held(self, samples):
@@ -155,7 +157,7 @@ class GAN(keras.Model):
         return tf.random.stateless_normal(tf.concat([[batch], self.latent_shape], 0), seed=self._key(draw))
 
     def _score(self, x, classes):
-        return self.critic(self._inputs(x, classes), training=True)
+        return self.critic(self.inputs(x, classes), training=True)
 
     def _gradient_penalty(self, real, fake, classes, draw: int):
         shape = tf.concat([[tf.shape(real)[0]], tf.ones([tf.rank(real) - 1], tf.int32)], 0)
@@ -199,7 +201,7 @@ class GAN(keras.Model):
         return tf.reduce_mean(tf.nn.softplus(-fake_scores))
 
     def _fake(self, batch, classes, draw: int):
-        return self.held(self.generator(self._inputs(self._noise(batch, draw), classes), training=True))
+        return self.held(self.generator(self.inputs(self._noise(batch, draw), classes), training=True))
 
     def train_step(self, data):
         real, classes = data if self.conditional else (data, None)
