@@ -28,13 +28,15 @@ def stderr_silenced():
 
 
 def _import_tensorflow():
-    """Import TensorFlow and start its devices quietly; returns the module."""
+    """Import TensorFlow and start its devices quietly, split and distributed as :mod:`drumgan.distribute` reads
+    from the environment; returns the module."""
+    from . import distribute
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules:
-        return sys.modules["tensorflow"]
     with stderr_silenced():
         import tensorflow
 
+        distribute.start(tensorflow)  # before the first op, which fixes the devices
         tensorflow.constant(0.0) + 0.0  # the first op probes the devices (the cuInit line)
     return tensorflow
 

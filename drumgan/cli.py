@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import warnings
 from pathlib import Path
 
+from . import distribute
 from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
 from .settings import (
@@ -52,6 +54,7 @@ def _prepare(args) -> int:
 
 
 def _train(args) -> int:
+    distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from .data.dataset import prepare
     from .generation import save_preview
     from .training.folder import RunFolder
@@ -81,7 +84,8 @@ def _train(args) -> int:
         conditional=args.conditional or None,
     )
     folder = RunFolder(args.out)
-    with folder.lock():  # from here to the end: a second trainer, an unusable folder or run is refused before any work
+    lock = folder.lock() if distribute.is_chief() else contextlib.nullcontext()  # the chief's alone (train's docs)
+    with lock:  # from here to the end: a second trainer, an unusable folder or run is refused before any work
         if folder.exists():
             existing = Run.load(folder.path)
             existing.check_settings(settings)
@@ -310,6 +314,21 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _add_distribute(parser, what: str) -> None:
+    parser.add_argument(
+        "--distribute",
+        choices=distribute.STRATEGIES,
+        help=f"where to {what}: one device, mirrored over this machine's GPUs (else its logical CPUs), or several "
+        "worker processes named by TF_CONFIG (README); default: what the machine offers",
+    )
+    parser.add_argument(
+        "--cpu-devices",
+        type=_positive,
+        metavar="N",
+        help="split the CPU into N logical devices (mirrored without GPUs: for trying the distributed path)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m drumgan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -381,7 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there); "
         "without --steps, train for as many steps as the M minutes allow",
     )
-    tr.add_argument("--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput")
+    _add_distribute(tr, "train")
+    tr.add_argument(
+        "--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput, replicas"
+    )
     tr.set_defaults(handler=_train)
 
     gen = commands.add_parser("generate", help="write generated samples of a trained run as WAV files")

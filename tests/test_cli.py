@@ -58,7 +58,10 @@ def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
         "samples_per_second",
         "checkpoint",
         "stopped_by_time",
+        "distribute",
+        "replicas",
     }
+    assert result["distribute"] == "none" and result["replicas"] == 1
 
 
 def test_cli_reports_a_missing_run_in_one_line(tmp_path):

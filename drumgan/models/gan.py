@@ -5,6 +5,9 @@ of the generator's weights).
 The same class trains the conv GAN (latents of shape ``(100,)``, images) and the LSTM-GAN (noise
 sequences, frame sequences). Its noise and augmentations are drawn from stateless random ops keyed by the
 seed and the generator step, so a run resumed from a checkpoint draws exactly what the uninterrupted run would.
+Under a ``tf.distribute`` strategy each replica draws for the global batch and keeps its own rows, and takes
+its share of each loss (:mod:`drumgan.distribute`), so replicas together train as one device with the global
+batch would.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import keras, tf
+from ..distribute import loss_share, replica_draw, replica_rows
 from ..latents import one_hot
 from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 from . import augment
@@ -83,6 +87,7 @@ class GAN(keras.Model):
             self.ema_generator.trainable = False
         self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
+        self.built = True  # its networks are: nothing for fit to build from a batch (which a strategy's fit would try)
 
     def compile(self, generator_optimizer, critic_optimizer, **kwargs):
         """Set the two networks' optimizers."""
@@ -151,21 +156,31 @@ class GAN(keras.Model):
         return tf.stack([tf.constant(self.seed + (stream << 32), tf.int64), step * 32 + draw])
 
     def _augment(self, x, draw: int, stream: int):
-        return augment.augment(x, self.augmentations, self._key(draw, stream), self.layout)
+        rows = replica_rows(tf.shape(x)[0])
+        return augment.augment(x, self.augmentations, self._key(draw, stream), self.layout, rows)
 
     def _noise(self, batch, draw: int):
-        return tf.random.stateless_normal(tf.concat([[batch], self.latent_shape], 0), seed=self._key(draw))
+        def normal(n):
+            return tf.random.stateless_normal(tf.concat([[n], self.latent_shape], 0), seed=self._key(draw))
+
+        return replica_draw(normal, batch)
 
     def _score(self, x, classes):
         return self.critic(self.inputs(x, classes), training=True)
 
     def _gradient_penalty(self, real, fake, classes, draw: int):
-        shape = tf.concat([[tf.shape(real)[0]], tf.ones([tf.rank(real) - 1], tf.int32)], 0)
-        mixed = real + tf.random.stateless_uniform(shape, seed=self._key(draw)) * (fake - real)
+        batch = tf.shape(real)[0]
+
+        def uniform(n):
+            return tf.random.stateless_uniform(
+                tf.concat([[n], tf.ones([tf.rank(real) - 1], tf.int32)], 0), self._key(draw)
+            )
+
+        mixed = real + replica_draw(uniform, batch) * (fake - real)
         with tf.GradientTape() as tape:
             tape.watch(mixed)
             scores = self._score(mixed, classes)
-        grads = tf.reshape(tape.gradient(scores, mixed), [tf.shape(real)[0], -1])
+        grads = tf.reshape(tape.gradient(scores, mixed), [batch, -1])
         norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + 1e-12)
         return tf.reduce_mean((norms - 1.0) ** 2)
 
@@ -210,12 +225,14 @@ class GAN(keras.Model):
             fake = self._fake(batch, classes, 2 * i)
             with tf.GradientTape() as tape:
                 critic_loss = self._critic_loss(real, fake, classes, i)
-            grads = tape.gradient(critic_loss, self.critic.trainable_weights)
+                share = loss_share(critic_loss)
+            grads = tape.gradient(share, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
             fake = self._fake(batch, classes, 31)
             generator_loss = self._generator_loss(self._score(self._augment(fake, 31, FAKE_STREAM), classes))
-        grads = tape.gradient(generator_loss, self.generator.trainable_weights)
+            share = loss_share(generator_loss)
+        grads = tape.gradient(share, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         if self.ema_generator is not None:
             self._update_average()

@@ -50,10 +50,12 @@ def _restore(path: Path, arrays: dict, group: str, variables: list) -> None:
         variable.assign(arrays[key].astype(variable.dtype))
 
 
-def _build_optimizers(model) -> None:
-    """Create the optimizers' slot variables so that they can be assigned before the first step."""
+def build_optimizers(model) -> None:
+    """Create the optimizers' slot variables (where not yet made), so that they can be assigned before the first
+    step, and so that a ``tf.distribute`` strategy's step does not have to create them."""
     for optimizer, variables in model.optimized:
-        optimizer.build(variables)
+        if not optimizer.built:
+            optimizer.build(variables)
 
 
 def step_of(model) -> int:
@@ -63,8 +65,7 @@ def step_of(model) -> int:
 
 def save_checkpoint(path: Path, model) -> int:
     """Write ``model``'s weights and optimizer state to ``path``; returns the step saved."""
-    if not all(o.built for o in _optimizers(model)):
-        _build_optimizers(model)
+    build_optimizers(model)
     arrays = {f"{group}/{i}": np.asarray(v) for group, vs in _variables(model).items() for i, v in enumerate(vs)}
     step = step_of(model)
     write_atomically(path, lambda f: np.savez(f, step=step, **arrays))
@@ -76,7 +77,7 @@ def load_checkpoint(path: Path, model) -> int:
     arrays = read_npz(path, "checkpoint", DAMAGED_HINT)
     if "step" not in arrays:
         raise CheckpointError(f"{path} holds no step: it is not a drumgan checkpoint. {DAMAGED_HINT}")
-    _build_optimizers(model)
+    build_optimizers(model)
     for group, variables in _variables(model).items():
         _restore(path, arrays, group, variables)
     return int(arrays["step"])
@@ -102,6 +103,6 @@ def load_weights(path: Path, model) -> int:
     if "step" not in arrays:
         raise CheckpointError(f"{path} holds no step: it is not a drumgan weights file. {WEIGHTS_HINT}")
     _restore(path, arrays, "weights", inference_variables(model))
-    _build_optimizers(model)
+    build_optimizers(model)
     _optimizers(model)[0].iterations.assign(int(arrays["step"]))
     return int(arrays["step"])

@@ -15,6 +15,7 @@ import fcntl
 import io
 import json
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -61,6 +62,17 @@ class RunFolder:
     @property
     def previews(self) -> Path:
         return self.path / "previews"
+
+    def copy_to(self, path) -> RunFolder:
+        """This run as it is now (settings, codec, checkpoint or weights, history) copied into the folder ``path``,
+        which is returned as a :class:`RunFolder`; nothing is copied from a folder that holds no run yet."""
+        copy = RunFolder(path)
+        if self.exists():
+            copy.path.mkdir(parents=True, exist_ok=True)
+            for source in (self.codec_path, self.checkpoint, self.weights, self.history_path, self.meta_path):
+                if source.is_file():
+                    shutil.copy2(source, copy.path / source.name)
+        return copy
 
     @property
     def lock_path(self) -> Path:

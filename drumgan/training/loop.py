@@ -2,15 +2,20 @@
 
 Training the same folder again resumes from its checkpoint and continues the same run: batches and
 noise are drawn from the seed and the step, so the resumed run draws what the uninterrupted one would
-have.
+have. Under a ``tf.distribute`` strategy (:mod:`drumgan.distribute`) each step's batch is split among the
+replicas, the models are built in the strategy's scope, and only the chief writes the run folder: another
+worker trains a copy of it in a temporary folder, so a run resumes on any number of replicas.
 """
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import time
 
 import numpy as np
 
+from .. import distribute
 from ..backend import tf
 from ..errors import RunError
 from ..latents import one_hot
@@ -47,14 +52,23 @@ def batch_indices(n: int, batch_size: int, seed: int, start: int, stop: int, chu
     return tf.data.Dataset.range(start, stop, chunk).flat_map(chunk_rows)
 
 
-def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | None = None):
+def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | None = None, share=None):
     """A prefetching ``tf.data`` pipeline of the batches whose indices ``indices`` gives (a dataset of a row per
     step, as from :func:`batch_indices`), with next-frame targets for the LSTM, or each clip's row of ``classes``
     (one-hot class vectors) for a conditional GAN.
 
+    ``share = (first, count, replicas)``: each step's batch is cut into ``replicas`` equal parts and parts
+    ``first`` to ``first + count`` (one worker's replicas) follow each other, as
+    ``distribute_datasets_from_function`` hands them to that worker's devices in turn.
+
     The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
     because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
     """
+    if share is not None:
+        first, count, replicas = share
+        indices = indices.flat_map(
+            lambda idx: tf.data.Dataset.from_tensor_slices(tf.reshape(idx, [replicas, -1])[first : first + count])
+        )
     table = tf.constant(data)
     if classes is not None:
         labels = tf.constant(classes)
@@ -71,9 +85,18 @@ def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | 
 def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=(), classes=None) -> None:
     """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data`` (with one-hot ``classes``
     for a conditional run), in one ``fit``."""
-    settings = run.settings
-    indices = batch_indices(len(data), settings.batch_size, settings.seed, start, stop)
-    batches = pipeline(data, indices, next_frame=settings.model == "lstm", classes=classes)
+    settings, strategy = run.settings, run.model.distribute_strategy  # the one it was built in
+    replicas = strategy.num_replicas_in_sync
+
+    def batches_of(share=None):
+        indices = batch_indices(len(data), settings.batch_size, settings.seed, start, stop)
+        return pipeline(data, indices, next_frame=settings.model == "lstm", classes=classes, share=share)
+
+    def worker_batches(context):
+        count = replicas // context.num_input_pipelines
+        return batches_of((context.input_pipeline_id * count, count, replicas))
+
+    batches = batches_of() if replicas == 1 else strategy.distribute_datasets_from_function(worker_batches)
     run.model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
 
 
@@ -101,13 +124,15 @@ def train(
 
     Returns:
         The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds",
-        "samples_per_second", "checkpoint", "stopped_by_time"}`` (``checkpoint`` None for a run of weights alone;
-        ``stopped_by_time`` True where ``minutes`` ran out first).
+        "samples_per_second", "checkpoint", "stopped_by_time", "distribute", "replicas"}`` (``checkpoint`` None for a
+        run of weights alone or a worker other than the chief; ``stopped_by_time`` True where ``minutes`` ran out
+        first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its replicas).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
         RunError: ``run_dir`` holds a different run, is trained by another process, cannot be written, or is
-            already past ``settings.steps``; or the batch is larger than the training set.
+            already past ``settings.steps``; or the batch is larger than the training set or does not split evenly
+            among the replicas; or ``minutes`` is asked of several workers.
     """
     from ..data.dataset import prepare
 
@@ -121,12 +146,34 @@ def train(
         raise RunError(
             f"--batch-size {settings.batch_size} is larger than the {n_train} training samples; use at most {n_train}"
         )
-    with RunFolder(run_dir).lock():
-        run = Run.create(run_dir, settings, dataset)
+    strategy = distribute.strategy()
+    replicas = strategy.num_replicas_in_sync
+    if settings.batch_size % replicas:
+        raise RunError(f"--batch-size {settings.batch_size} does not split evenly among {replicas} replicas")
+    if minutes and distribute.name() == "multi-worker":
+        raise RunError("--minutes cannot stop several workers at the same step; give --steps")
+    chief = distribute.is_chief(strategy)
+    with _writable_copy(run_dir, chief) as folder, folder.lock():
+        with strategy.scope():
+            run = Run.create(folder.path, settings, dataset)
         run.check_steps(settings.steps)
         budget = TimeBudget(60 * minutes) if minutes else None
         run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress, budget)
+        run.result.update(distribute=distribute.name(), replicas=replicas)
+        if not chief:
+            run.result["checkpoint"] = None
     return run
+
+
+@contextlib.contextmanager
+def _writable_copy(run_dir, chief: bool):
+    """The run folder the chief trains in, ``run_dir``; for another worker, a temporary copy of it (the chief's
+    files as they are now), removed at the end."""
+    if chief:
+        yield RunFolder(run_dir)
+        return
+    with tempfile.TemporaryDirectory(prefix="drumgan-worker-") as scratch:
+        yield RunFolder(run_dir).copy_to(scratch)
 
 
 def _fit(

@@ -11,7 +11,7 @@ from ..errors import RunError
 from ..features.codec import Codec
 from ..models import build_model
 from ..settings import TrainSettings
-from .checkpoint import load_checkpoint, load_weights, step_of
+from .checkpoint import build_optimizers, load_checkpoint, load_weights, step_of
 from .folder import RunFolder
 
 
@@ -38,6 +38,7 @@ class Run:
             load_checkpoint(folder.checkpoint, self.model)
         elif folder.weights.exists():
             load_weights(folder.weights, self.model)
+        build_optimizers(self.model)
 
     def __repr__(self) -> str:
         return f"Run({str(self.dir)!r}, model={self.settings.model!r}, step={self.step})"
