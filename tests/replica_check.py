@@ -1,6 +1,6 @@
-"""Run by test_distribute in a process of two logical CPU devices: each family (and the evaluation classifier)
-trained a few steps on one device and, mirrored, on two replicas from the same batches; prints one JSON line of
-the largest relative difference between the two sets of weights, per case, and the replicas used.
+"""Run by test_distribute in a process of two logical CPU devices: each family trained a few steps on one device
+and, mirrored, on two replicas from the same batches; prints one JSON line of how far the two trainings moved
+apart relative to how far they moved, per case, the replicas used, and how the evaluation classifier trained.
 
 Plain SGD, so that a weight's change is its gradient times the rate: a replica that sums its gradients
 without taking its share of the loss, or that draws another replica's noise, shows here (Adam's first steps
@@ -29,13 +29,13 @@ CASES = {
     "lstm-gan": dict(model="lstm-gan", units=8, augment="shift,pitch,gain,cutout"),
     "lstm": dict(model="lstm", units=8),
 }
-N, BATCH, STEPS, CLASSES = 32, 8, 3, 3
+N, BATCH, STEPS, CLASSES = 32, 8, 2, 3
 
 
 def build(settings, classes, chosen):
     with chosen.scope():
         model = build_model(settings, 64, 64, n_train=N, floor=np.full((64, 64, 1), -1.0), class_counts=classes)
-        rate = 0.05
+        rate = 0.01
         if settings.model == "lstm":
             model.compile(keras.optimizers.SGD(rate), "mse")
         else:
@@ -54,20 +54,41 @@ def difference(case: dict) -> float:
     one, mirrored = (
         build(settings, counts, chosen) for chosen in (tf.distribute.get_strategy(), distribute.strategy())
     )
-    mirrored.set_weights(one.get_weights())
+    start = one.get_weights()
+    mirrored.set_weights(start)
     for model in (one, mirrored):
         fit_steps(SimpleNamespace(settings=settings, model=model), data, 0, STEPS, classes=labels)
-    return largest_difference(one.get_weights(), mirrored.get_weights())
+    return update_difference(start, one.get_weights(), mirrored.get_weights())
 
 
-def largest_difference(first: list, second: list) -> float:
-    """The largest absolute difference of two lists of arrays, relative to each array's largest value."""
-    return max(float(np.max(np.abs(a - b)) / (np.max(np.abs(a)) + 1e-12)) for a, b in zip(first, second))
+def update_difference(start: list, first: list, second: list) -> float:
+    """How far two trainings from ``start`` moved apart, relative to how far the first moved (L2 over every
+    floating-point weight): float rounding gives about 1e-6, a replica's wrong share or draw about 1."""
+    flat = [np.concatenate([w.ravel() for w in weights if w.dtype.kind == "f"]) for weights in (start, first, second)]
+    return float(np.linalg.norm(flat[1] - flat[2]) / np.linalg.norm(flat[1] - flat[0]))
+
+
+def classifier_on_replicas() -> dict:
+    """The evaluation classifier trained (one member, one epoch) under the mirrored strategy: what it was built in,
+    and its probabilities (dropout draws differ between replicas, so its weights are not compared)."""
+    from drumgan.evaluation.classifier import train_classifier
+
+    rng = np.random.default_rng(2)
+    normalized, labels = rng.uniform(-1, 1, (N, 64, 64)).astype("float32"), rng.integers(0, CLASSES, N)
+    dataset = SimpleNamespace(
+        train_index=np.arange(N), labels=labels, class_names=("a", "b", "c"), normalized=lambda index: normalized[index]
+    )
+    model = train_classifier(dataset, epochs=1, members=1)
+    probabilities = model.predict(normalized[..., None], verbose=0)[0]
+    return {
+        "mirrored": model.distribute_strategy is distribute.strategy(),
+        "probabilities_sum_to_one": bool(np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)),
+    }
 
 
 def main() -> int:
     cases = {name: difference(case) for name, case in CASES.items()}
-    print(json.dumps({"replicas": distribute.replicas(), "differences": cases}))
+    print(json.dumps({"replicas": distribute.replicas(), "differences": cases, "classifier": classifier_on_replicas()}))
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import distribute
 from ..atomic import atomic_path
 from ..backend import keras
 from ..paths import shipped_dir
@@ -52,7 +53,7 @@ def build_classifier(
     image = keras.Input((n_mels, n_frames, 1), name="log_mel")
     heads = [_member(image, n_classes, width, i) for i in range(members)]
     model = keras.Model(image, [probabilities for _, probabilities in heads], name="drum_classifier_members")
-    assert all(shape == (None, n_classes) for shape in model.output_shape), model.output_shape
+    assert all(tuple(head.shape) == (None, n_classes) for head in model.outputs), model.outputs
     return model
 
 
@@ -97,7 +98,8 @@ def train_classifier(
     dataset, epochs: int = 60, seed: int = 0, members: int = MEMBERS, progress: bool = False
 ) -> keras.Model:
     """The classifier fitted to the training kits' labels: ``members`` CNNs, each trained on its own
-    stream of augmented log-mels, classes weighted by their rarity; returns :func:`ensemble` of them."""
+    stream of augmented log-mels, classes weighted by their rarity; returns :func:`ensemble` of them. Trained
+    under this process's ``tf.distribute`` strategy (:func:`drumgan.distribute.strategy`)."""
     from tqdm.auto import tqdm
 
     keras.utils.set_random_seed(seed)
@@ -106,24 +108,25 @@ def train_classifier(
     x, y = dataset.normalized(train), dataset.labels[train]
     weights = _class_weights(y, len(dataset.class_names))
     sample_weight = np.array([weights[label] for label in y], np.float32)
-    members = build_classifier(*x.shape[1:3], len(dataset.class_names), members=members)
-    bar = tqdm(total=epochs * len(members.outputs), desc="drum classifier (epochs)", disable=not progress)
-    for head in members.outputs:
-        member = keras.Model(members.input, head)
-        member.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
-        for _ in range(epochs):
-            member.fit(
-                augment(x, rng)[..., None],
-                y,
-                sample_weight=sample_weight,
-                batch_size=32,
-                epochs=1,
-                shuffle=True,
-                verbose=0,
-            )
-            bar.update()
-    bar.close()
-    return ensemble(members)
+    bar = tqdm(total=epochs * members, desc="drum classifier (epochs)", disable=not progress)
+    with distribute.strategy().scope():  # one device, or the replicas that train asks for (--distribute)
+        members = build_classifier(*x.shape[1:3], len(dataset.class_names), members=members)
+        for head in members.outputs:
+            member = keras.Model(members.input, head)
+            member.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+            for _ in range(epochs):
+                member.fit(
+                    augment(x, rng)[..., None],
+                    y,
+                    sample_weight=sample_weight,
+                    batch_size=32,
+                    epochs=1,
+                    shuffle=True,
+                    verbose=0,
+                )
+                bar.update()
+        bar.close()
+        return ensemble(members)
 
 
 def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
