@@ -248,12 +248,23 @@ def prepare_timing(sources=None) -> dict:
     return {"prepare_cold_seconds": middle - began, "prepare_warm_seconds": done - middle, "prepare_samples": len(cold)}
 
 
+def device() -> str:
+    """What the benchmarks ran on: the GPUs by name, else the CPU's core count; and the strategy's replicas."""
+    from . import distribute
+
+    gpus = tf.config.list_physical_devices("GPU")
+    names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
+    where = ", ".join(names) if names else f"CPU ({os.cpu_count()} cores)"
+    return f"{where}; --distribute {distribute.name()}, {distribute.replicas()} replica(s)"
+
+
 def environment() -> dict:
-    """Library versions, cores and whether a GPU was used."""
+    """Library versions, cores, the device and whether a GPU was used."""
     import librosa
     import scipy
 
     return {
+        "device": device(),
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
@@ -272,6 +283,7 @@ def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     from .data.dataset import prepare
 
     results = {"quick": quick}
+    log(f"device: {device()}")
     peak = matmul_peak((256, 512) if quick else (512, 1024, 2048), seconds=0.1 if quick else 0.5)
     results["matmul_gflops"], results["matmul_gflops_by_size"] = peak["peak"], peak["by_size"]
     log(

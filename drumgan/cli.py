@@ -224,6 +224,7 @@ def _demo(args) -> int:
 
 
 def _evaluate(args) -> int:
+    distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from .atomic import writable_folder
     from .data.dataset import prepare
     from .display.tables import text_table
@@ -314,12 +315,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _add_distribute(parser, what: str) -> None:
+def _add_distribute(parser, what: str, choices=distribute.STRATEGIES) -> None:
+    workers = ", or several worker processes named by TF_CONFIG (README)" if "multi-worker" in choices else ""
     parser.add_argument(
         "--distribute",
-        choices=distribute.STRATEGIES,
-        help=f"where to {what}: one device, mirrored over this machine's GPUs (else its logical CPUs), or several "
-        "worker processes named by TF_CONFIG (README); default: what the machine offers",
+        choices=choices,
+        help=f"where to {what}: one device, mirrored over this machine's GPUs (else its logical CPUs){workers}; "
+        "default: what the machine offers",
     )
     parser.add_argument(
         "--cpu-devices",
@@ -466,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also per class: N clips each of a conditional run (share heard as the class asked for) and per-class FD",
     )
+    _add_distribute(ev, "train the evaluation classifier (where it is not cached)", ("none", "mirrored"))
     ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
     ev.set_defaults(handler=_evaluate)
 

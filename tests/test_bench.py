@@ -1,6 +1,8 @@
 """The benchmark's FLOP counting on layers with known answers, and its stages on the synthetic kit (no timing
 asserted)."""
 
+import os
+
 import pytest
 
 from drumgan.settings import TrainSettings
@@ -89,3 +91,10 @@ def test_target_rows_say_which_targets_are_met():
         "generate_64_seconds": "NO",
         "prepare_warm_seconds": "yes",
     }
+
+
+def test_the_environment_names_the_device_and_the_strategy():
+    from drumgan.bench import environment
+
+    found = environment()
+    assert found["device"] == f"CPU ({os.cpu_count()} cores); --distribute none, 1 replica(s)" or found["gpu"]
