@@ -55,6 +55,7 @@ def _prepare(args) -> int:
 
 def _train(args) -> int:
     distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
+    from . import precision
     from .data.dataset import prepare
     from .generation import save_preview
     from .training.folder import RunFolder
@@ -83,6 +84,7 @@ def _train(args) -> int:
         floor=args.floor,
         conditional=args.conditional or None,
     )
+    precision.use_mixed(args.mixed_precision)
     folder = RunFolder(args.out)
     lock = folder.lock() if distribute.is_chief() else contextlib.nullcontext()  # the chief's alone (train's docs)
     with lock:  # from here to the end: a second trainer, an unusable folder or run is refused before any work
@@ -404,7 +406,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_distribute(tr, "train")
     tr.add_argument(
-        "--json", action="store_true", help="end with one JSON line: step, resumed_from, throughput, replicas"
+        "--mixed-precision",
+        action="store_true",
+        help="float16 arithmetic with float32 weights and a dynamic loss scale (for GPUs; runs slowly on a CPU); "
+        "the run resumes at either precision",
+    )
+    tr.add_argument(
+        "--json",
+        action="store_true",
+        help="end with one JSON line: step, resumed_from, throughput, replicas, mixed_precision",
     )
     tr.set_defaults(handler=_train)
 

@@ -60,8 +60,9 @@ def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
         "stopped_by_time",
         "distribute",
         "replicas",
+        "mixed_precision",
     }
-    assert result["distribute"] == "none" and result["replicas"] == 1
+    assert result["distribute"] == "none" and result["replicas"] == 1 and not result["mixed_precision"]
 
 
 def test_cli_reports_a_missing_run_in_one_line(tmp_path):

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .. import precision
 from ..backend import keras
 from ..settings import augmentations
 from .conv_gan import build_critic, build_generator
@@ -17,7 +18,7 @@ from .lstm_gan import build_sequence_critic, build_sequence_generator
 
 def _adam(settings, learning_rate: float | None = None) -> keras.optimizers.Optimizer:
     rate = settings.learning_rate if learning_rate is None else learning_rate
-    return keras.optimizers.Adam(rate, beta_1=settings.beta_1, beta_2=settings.beta_2)
+    return precision.optimizer(keras.optimizers.Adam(rate, beta_1=settings.beta_1, beta_2=settings.beta_2))
 
 
 def build_model(

@@ -44,7 +44,7 @@ def build_generator(image_size: int, width: int, latent_dim: int = LATENT_DIM, n
     for c in channels[1:]:
         x = layers.Conv2DTranspose(c, 5, strides=2, padding="same")(x)
         x = layers.ReLU()(x)
-    image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh", name="image")(x)
+    image = layers.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh", name="image", dtype="float32")(x)
     body = keras.Model(features, image, name="body")
     model = keras.Model(inputs, body(head(inputs)), name="generator")
     assert model.output_shape == (None, image_size, image_size, 1), model.output_shape
@@ -62,13 +62,13 @@ def build_critic(image_size: int, width: int, n_classes: int = 0) -> keras.Model
         x = layers.Conv2D(width * 2**i, 5, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
     features = layers.Flatten()(x)
-    score = layers.Dense(1, name="score")(features)
+    score = layers.Dense(1, name="score", dtype="float32")(features)  # float32 outputs: see drumgan.precision
     inputs = image
     if n_classes:
         inputs = [image, keras.Input((n_classes,), name="classes")]
         embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(inputs[1])
-        projection = layers.Dot(axes=1, name="projection")([features, embedded])
-        score = layers.Add(name="conditional_score")([score, projection])
+        projection = layers.Dot(axes=1, name="projection", dtype="float32")([features, embedded])
+        score = layers.Add(name="conditional_score", dtype="float32")([score, projection])
     model = keras.Model(inputs, score, name="critic")
     assert model.output_shape == (None, 1), model.output_shape
     return model

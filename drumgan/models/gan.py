@@ -225,13 +225,13 @@ class GAN(keras.Model):
             fake = self._fake(batch, classes, 2 * i)
             with tf.GradientTape() as tape:
                 critic_loss = self._critic_loss(real, fake, classes, i)
-                share = loss_share(critic_loss)
+                share = self.critic_optimizer.scale_loss(loss_share(critic_loss))
             grads = tape.gradient(share, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
             fake = self._fake(batch, classes, 31)
             generator_loss = self._generator_loss(self._score(self._augment(fake, 31, FAKE_STREAM), classes))
-            share = loss_share(generator_loss)
+            share = self.generator_optimizer.scale_loss(loss_share(generator_loss))
         grads = tape.gradient(share, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         if self.ema_generator is not None:

@@ -31,7 +31,7 @@ class NextFrameLSTM(keras.Model):
         super().__init__(**kwargs)
         self.n_features, self.n_frames, self.units, self.noise_std = n_features, n_frames, units, noise_std
         self.lstms = [layers.LSTM(units, return_sequences=True, return_state=True) for _ in range(2)]
-        self.head = layers.Dense(n_features, activation="tanh")
+        self.head = layers.Dense(n_features, activation="tanh", dtype="float32")  # see drumgan.precision
         self.seed_frames = self.add_weight(
             shape=(n_seed_frames, n_features), initializer="zeros", trainable=False, name="seed_frames"
         )

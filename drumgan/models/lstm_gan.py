@@ -28,7 +28,7 @@ def build_sequence_generator(
     x = layers.LSTM(units, return_sequences=True)(noise)
     x = layers.LSTM(units, return_sequences=True)(x)
     x = layers.Dense(n_features * frames_per_step, activation="tanh")(x)
-    frames = layers.Reshape((n_frames, n_features), name="frames")(x)
+    frames = layers.Reshape((n_frames, n_features), name="frames", dtype="float32")(x)  # see drumgan.precision
     model = keras.Model(noise, frames, name="sequence_generator")
     assert model.output_shape == (None, n_frames, n_features), model.output_shape
     return model
@@ -41,7 +41,7 @@ def build_sequence_critic(n_frames: int, n_features: int, units: int, frames_per
     x = layers.Reshape((steps, n_features * frames_per_step))(frames)
     x = layers.LSTM(units, return_sequences=True)(x)
     x = layers.LSTM(units)(x)
-    score = layers.Dense(1, name="score")(x)
+    score = layers.Dense(1, name="score", dtype="float32")(x)
     model = keras.Model(frames, score, name="sequence_critic")
     assert model.output_shape == (None, 1), model.output_shape
     return model

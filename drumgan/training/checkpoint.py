@@ -15,13 +15,15 @@ import numpy as np
 from ..atomic import write_atomically
 from ..errors import CheckpointError
 from ..npzfile import read_npz
+from ..precision import unwrapped
 
 DAMAGED_HINT = "Delete it to train the run again from step 0, or train into a new --out folder"
 WEIGHTS_HINT = "Export it again from the run's checkpoint (python -m drumgan export), or train the run again"
 
 
 def _optimizers(model) -> list:
-    return [optimizer for optimizer, _ in model.optimized]
+    """The optimizers whose state a checkpoint holds (inside any loss-scale wrapper: see drumgan.precision)."""
+    return [unwrapped(optimizer) for optimizer, _ in model.optimized]
 
 
 def _variables(model) -> dict[str, list]:

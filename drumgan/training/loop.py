@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .. import distribute
+from .. import distribute, precision
 from ..backend import tf
 from ..errors import RunError
 from ..latents import one_hot
@@ -123,10 +123,11 @@ def train(
             ``settings.steps`` if need be; the same call later goes on from there.
 
     Returns:
-        The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds",
-        "samples_per_second", "checkpoint", "stopped_by_time", "distribute", "replicas"}`` (``checkpoint`` None for a
+        The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds", "samples_per_second",
+        "checkpoint", "stopped_by_time", "distribute", "replicas", "mixed_precision"}`` (``checkpoint`` None for a
         run of weights alone or a worker other than the chief; ``stopped_by_time`` True where ``minutes`` ran out
-        first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its replicas).
+        first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its replicas;
+        ``mixed_precision``: :func:`drumgan.precision.mixed`).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
@@ -159,7 +160,7 @@ def train(
         run.check_steps(settings.steps)
         budget = TimeBudget(60 * minutes) if minutes else None
         run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress, budget)
-        run.result.update(distribute=distribute.name(), replicas=replicas)
+        run.result.update(distribute=distribute.name(), replicas=replicas, mixed_precision=precision.mixed())
         if not chief:
             run.result["checkpoint"] = None
     return run
