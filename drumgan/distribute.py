@@ -47,12 +47,12 @@ def _cpu_devices_asked() -> int:
 def _name_asked(gpus: int, cpu_devices: int) -> str:
     """The strategy named in the environment, else what the machine offers: several workers where ``TF_CONFIG``
     names a cluster of more than one, mirrored where there are several GPUs or logical CPUs, else none."""
-    name = os.environ.get(DISTRIBUTE_VAR) or None
+    name, workers = os.environ.get(DISTRIBUTE_VAR) or None, _cluster_workers()
     if name is not None and name not in STRATEGIES:
         raise RunError(f"{DISTRIBUTE_VAR}={name!r}: choose one of {', '.join(STRATEGIES)}")
     if name is None:
-        name = "multi-worker" if _cluster_workers() > 1 else "mirrored" if max(gpus, cpu_devices) > 1 else "none"
-    if name == "multi-worker" and _cluster_workers() < 1:
+        name = "multi-worker" if workers > 1 else "mirrored" if max(gpus, cpu_devices) > 1 else "none"
+    if name == "multi-worker" and workers < 1:
         raise RunError("--distribute multi-worker needs TF_CONFIG naming the cluster and this worker (README)")
     return name
 
@@ -94,16 +94,16 @@ def request(distribute: str | None = None, cpu_devices: int | None = None) -> No
         if cpu_devices is not None:
             os.environ[CPU_DEVICES_VAR] = str(cpu_devices)
         return
-    if distribute is not None and distribute != _state["name"]:
-        raise RunError(
-            f"TensorFlow has started with --distribute {_state['name']}; set {DISTRIBUTE_VAR}={distribute} before it "
-            "starts (in a notebook: before the first drumgan import, then restart the kernel)"
-        )
-    if cpu_devices is not None and cpu_devices != _state["cpu_devices"]:
-        raise RunError(
-            f"TensorFlow has started with {_state['cpu_devices']} CPU device(s); set {CPU_DEVICES_VAR}={cpu_devices} "
-            "before it starts (in a notebook: before the first drumgan import, then restart the kernel)"
-        )
+    started = (
+        (distribute, _state["name"], DISTRIBUTE_VAR, f"--distribute {_state['name']}"),
+        (cpu_devices, _state["cpu_devices"], CPU_DEVICES_VAR, f"{_state['cpu_devices']} CPU device(s)"),
+    )
+    for asked, has, variable, what in started:
+        if asked is not None and asked != has:
+            raise RunError(
+                f"TensorFlow has started with {what}; set {variable}={asked} before it starts "
+                "(in a notebook: before the first drumgan import, then restart the kernel)"
+            )
 
 
 def _multi_worker_strategy(tf):
