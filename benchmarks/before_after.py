@@ -5,7 +5,8 @@
 Sections (all by default):
   lstm_gan  LSTM-GAN training throughput: one LSTM step per frame with 128 units (the old default),
             four frames per step with 128 units, four frames per step with 64 units (the new default)
-  pipeline  wall time of a whole short ``fit`` of the LSTM-GAN, with tf.data autotuning on and off
+  pipeline  conv GAN and LSTM-GAN training throughput with the batches gathered from a table of the whole
+            training split in memory (before) and read from the dataset's shards (after), alternated
   audio     64 log-mels to audio: librosa NNLS mel inverse vs FISTA, librosa Griffin-Lim vs batched
   xla       conv GAN training with and without XLA (``jit_compile``)
   conv_gan  conv GAN training throughput, twice, then without the gradient penalty (its cost); run it
@@ -16,9 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -43,26 +42,25 @@ def lstm_gan(dataset) -> None:
 
 
 def pipeline(dataset) -> None:
-    from drumgan.settings import TrainSettings
-    from drumgan.training.loop import batch_indices
-    from drumgan.training.loop import pipeline as tuned_off
-    from drumgan.training.run import Run
+    from drumgan.training import loop
 
-    def autotuned(data, indices, next_frame):  # the pipeline before the change
-        table = tf.constant(data)
-        return indices.map(lambda idx: tf.gather(table, idx)).prefetch(tf.data.AUTOTUNE)
+    def in_memory(read, shapes, indices, next_frame=False, share=None):  # the pipeline before the shards
+        tables = [tf.constant(array) for array in read(np.arange(len(dataset.train_index)))]
+        gather = lambda idx: tuple(tf.gather(t, idx) for t in tables) if len(tables) > 1 else tf.gather(tables[0], idx)  # noqa: E731
+        batches = indices.map(gather)
+        if next_frame:
+            batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
+        options = tf.data.Options()
+        options.autotune.enabled = False
+        return batches.prefetch(2).with_options(options)
 
-    settings = TrainSettings.for_model("lstm-gan", steps=60)
-    with tempfile.TemporaryDirectory() as folder:
-        run = Run.create(Path(folder) / "run", settings, dataset)
-        data = run.codec.encode(dataset.log_mels[dataset.train_index])
-        order = batch_indices(len(data), settings.batch_size, 0, 0, 60)
-        run.model.fit(tuned_off(data, order, False), epochs=1, steps_per_epoch=5, verbose=0, shuffle=False)  # tracing
-        for _ in range(3):
-            for name, make in [("autotune on", autotuned), ("autotune off", tuned_off)]:
-                began = time.perf_counter()
-                run.model.fit(make(data, order, False), epochs=1, steps_per_epoch=60, verbose=0, shuffle=False)
-                print(f"fit of 60 LSTM-GAN steps, {name}: {time.perf_counter() - began:.2f} s", flush=True)
+    streamed = loop.pipeline
+    for _ in range(2):
+        for model, steps in [("conv-gan", 300), ("lstm-gan", 600)]:
+            for name, chosen in [("a table in memory", in_memory), ("read from the shards", streamed)]:
+                loop.pipeline = chosen
+                show(f"{model}, batches from {name}", training_throughput(model, dataset, steps=steps, warmup=20))
+    loop.pipeline = streamed
 
 
 def audio(dataset) -> None:

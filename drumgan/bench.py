@@ -141,10 +141,10 @@ def training_throughput(
     with tempfile.TemporaryDirectory() as folder:
         run = Run.create(Path(folder) / "run", settings, dataset)
         run.model.jit_compile = jit_compile
-        data = run.codec.encode(dataset.log_mels[dataset.train_index])
-        fit_steps(run, data, 0, warmup + steps, callbacks=[clock])
+        fit_steps(run, dataset, 0, warmup + steps, callbacks=[clock])
         seconds = clock.ends[-1] - clock.ends[warmup - 1]
-        timesteps = data.shape[1] - 1 if settings.model == "lstm" else data.shape[1] // settings.frames_per_step
+        n_frames = dataset.config.n_frames
+        timesteps = n_frames - 1 if settings.model == "lstm" else n_frames // settings.frames_per_step
         flops = training_flops_per_sample(settings, run.model, timesteps)
         penalty = penalty_flops_per_sample(settings, run.model, timesteps)
     samples_per_second = steps * settings.samples_per_step / seconds

@@ -20,7 +20,7 @@ from drumgan import distribute  # noqa: E402
 from drumgan.backend import keras, tf  # noqa: E402
 from drumgan.models import build_model  # noqa: E402
 from drumgan.settings import TrainSettings  # noqa: E402
-from drumgan.training.loop import fit_steps  # noqa: E402
+from drumgan.training.loop import fit_batches  # noqa: E402
 
 CASES = {
     "conv-gan r1": dict(model="conv-gan", width=2),
@@ -56,8 +56,10 @@ def difference(case: dict) -> float:
     )
     start = one.get_weights()
     mirrored.set_weights(start)
+    read = lambda rows: (data[rows], labels[rows]) if settings.conditional else (data[rows],)  # noqa: E731
+    shapes = [shape[1:], (CLASSES,)] if settings.conditional else [shape[1:]]
     for model in (one, mirrored):
-        fit_steps(SimpleNamespace(settings=settings, model=model), data, 0, STEPS, classes=labels)
+        fit_batches(model, settings, read, shapes, N, 0, STEPS)
     return update_difference(start, one.get_weights(), mirrored.get_weights())
 
 

@@ -40,10 +40,9 @@ def test_the_probe_measures_on_its_clock_without_its_own_time_and_stops_training
     run = Run.create(tmp_path / "run", tiny("conv-gan", 100_000), synthetic_dataset)
     evaluator = Evaluator(synthetic_dataset, classifier, ndb_bins=5)
     probe = QualityProbe(run, evaluator, every_seconds=1.0, budget_seconds=2.5, n=8)
-    data = run.codec.encode(synthetic_dataset.log_mels[synthetic_dataset.train_index])
-    fit_steps(run, data, 0, 2)  # traced here, so that the probed fit's steps are short
+    fit_steps(run, synthetic_dataset, 0, 2)  # traced here, so that the probed fit's steps are short
     began = time.monotonic()
-    fit_steps(run, data, 2, 100_000, callbacks=[probe])
+    fit_steps(run, synthetic_dataset, 2, 100_000, callbacks=[probe])
     wall = time.monotonic() - began
     minutes = [p["minutes"] for p in probe.points]
     assert minutes[0] == 0 and minutes == sorted(minutes) and len(minutes) >= 3

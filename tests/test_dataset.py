@@ -47,8 +47,9 @@ def test_second_prepare_loads_the_cache_without_pickle(synthetic_kit, tmp_path):
     second = prepare([synthetic_kit], cache=tmp_path, progress=False)
     assert second.from_cache and second.cache_path == first.cache_path
     assert np.array_equal(first.waves, second.waves) and np.array_equal(first.is_test, second.is_test)
-    with np.load(first.cache_path, allow_pickle=False) as z:
-        assert z["waves"].shape == first.waves.shape and len(z["paths"]) == len(first)
+    with np.load(first.cache_path / "samples.npz", allow_pickle=False) as z:
+        assert len(z["paths"]) == len(first) and "waves" not in z
+    assert np.load(first.cache_path / "waves-00000.npy", allow_pickle=False).shape == first.waves.shape
 
 
 def test_a_changed_file_or_config_rebuilds(kit_copy, tmp_path):

@@ -37,9 +37,10 @@ def test_on_one_device_a_replica_holds_the_whole_batch_and_the_whole_loss():
 
 def test_a_workers_pipeline_gives_its_replicas_their_parts_of_each_steps_batch_in_turn():
     data = np.arange(12, dtype="float32")[:, None]
+    read = lambda rows: (data[rows],)  # noqa: E731
     steps = batch_indices(12, 4, seed=0, start=0, stop=3)
-    whole = [batch[:, 0].tolist() for batch in pipeline(data, steps, next_frame=False).as_numpy_iterator()]
-    second_worker = pipeline(data, steps, next_frame=False, share=(2, 2, 4))  # replicas 2 and 3 of 4
+    whole = [batch[:, 0].tolist() for batch in pipeline(read, [(1,)], steps).as_numpy_iterator()]
+    second_worker = pipeline(read, [(1,)], steps, share=(2, 2, 4))  # replicas 2 and 3 of 4
     parts = [batch[:, 0].tolist() for batch in second_worker.as_numpy_iterator()]
     assert parts == [half for batch in whole for half in (batch[2:3], batch[3:4])]
 

@@ -119,4 +119,4 @@ def test_embedding_distances_separate_one_distribution_from_noise(hydrogen_evalu
         metrics.kernel_inception_distance(train, noise),
     )
     assert abs(kid_same) < 0.05 * kid_noise
-    assert metrics.ndb_k(hydrogen_evaluator.train, hydrogen_evaluator.train) == 0.0
+    assert metrics.ndb_k(hydrogen_evaluator.reference, hydrogen_evaluator.reference) == 0.0

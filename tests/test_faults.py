@@ -133,30 +133,42 @@ def test_one_broken_kit_in_a_folder_of_kits_is_skipped_and_the_others_load(tmp_p
 # -- caches that heal --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["truncated", "bit flip", "empty", "random", "pickled", "not a dataset"])
-def test_a_damaged_dataset_cache_is_named_removed_and_rebuilt(small_kit, tmp_path, damage):
+DAMAGES = {
+    "samples.npz": ["truncated", "bit flip", "empty", "random", "pickled", "not a dataset", "missing"],
+    "waves-00000.npy": ["truncated", "bit flip", "empty", "missing"],
+    "log_mels-00000.npy": ["bit flip", "random"],
+    "manifest.json": ["truncated", "empty", "random", "missing"],
+}
+
+
+@pytest.mark.parametrize("name, damage", [(name, damage) for name, damages in DAMAGES.items() for damage in damages])
+def test_a_damaged_dataset_is_named_removed_and_rebuilt(small_kit, tmp_path, name, damage):
     first = prepare([small_kit], cache=tmp_path, progress=False)
-    data = first.cache_path.read_bytes()
+    waves, log_mels = first.waves[:], first.log_mels[:]  # read before the damage
+    target = first.cache_path / name
+    data = target.read_bytes()
     rng = np.random.default_rng(0)
     damaged = {
         "truncated": data[: len(data) // 2],
-        "bit flip": data[:1000] + bytes([data[1000] ^ 0xFF]) + data[1001:],
+        "bit flip": data[:1000] + bytes([data[1000] ^ 0xFF]) + data[1001:] if len(data) > 1000 else None,
         "empty": b"",
         "random": rng.bytes(5000),
     }
     if damage == "pickled":
-        np.savez(first.cache_path, waves=np.array([{"a": 1}], dtype=object))
+        np.savez(target, waves=np.array([{"a": 1}], dtype=object))
     elif damage == "not a dataset":
-        np.savez(first.cache_path, waves=np.zeros(3))
+        np.savez(target, waves=np.zeros(3))
+    elif damage == "missing":
+        target.unlink()
     else:
-        first.cache_path.write_bytes(damaged[damage])
+        target.write_bytes(damaged[damage])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         again = prepare([small_kit], cache=tmp_path, progress=False)
     messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
     assert len(messages) == 1 and str(first.cache_path) in messages[0] and "built again" in messages[0]
     assert "unsafe" not in messages[0] and "pickle" not in messages[0] and not again.from_cache
-    assert np.array_equal(again.waves, first.waves)
+    assert np.array_equal(again.waves, waves) and np.array_equal(again.log_mels, log_mels)
     assert prepare([small_kit], cache=tmp_path, progress=False).from_cache  # healed for good
 
 

@@ -1,7 +1,13 @@
-"""Build a drum dataset from a source once, cache it as plain arrays, and load it at once after."""
+"""Build a drum dataset from a source once, cache it as shards, and load it at once after.
+
+The clips' arrays (waves and log-mels) are written shard by shard while the files are decoded and are read
+back a few rows at a time (:mod:`drumgan.data.shards`), so a dataset larger than memory can be prepared,
+trained on and evaluated: what a process holds is the rows it asks for, besides the small per-sample arrays.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -21,13 +27,15 @@ from ..errors import SourceError
 from ..features.codec import Normalizer
 from ..features.spectral import log_mel
 from .cache import DatasetCache
+from .shards import SHARD_ROWS, MemoryRows, ShardWriter, chunks
 from .sources import HYDROGEN_DRUMKITS, Discovery, SampleRef, Skipped, discover_all
 
-CACHE_VERSION = 2  # bump when what a build produces changes for the same files and config
+DATA_VERSION = 2  # bump when what a build produces changes for the same files and config: it names the data
 TEST_FRACTION = 0.2
-
+DECODE_BLOCK = 64  # files per decoding process handed out at a time: the decoded clips waiting stay bounded
 
 PER_SAMPLE = {"per_sample": True}  # marks the fields with one row per loaded file (each cached under its name)
+CLIPS = {"per_sample": True, "clips": True}  # ... and those that are the clips' arrays, stored as shards
 
 
 class SyntheticDataWarning(UserWarning):
@@ -42,8 +50,8 @@ class DrumDataset:
     """
 
     config: FeatureConfig
-    waves: np.ndarray = field(metadata=PER_SAMPLE)  # (n, n_samples) float32, peak 1
-    log_mels: np.ndarray = field(metadata=PER_SAMPLE)  # (n, n_mels, n_frames) float32, dB
+    waves: np.ndarray = field(metadata=CLIPS)  # (n, n_samples) float32, peak 1; a ShardedArray when cached
+    log_mels: np.ndarray = field(metadata=CLIPS)  # (n, n_mels, n_frames) float32, dB; likewise
     labels: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) int index into CLASSES
     kits: np.ndarray = field(metadata=PER_SAMPLE)  # (n,) str
     instruments: np.ndarray = field(
@@ -63,6 +71,8 @@ class DrumDataset:
     seconds: float = 0.0
     class_names: tuple[str, ...] = field(default=CLASSES)
     former_data_id: str | None = None  # what cache version 1 called the same data (path, size, mtime)
+    files_per_second: float | None = None  # the decoding rate, where the dataset was built
+    workers: int = 1  # decoding processes, likewise
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -90,8 +100,12 @@ class DrumDataset:
 
     def normalized(self, index=None) -> np.ndarray:
         """Log-mels normalised to [-1, 1] (SpecGAN per-bin statistics of the training split)."""
-        chosen = self.log_mels if index is None else self.log_mels[index]
+        chosen = self.log_mels[:] if index is None else self.log_mels[index]
         return self.normalizer.transform(chosen)
+
+    def log_mel_chunks(self, index=None, size: int = SHARD_ROWS):
+        """The log-mels of ``index`` (default every clip), ``size`` clips at a time: a pass with bounded memory."""
+        return chunks(self.log_mels, index, size)
 
     def class_counts(self, index=None) -> dict[str, int]:
         labels = self.labels if index is None else self.labels[index]
@@ -143,29 +157,38 @@ class DrumDataset:
             "synthetic": self.synthetic,
             "from_cache": self.from_cache,
             "seconds": round(self.seconds, 3),
+            "files_per_second": self.files_per_second,
+            "workers": self.workers,
             "cache": str(self.cache_path),
         }
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """What the cache file holds: the per-sample fields under their own names, and the rest as plain arrays."""
+        """What ``samples.npz`` holds: the per-sample fields but the clips under their own names, and the rest as
+        plain arrays."""
         return {
-            **{name: getattr(self, name) for name in _per_sample_fields()},
+            **{name: getattr(self, name) for name in _per_sample_fields(clips=False)},
             "norm_mean": self.normalizer.mean,
             "norm_std": self.normalizer.std,
             "skipped_paths": np.array([s.path for s in self.skipped], dtype=str),
             "skipped_reasons": np.array([s.reason for s in self.skipped], dtype=str),
             "found": np.array(self.found),
             "config": np.array(self.config.to_json()),
-            "version": np.array(CACHE_VERSION),
+            "version": np.array(DATA_VERSION),
         }
 
     @classmethod
-    def from_arrays(cls, arrays, **state) -> DrumDataset:
-        """Invert :meth:`to_arrays`; ``state`` sets the fields not cached (``synthetic``, ``cache_path``, ...)."""
+    def from_arrays(cls, arrays, clips, **state) -> DrumDataset:
+        """Invert :meth:`to_arrays`, with the clips' arrays ``clips`` (by field name); ``state`` sets the fields not
+        cached (``synthetic``, ``cache_path``, ...)."""
         config = FeatureConfig.from_json(str(arrays["config"]))
+        expected = {"waves": (config.n_samples,), "log_mels": (config.n_mels, config.n_frames)}
+        for name, shape in expected.items():
+            if clips[name].shape[1:] != shape or len(clips[name]) != len(arrays["labels"]):
+                raise ValueError(f"{name} are {clips[name].shape}, not {len(arrays['labels'])} of {shape}")
         return cls(
             config=config,
-            **{name: arrays[name] for name in _per_sample_fields()},
+            **{name: arrays[name] for name in _per_sample_fields(clips=False)},
+            **{name: clips[name] for name in expected},
             normalizer=Normalizer(arrays["norm_mean"], arrays["norm_std"], config.norm_std_scale),
             skipped=[Skipped(str(p), str(r)) for p, r in zip(arrays["skipped_paths"], arrays["skipped_reasons"])],
             found=int(arrays["found"]),
@@ -173,8 +196,9 @@ class DrumDataset:
         )
 
 
-def _per_sample_fields() -> list[str]:
-    return [f.name for f in fields(DrumDataset) if f.metadata.get("per_sample")]
+def _per_sample_fields(clips: bool) -> list[str]:
+    """The fields of one row per clip: the clips' arrays (``clips``) or the others."""
+    return [f.name for f in fields(DrumDataset) if f.metadata.get("per_sample") and f.metadata.get("clips", 0) == clips]
 
 
 def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path], bool]:
@@ -209,7 +233,7 @@ def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path]
 
 
 def fingerprint(
-    discovery: Discovery, config: FeatureConfig, test_fraction: float, identity, version: int = CACHE_VERSION
+    discovery: Discovery, config: FeatureConfig, test_fraction: float, identity, version: int = DATA_VERSION
 ) -> str:
     """A hash of the config and of every file's path, ``identity(path)``, label and kit, and of the files skipped.
 
@@ -233,7 +257,7 @@ def former_identity(path: str) -> str:
 def source_key(sources: list[Path], config: FeatureConfig, test_fraction: float) -> str:
     """What identifies a source whatever its files hold: its folders, the config and the split."""
     folders = "|".join(sorted(os.path.realpath(s) for s in sources))
-    return hashlib.sha1(f"{CACHE_VERSION}|{folders}|{config.to_json()}|{test_fraction}".encode()).hexdigest()[:20]
+    return hashlib.sha1(f"{DATA_VERSION}|{folders}|{config.to_json()}|{test_fraction}".encode()).hexdigest()[:20]
 
 
 def split_by_kit(
@@ -283,50 +307,82 @@ def _load_one(path: str, config: FeatureConfig):
     return wave, None, (rate, data.shape[1], len(data) / rate)
 
 
-def _load_all(samples: list[SampleRef], config: FeatureConfig, workers: int, progress: bool):
+def _decoded(samples: list[SampleRef], config: FeatureConfig, workers: int, progress: bool):
+    """``_load_one`` of each sample in turn, decoded by ``workers`` processes a bounded block at a time."""
     from tqdm.auto import tqdm
 
     load = partial(_load_one, config=config)
     files = [s.path for s in samples]
-    bar = dict(total=len(files), desc="decoding samples", unit="file", disable=not progress)
-    if workers > 1 and len(files) >= 32:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            return list(tqdm(pool.map(load, files, chunksize=8), **bar))
-    return [load(f) for f in tqdm(files, **bar)]
+    block = workers * DECODE_BLOCK
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(tqdm(total=len(files), desc="decoding samples", unit="file", disable=not progress))
+        mapped = map
+        if workers > 1 and len(files) >= 32:
+            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=get_context("spawn")))
+            mapped = partial(pool.map, chunksize=8)
+        for start in range(0, len(files), block):
+            for result in mapped(load, files[start : start + block]):
+                bar.update()
+                yield result
 
 
 def _build(
-    discovery: Discovery, config: FeatureConfig, workers: int, progress: bool, test_fraction: float
+    discovery: Discovery, config: FeatureConfig, workers: int, progress: bool, test_fraction: float, folder
 ) -> DrumDataset:
-    results = _load_all(discovery.samples, config, workers, progress)
-    kept = [(s, r) for s, r in zip(discovery.samples, results) if r[0] is not None]
-    skipped = discovery.skipped + [Skipped(s.path, r[1]) for s, r in zip(discovery.samples, results) if r[0] is None]
+    """Decode every sample, writing the clips as shards in ``folder`` (or keeping them in memory where None)."""
+    if folder is None:
+        waves, log_mels = MemoryRows((config.n_samples,)), MemoryRows((config.n_mels, config.n_frames))
+    else:
+        waves = ShardWriter(folder, "waves", (config.n_samples,))
+        log_mels = ShardWriter(folder, "log_mels", (config.n_mels, config.n_frames))
+    kept, skipped, block = [], list(discovery.skipped), []
+    began = time.perf_counter()
+
+    def flush():
+        waves.append(np.stack(block))
+        log_mels.append(log_mel(np.stack(block), config))
+        block.clear()
+
+    decoded = _decoded(discovery.samples, config, workers, progress)
+    for sample, (wave, reason, source) in zip(discovery.samples, decoded):
+        if wave is None:
+            skipped.append(Skipped(sample.path, reason))
+            continue
+        kept.append((sample, source))
+        block.append(wave)
+        if len(block) == SHARD_ROWS:
+            flush()
+    if block:
+        flush()
+    decoding = time.perf_counter() - began
     if not kept:
         raise SourceError(
             f"None of the {discovery.found} files found could be loaded as drum samples "
             f"(first reason: {skipped[0].reason}): point --source at a folder of audio files."
         )
-    waves = np.stack([r[0] for _, r in kept])
     labels = np.array([CLASSES.index(s.label) for s, _ in kept])
     kits = np.array([s.kit for s, _ in kept])
     files = np.array([s.path for s, _ in kept])
     is_test = split_by_kit(kits, labels, files, test_fraction)
-    log_mels = log_mel(waves, config)
+    log_mels = log_mels.close()
+    fitted_on = np.flatnonzero(~is_test) if (~is_test).any() else None
     return DrumDataset(
         config=config,
-        waves=waves,
+        waves=waves.close(),
         log_mels=log_mels,
         labels=labels,
         kits=kits,
         instruments=np.array([s.instrument for s, _ in kept]),
         paths=files,
-        source_rates=np.array([r[2][0] for _, r in kept]),
-        source_channels=np.array([r[2][1] for _, r in kept]),
-        source_seconds=np.array([r[2][2] for _, r in kept]),
+        source_rates=np.array([r[0] for _, r in kept]),
+        source_channels=np.array([r[1] for _, r in kept]),
+        source_seconds=np.array([r[2] for _, r in kept]),
         is_test=is_test,
-        normalizer=Normalizer.fit(log_mels[~is_test] if (~is_test).any() else log_mels, config.norm_std_scale),
+        normalizer=Normalizer.fit(chunks(log_mels, fitted_on), config.norm_std_scale),
         skipped=skipped,
         found=discovery.found,
+        files_per_second=round(discovery.found / decoding, 1) if decoding > 0 else None,
+        workers=workers,
     )
 
 
@@ -356,21 +412,32 @@ def prepare(
     chosen, synthetic = resolve_sources(sources, store.folder)
     discovery = discover_all(chosen)
     digests = store.digests([s.path for s in discovery.samples])
-    cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests.__getitem__)}.npz"
+    cache_path = store.folder / f"dataset-{fingerprint(discovery, config, test_fraction, digests.__getitem__)}"
     former = f"dataset-{fingerprint(discovery, config, test_fraction, former_identity, version=1)}"
     where = dict(synthetic=synthetic, cache_path=cache_path, former_data_id=former)
-    dataset, arrays = None, store.load(cache_path)
-    if arrays is not None:
-        try:
-            dataset = DrumDataset.from_arrays(arrays, **where, from_cache=True)
-        except (KeyError, ValueError, TypeError) as error:
-            store.discard(
-                cache_path, f"{cache_path} is not a dataset cache of this version ({type(error).__name__}: {error})"
-            )
+    dataset = _load(store, cache_path, where, from_cache=True)
     if dataset is None:
-        built = _build(discovery, config, workers or os.cpu_count() or 1, progress, test_fraction)
-        store.save(cache_path, built.to_arrays(), source_key(chosen, config, test_fraction))
-        dataset = dataclasses.replace(built, **where, from_cache=False)
+        with store.staging() as folder:
+            built = _build(discovery, config, workers or os.cpu_count() or 1, progress, test_fraction, folder)
+            if folder is None:  # the cache cannot be written: the dataset stays in memory
+                dataset = dataclasses.replace(built, **where, from_cache=False)
+            else:
+                clips = {name: getattr(built, name) for name in _per_sample_fields(clips=True)}
+                store.save(folder, cache_path, built.to_arrays(), clips, source_key(chosen, config, test_fraction))
+                decoding = dict(files_per_second=built.files_per_second, workers=built.workers)
+                dataset = _load(store, cache_path, {**where, **decoding}, from_cache=False)
     dataset.seconds = time.perf_counter() - start
     assert dataset.found == len(dataset) + len(dataset.skipped), "every file found is loaded or skipped"
     return dataset
+
+
+def _load(store: DatasetCache, path: Path, state: dict, from_cache: bool) -> DrumDataset | None:
+    """The dataset stored at ``path``; None where there is none or it cannot be read (then it is removed)."""
+    stored = store.load(path)
+    if stored is None:
+        return None
+    try:
+        return DrumDataset.from_arrays(*stored, **state, from_cache=from_cache)
+    except (KeyError, ValueError, TypeError) as error:
+        store.discard(path, f"{path} is not a dataset of this version ({type(error).__name__}: {error})")
+        return None

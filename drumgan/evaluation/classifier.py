@@ -19,6 +19,7 @@ from .. import distribute
 from ..atomic import atomic_path
 from ..backend import keras
 from ..paths import shipped_dir
+from .metrics import at_most
 
 layers = keras.layers
 
@@ -98,13 +99,14 @@ def train_classifier(
     dataset, epochs: int = 60, seed: int = 0, members: int = MEMBERS, progress: bool = False
 ) -> keras.Model:
     """The classifier fitted to the training kits' labels: ``members`` CNNs, each trained on its own
-    stream of augmented log-mels, classes weighted by their rarity; returns :func:`ensemble` of them. Trained
+    stream of augmented log-mels of the same training clips (at most :data:`~.metrics.REFERENCE_CLIPS`, drawn at
+    random where there are more), classes weighted by their rarity; returns :func:`ensemble` of them. Trained
     under this process's ``tf.distribute`` strategy (:func:`drumgan.distribute.strategy`)."""
     from tqdm.auto import tqdm
 
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
-    train = dataset.train_index
+    train = at_most(dataset.train_index, seed=seed)
     x, y = dataset.normalized(train), dataset.labels[train]
     weights = _class_weights(y, len(dataset.class_names))
     sample_weight = np.array([weights[label] for label in y], np.float32)
@@ -129,11 +131,16 @@ def train_classifier(
         return ensemble(members)
 
 
+def clip_classes(model: keras.Model, dataset, index: np.ndarray) -> np.ndarray:
+    """The most probable class of each of the dataset's clips ``index``, classified a chunk of clips at a time."""
+    chunks = dataset.log_mel_chunks(index)
+    classes = [embed(model, dataset.normalizer.transform(chunk))[0].argmax(axis=1) for chunk in chunks]
+    return np.concatenate(classes or [np.zeros(0, int)])
+
+
 def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
     """Share of samples in ``index`` whose most probable class is their label."""
-    probabilities, _ = embed(model, dataset.normalized(index))
-    predicted = probabilities.argmax(axis=1)
-    return float(np.mean(predicted == dataset.labels[index]))
+    return float(np.mean(clip_classes(model, dataset, index) == dataset.labels[index]))
 
 
 def _load(path: Path, remove_if_damaged: bool) -> keras.Model | None:

@@ -113,8 +113,7 @@ def time_to_quality(
         with tempfile.TemporaryDirectory() as folder:
             run = Run.create(Path(folder) / name, dataclasses.replace(settings, steps=UNLIMITED_STEPS), dataset)
             probe = QualityProbe(run, evaluator, 60 * every_minutes, 60 * minutes, n, log)
-            data = run.codec.encode(dataset.log_mels[dataset.train_index])
-            fit_steps(run, data, 0, UNLIMITED_STEPS, callbacks=[probe])
+            fit_steps(run, dataset, 0, UNLIMITED_STEPS, callbacks=[probe])
             final = final_samples(run, dataset, n, seed)
         points = probe.points
         trained = points[-1]["minutes"]

@@ -21,7 +21,7 @@ from ..features.spectral import log_mel
 from ..generation import generate_waves
 from . import metrics
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
-from .neighbours import nearest_neighbours
+from .neighbours import nearest_neighbours, nearest_training
 
 
 class Evaluator:
@@ -41,9 +41,9 @@ class Evaluator:
         self.dataset, self.config, self.seed = dataset, dataset.config, seed
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
-        self.train = dataset.normalized(dataset.train_index)
-        _, self.train_embeddings = self._classify(self.train)
-        self.bins = metrics.ndb_bins(self.train, ndb_bins, seed)
+        self.reference = dataset.normalized(metrics.at_most(dataset.train_index, seed=seed))  # training clips
+        _, self.train_embeddings = self._classify(self.reference)
+        self.bins = metrics.ndb_bins(self.reference, ndb_bins, seed)
 
     def _normalized(self, waves: np.ndarray) -> np.ndarray:
         return self.dataset.normalizer.transform(log_mel(waves, self.config))
@@ -58,9 +58,10 @@ class Evaluator:
         waves = np.asarray(waves, np.float32)
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
             raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
-        normalized = self._normalized(waves)
+        log_mels = log_mel(waves, self.config)
+        normalized = self.dataset.normalizer.transform(log_mels)
         probabilities, embeddings = self._classify(normalized)
-        _, d_train = nearest_neighbours(normalized, self.train)
+        _, d_train = nearest_training(log_mels, self.dataset)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = metrics.envelope_times(waves, self.config.sample_rate)
         shares = np.bincount(probabilities.argmax(axis=1), minlength=len(self.dataset.class_names)) / len(waves)
@@ -69,7 +70,7 @@ class Evaluator:
             "is": metrics.inception_score(probabilities),
             "fd": metrics.frechet_distance(embeddings, self.train_embeddings),
             "kid": metrics.kernel_inception_distance(embeddings, self.train_embeddings),
-            "ndb_k": metrics.ndb_k(self.train, normalized, bins=self.bins),
+            "ndb_k": metrics.ndb_k(self.reference, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
             "d_self": float(np.median(d_self)),
             "attack_s": float(np.median(attack)),
@@ -103,7 +104,7 @@ class Evaluator:
         """The waves of every row: the reference rows, then ``n`` samples of each run, named after its folder."""
         from tqdm.auto import tqdm
 
-        n = n or len(self.dataset.test_index)
+        n = n or min(len(self.dataset.test_index), metrics.REFERENCE_CLIPS)
         if n < 2:
             raise ValueError(f"n must be at least 2 (nearest-neighbour and KID need pairs), got {n}")
         names = [run.name for run in runs]
@@ -164,7 +165,8 @@ def evaluate(
     Args:
         runs: :class:`~drumgan.training.run.Run` objects (``Run.load(folder)``).
         dataset: the dataset they were trained on.
-        n: samples per row; default the number of held-out samples (the real rows never have more).
+        n: samples per row; default the number of held-out samples (the real rows never have more), at most
+            :data:`~drumgan.evaluation.metrics.REFERENCE_CLIPS`.
         per_class_n: if above 0, also :func:`drumgan.evaluation.per_class.per_class` of each run with this many
             clips per class (``per_class`` in the result).
 

@@ -31,6 +31,18 @@ DESCRIPTIONS = {
 }
 REFERENCE_ROWS = ("real_heldout", "griffin_lim", "noise")  # the rows every evaluation measures beside the runs
 CEILING_METRICS = ("is", "fd", "kid", "ndb_k")  # the scores compared with the Griffin-Lim ceiling
+REFERENCE_CLIPS = 2048
+"""The most clips of a split the evaluation holds at once: the classifier trains on at most this many training clips,
+FD, KID and NDB/K compare with at most this many, and a row has at most this many samples unless asked for more.
+Nearest-neighbour distances search every training clip, a chunk at a time."""
+
+
+def at_most(index: np.ndarray, n: int = REFERENCE_CLIPS, seed: int = 0) -> np.ndarray:
+    """``index``, or ``n`` of its entries drawn at random (kept in their order) where it has more."""
+    index = np.asarray(index)
+    if len(index) <= n:
+        return index
+    return np.sort(np.random.default_rng(seed).choice(index, n, replace=False))
 
 
 def inception_score(probabilities: np.ndarray) -> float:

@@ -25,11 +25,17 @@ def nearest_neighbours(queries: np.ndarray, references: np.ndarray, exclude_self
     return index, distance
 
 
-def nearest_training(log_mels: np.ndarray, dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Each log-mel's closest training sample (dataset index) and RMS distance on normalised log-mel."""
-    train = dataset.train_index
-    index, distance = nearest_neighbours(dataset.normalizer.transform(log_mels), dataset.normalized(train))
-    return train[index], distance
+def nearest_training(log_mels: np.ndarray, dataset, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """Each log-mel's closest training sample (dataset index) and RMS distance on normalised log-mel, searched
+    ``chunk`` training samples at a time."""
+    queries, train = dataset.normalizer.transform(log_mels), dataset.train_index
+    nearest, distance = np.zeros(len(queries), int), np.full(len(queries), np.inf)
+    for start in range(0, len(train), chunk):
+        rows = train[start : start + chunk]
+        index, chunk_distance = nearest_neighbours(queries, dataset.normalized(rows))
+        closer = chunk_distance < distance
+        nearest[closer], distance[closer] = rows[index[closer]], chunk_distance[closer]
+    return nearest, distance
 
 
 def _pair_correlations(log_mels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,7 +57,7 @@ def memorisation_summary(log_mels: np.ndarray, dataset, threshold: float = 0.95)
     """Median nearest-training distance of generated samples beside that of held-out real samples, and how
     alike the generated samples are to each other (near-duplicates: :func:`similar_pairs`)."""
     _, generated = nearest_training(log_mels, dataset)
-    _, heldout = nearest_training(dataset.log_mels[dataset.test_index], dataset)
+    heldout = np.concatenate([nearest_training(c, dataset)[1] for c in dataset.log_mel_chunks(dataset.test_index)])
     r = _pair_correlations(log_mels)[2]
     return {
         "generated -> train (median)": float(np.median(generated)),

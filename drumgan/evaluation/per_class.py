@@ -20,10 +20,12 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
     conditional run, the share the classifier assigns to the class asked for, its ratio to the real accuracy
     and whether the class is held to (``judged``, at least :data:`MIN_TRAIN` training clips) and meets
     (``met``) the :data:`TARGET_RATIO`."""
+    from .classifier import clip_classes
+
     dataset = evaluator.dataset
     names = dataset.class_names
     train_labels, test = dataset.labels[dataset.train_index], dataset.test_index
-    real_predicted = evaluator.predicted_classes(dataset.waves[test])
+    real_predicted = clip_classes(evaluator.classifier, dataset, test)
     if not run.settings.conditional:
         pooled = generate_waves(run, n * len(names), seed)
         pooled_predicted = evaluator.predicted_classes(pooled)

@@ -34,13 +34,28 @@ class Normalizer:
     scale: float = 3.0
 
     @classmethod
-    def fit(cls, features: np.ndarray, scale: float = 3.0) -> Normalizer:
-        """Fit on ``(n_examples, n_bins, n_frames)`` features."""
-        if features.ndim != 3 or len(features) == 0:
-            raise ValueError(f"expected a non-empty (examples, bins, frames) array, got shape {features.shape}")
-        per_bin = np.moveaxis(features, 1, 0).reshape(features.shape[1], -1).astype(np.float64)
-        std = np.maximum(per_bin.std(axis=1), 1e-3)  # a constant bin would divide by zero
-        return cls(per_bin.mean(axis=1).astype(np.float32), std.astype(np.float32), float(scale))
+    def fit(cls, features, scale: float = 3.0) -> Normalizer:
+        """Fit on ``(n_examples, n_bins, n_frames)`` features, or on an iterable of such chunks in one pass (each
+        chunk's mean and squared deviations merged into the running ones, as Chan, Golub and LeVeque do)."""
+        count, mean, squares = 0, 0.0, 0.0
+        for chunk in [features] if hasattr(features, "shape") else features:  # one array, or chunks of one
+            chunk = np.asarray(chunk)
+            if chunk.ndim != 3:
+                raise ValueError(f"expected (examples, bins, frames) arrays, got shape {chunk.shape}")
+            per_bin = np.moveaxis(chunk, 1, 0).reshape(chunk.shape[1], -1).astype(np.float64)
+            n = per_bin.shape[1]
+            if n == 0:
+                continue
+            chunk_mean = per_bin.mean(axis=1)
+            chunk_squares = ((per_bin - chunk_mean[:, None]) ** 2).sum(axis=1)
+            delta, total = chunk_mean - mean, count + n
+            mean = chunk_mean if count == 0 else mean + delta * n / total
+            squares = chunk_squares if count == 0 else squares + chunk_squares + delta**2 * count * n / total
+            count = total
+        if count == 0:
+            raise ValueError("expected a non-empty (examples, bins, frames) array")
+        std = np.maximum(np.sqrt(squares / count), 1e-3)  # a constant bin would divide by zero
+        return cls(mean.astype(np.float32), std.astype(np.float32), float(scale))
 
     def transform(self, features: np.ndarray) -> np.ndarray:
         """Features -> [-1, 1]."""
@@ -71,9 +86,11 @@ class Codec:
             raise ValueError(f"layout must be one of {LAYOUTS}, got {self.layout!r}")
 
     @classmethod
-    def fit(cls, log_mels: np.ndarray, config: FeatureConfig, feature: str = "mel", layout: str = "image") -> Codec:
-        """Fit the normaliser on training log-mels ``(n, n_mels, n_frames)``."""
-        return cls(config, Normalizer.fit(_features(log_mels, config, feature), config.norm_std_scale), feature, layout)
+    def fit(cls, log_mels, config: FeatureConfig, feature: str = "mel", layout: str = "image") -> Codec:
+        """Fit the normaliser on training log-mels ``(n, n_mels, n_frames)``, or an iterable of such chunks."""
+        chunks = [log_mels] if hasattr(log_mels, "shape") else log_mels
+        features = (_features(chunk, config, feature) for chunk in chunks)
+        return cls(config, Normalizer.fit(features, config.norm_std_scale), feature, layout)
 
     @property
     def n_bins(self) -> int:

@@ -25,6 +25,7 @@ from .folder import RunFolder
 from .run import Run
 
 ORDER_CHUNK = 4096  # steps whose batches are drawn at a time
+READ_STEPS = 16  # steps whose batches are read from the dataset at a time
 
 
 def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np.ndarray:
@@ -52,29 +53,46 @@ def batch_indices(n: int, batch_size: int, seed: int, start: int, stop: int, chu
     return tf.data.Dataset.range(start, stop, chunk).flat_map(chunk_rows)
 
 
-def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | None = None, share=None):
+def clip_reader(run: Run, dataset):
+    """``(read, shapes)``: ``read(positions)`` gives the training split's clips at ``positions`` as the model takes
+    them (encoded by the run's codec) and, for a conditional run, their one-hot classes, read from the dataset a
+    batch at a time; ``shapes`` is what each of those arrays holds per clip."""
+    train, n_classes = dataset.train_index, len(dataset.class_names)
+    clip_shape = run.codec.encode(dataset.log_mels[train[:1]]).shape[1:]
+
+    def read(positions: np.ndarray):
+        rows = train[positions]
+        clips = run.codec.encode(dataset.log_mels[rows])
+        return (clips, one_hot(dataset.labels[rows], n_classes)) if run.settings.conditional else (clips,)
+
+    return read, [clip_shape, (n_classes,)] if run.settings.conditional else [clip_shape]
+
+
+def pipeline(read, shapes, indices, next_frame: bool = False, share=None):
     """A prefetching ``tf.data`` pipeline of the batches whose indices ``indices`` gives (a dataset of a row per
-    step, as from :func:`batch_indices`), with next-frame targets for the LSTM, or each clip's row of ``classes``
-    (one-hot class vectors) for a conditional GAN.
+    step, as from :func:`batch_indices`): ``read(indices)`` returns a batch's float32 arrays, one per entry of
+    ``shapes`` (each array's shape per clip), as :func:`clip_reader` does; the LSTM gets next-frame targets.
 
     ``share = (first, count, replicas)``: each step's batch is cut into ``replicas`` equal parts and parts
     ``first`` to ``first + count`` (one worker's replicas) follow each other, as
     ``distribute_datasets_from_function`` hands them to that worker's devices in turn.
 
-    The batches are gathers from a table in memory, so two batches ahead is plenty; autotuning is off
-    because its thread held up the end of ``fit`` by up to 2.5 s (``benchmarks/README.md``).
+    Each batch is read from the dataset as it is needed (two batches ahead), so training holds a few batches,
+    not the dataset; autotuning is off because its thread held up the end of ``fit`` by up to 2.5 s
+    (``benchmarks/README.md``).
     """
     if share is not None:
         first, count, replicas = share
         indices = indices.flat_map(
             lambda idx: tf.data.Dataset.from_tensor_slices(tf.reshape(idx, [replicas, -1])[first : first + count])
         )
-    table = tf.constant(data)
-    if classes is not None:
-        labels = tf.constant(classes)
-        batches = indices.map(lambda idx: (tf.gather(table, idx), tf.gather(labels, idx)))
-    else:
-        batches = indices.map(lambda idx: tf.gather(table, idx))
+
+    def load(steps):  # the batches of several steps in one read: Python runs once per READ_STEPS steps
+        flat = tf.numpy_function(read, [tf.reshape(steps, [-1])], [tf.float32] * len(shapes), stateful=False)
+        arrays = [tf.reshape(a, [-1, tf.shape(steps)[1], *shape]) for a, shape in zip(flat, shapes)]
+        return tuple(arrays) if len(arrays) > 1 else arrays[0]
+
+    batches = indices.batch(READ_STEPS).map(load).prefetch(1).unbatch()
     if next_frame:
         batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
     options = tf.data.Options()
@@ -82,22 +100,28 @@ def pipeline(data: np.ndarray, indices, next_frame: bool, classes: np.ndarray | 
     return batches.prefetch(2).with_options(options)
 
 
-def fit_steps(run: Run, data: np.ndarray, start: int, stop: int, callbacks=(), classes=None) -> None:
-    """Train ``run.model`` from step ``start`` to ``stop`` on encoded training ``data`` (with one-hot ``classes``
-    for a conditional run), in one ``fit``."""
-    settings, strategy = run.settings, run.model.distribute_strategy  # the one it was built in
+def fit_steps(run: Run, dataset, start: int, stop: int, callbacks=()) -> None:
+    """Train ``run.model`` from step ``start`` to ``stop`` on the training split of ``dataset``, in one ``fit``."""
+    read, shapes = clip_reader(run, dataset)
+    fit_batches(run.model, run.settings, read, shapes, len(dataset.train_index), start, stop, callbacks)
+
+
+def fit_batches(model, settings: TrainSettings, read, shapes, n: int, start: int, stop: int, callbacks=()) -> None:
+    """Train ``model`` from step ``start`` to ``stop`` on batches of ``n`` clips that ``read`` gives (as in
+    :func:`pipeline`), each replica of its strategy its part of each batch, in one ``fit``."""
+    strategy = model.distribute_strategy  # the one it was built in
     replicas = strategy.num_replicas_in_sync
 
     def batches_of(share=None):
-        indices = batch_indices(len(data), settings.batch_size, settings.seed, start, stop)
-        return pipeline(data, indices, next_frame=settings.model == "lstm", classes=classes, share=share)
+        indices = batch_indices(n, settings.batch_size, settings.seed, start, stop)
+        return pipeline(read, shapes, indices, next_frame=settings.model == "lstm", share=share)
 
     def worker_batches(context):
         count = replicas // context.num_input_pipelines
         return batches_of((context.input_pipeline_id * count, count, replicas))
 
     batches = batches_of() if replicas == 1 else strategy.distribute_datasets_from_function(worker_batches)
-    run.model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
+    model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
 
 
 def train(
@@ -183,12 +207,9 @@ def _fit(
     """Train the opened ``run`` to ``settings.steps``; returns the result that :func:`train` reports."""
     run.save_steps(settings.steps)
     start = run.step
-    data = run.codec.encode(dataset.log_mels[dataset.train_index])
-    classes = None
-    if settings.conditional:
-        classes = one_hot(dataset.labels[dataset.train_index], len(dataset.class_names))
     if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
-        run.model.seed_frames.assign(data[:, 0, :])
+        chunks = dataset.log_mel_chunks(dataset.train_index)
+        run.model.seed_frames.assign(np.concatenate([run.codec.encode(chunk)[:, 0, :] for chunk in chunks]))
     history = [row for row in run.history() if row["step"] <= start]
     recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
     callbacks = [recorder, ProgressBar(start, settings.steps, progress)]
@@ -198,7 +219,7 @@ def _fit(
         callbacks.insert(0, budget)
     began = time.perf_counter()
     if start < settings.steps:
-        fit_steps(run, data, start, settings.steps, callbacks, classes)
+        fit_steps(run, dataset, start, settings.steps, callbacks)
         recorder.raise_if_diverged()
     seconds = time.perf_counter() - began
     done = run.step - start

@@ -95,9 +95,8 @@ class Run:
             "synthetic": dataset.synthetic,
             "classes": dataset.class_counts(dataset.train_index),
         }
-        codec = Codec.fit(
-            dataset.log_mels[dataset.train_index], settings.feature_config, settings.feature, settings.layout
-        )
+        training_clips = dataset.log_mel_chunks(dataset.train_index)
+        codec = Codec.fit(training_clips, settings.feature_config, settings.feature, settings.layout)
         folder.path.mkdir(parents=True, exist_ok=True)
         codec.save(folder.codec_path)
         config = dataclasses.asdict(settings.feature_config)
