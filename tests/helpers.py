@@ -14,7 +14,7 @@ TINY = {"lstm": dict(units=8), "lstm-gan": dict(units=8), "conv-gan": dict(width
 
 def tiny(model: str, steps: int, **overrides) -> TrainSettings:
     """Settings of a model small enough to train a few steps in a test."""
-    return TrainSettings.for_model(model, steps=steps, batch_size=8, **{**TINY[model], **overrides})
+    return TrainSettings.for_model(model, steps=steps, **{"batch_size": 8, **TINY[model], **overrides})
 
 
 def sine(freq: float, config) -> np.ndarray:

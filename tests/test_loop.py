@@ -7,7 +7,15 @@ from helpers import tiny
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.training.loop import batch_indices, batch_order, train  # noqa: E402
+from drumgan.training.loop import (  # noqa: E402
+    READ_STEPS,
+    batch_indices,
+    batch_order,
+    clip_reader,
+    fit_steps,
+    pipeline,
+    train,
+)
 from drumgan.training.run import Run  # noqa: E402
 
 TINY = {"lstm": dict(units=8), "lstm-gan": dict(units=8), "conv-gan": dict(width=4, critic_steps=2)}
@@ -74,3 +82,36 @@ def test_a_time_budget_stops_cleanly_and_the_same_call_goes_on(synthetic_dataset
     assert again.result["resumed_from"] == first.step and again.step > first.step
     done = train(tmp_path / "done", tiny("conv-gan", 2), synthetic_dataset, progress=False, minutes=10)
     assert done.step == 2 and not done.result["stopped_by_time"]
+
+
+@pytest.mark.parametrize("model, conditional", [("conv-gan", False), ("conv-gan", True), ("lstm", False)])
+def test_the_batches_are_the_encoded_clips_of_the_batch_order(synthetic_dataset, tmp_path, model, conditional):
+    data = synthetic_dataset
+    run = Run.create(tmp_path / "r", tiny(model, 20, batch_size=4, conditional=conditional), data)
+    read, shapes = clip_reader(run, data)
+    n, train_rows = len(data.train_index), data.train_index
+    got = list(pipeline(read, shapes, batch_indices(n, 4, 0, 3, 20), next_frame=model == "lstm").as_numpy_iterator())
+    encoded = run.codec.encode(data.log_mels[train_rows])
+    assert len(got) == 17
+    for batch, rows in zip(got, batch_order(n, 4, 0, 3, 20)):
+        clips = batch[0] if conditional or model == "lstm" else batch
+        assert np.array_equal(clips, encoded[rows][:, :-1] if model == "lstm" else encoded[rows])
+        if conditional:
+            assert np.array_equal(batch[1].argmax(axis=1), data.labels[train_rows[rows]])
+
+
+def test_training_holds_a_few_batches_of_clips_not_the_dataset(synthetic_dataset, tmp_path, monkeypatch):
+    from drumgan.data.shards import ShardedArray
+
+    run = Run.create(tmp_path / "r", tiny("conv-gan", 40, batch_size=1), synthetic_dataset)
+    reads, take = [], ShardedArray.take
+    monkeypatch.setattr(ShardedArray, "take", lambda self, rows: reads.append(len(rows)) or take(self, rows))
+    fit_steps(run, synthetic_dataset, 0, 40)
+    assert run.step == 40 and max(reads) <= READ_STEPS < len(synthetic_dataset.train_index)
+
+
+def test_xla_compiles_the_training_step_and_the_run_goes_on_without_it(synthetic_dataset, tmp_path):
+    first = train(tmp_path / "r", tiny("conv-gan", 2), synthetic_dataset, progress=False, xla=True)
+    assert first.result["xla"] and first.model.jit_compile and first.step == 2
+    again = train(tmp_path / "r", tiny("conv-gan", 3), synthetic_dataset, progress=False)
+    assert not again.result["xla"] and not again.model.jit_compile and again.step == 3

@@ -33,6 +33,7 @@ from .sources import HYDROGEN_DRUMKITS, Discovery, SampleRef, Skipped, discover_
 DATA_VERSION = 2  # bump when what a build produces changes for the same files and config: it names the data
 TEST_FRACTION = 0.2
 DECODE_BLOCK = 64  # files per decoding process handed out at a time: the decoded clips waiting stay bounded
+ANALYSIS_BLOCK = 64  # clips analysed (log-mel) at a time: the STFT of a block is 4 times the block's waves
 
 PER_SAMPLE = {"per_sample": True}  # marks the fields with one row per loaded file (each cached under its name)
 CLIPS = {"per_sample": True, "clips": True}  # ... and those that are the clips' arrays, stored as shards
@@ -350,7 +351,7 @@ def _build(
             continue
         kept.append((sample, source))
         block.append(wave)
-        if len(block) == SHARD_ROWS:
+        if len(block) == ANALYSIS_BLOCK:
             flush()
     if block:
         flush()

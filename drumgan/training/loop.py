@@ -133,6 +133,7 @@ def train(
     preview_every: int = 0,
     progress: bool = True,
     minutes: float | None = None,
+    xla: bool = False,
 ) -> Run:
     """Train (or resume) the run in ``run_dir`` up to ``settings.steps`` steps.
 
@@ -145,13 +146,14 @@ def train(
         preview: ``preview(run, step)``, called every ``preview_every`` steps.
         minutes: stop cleanly after this many minutes of training (checkpoint written), before
             ``settings.steps`` if need be; the same call later goes on from there.
+        xla: compile the training step with XLA (``jit_compile``); it does not change what is trained.
 
     Returns:
         The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds", "samples_per_second",
-        "checkpoint", "stopped_by_time", "distribute", "replicas", "mixed_precision"}`` (``checkpoint`` None for a
-        run of weights alone or a worker other than the chief; ``stopped_by_time`` True where ``minutes`` ran out
-        first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its replicas;
-        ``mixed_precision``: :func:`drumgan.precision.mixed`).
+        "checkpoint", "stopped_by_time", "distribute", "replicas", "mixed_precision", "xla"}`` (``checkpoint`` None
+        for a run of weights alone or a worker other than the chief; ``stopped_by_time`` True where ``minutes`` ran
+        out first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its
+        replicas; ``mixed_precision``: :func:`drumgan.precision.mixed`; ``xla`` as asked).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
@@ -182,9 +184,10 @@ def train(
         with strategy.scope():
             run = Run.create(folder.path, settings, dataset)
         run.check_steps(settings.steps)
+        run.model.jit_compile = xla
         budget = TimeBudget(60 * minutes) if minutes else None
         run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress, budget)
-        run.result.update(distribute=distribute.name(), replicas=replicas, mixed_precision=precision.mixed())
+        run.result.update(distribute=distribute.name(), replicas=replicas, mixed_precision=precision.mixed(), xla=xla)
         if not chief:
             run.result["checkpoint"] = None
     return run
