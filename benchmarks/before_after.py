@@ -57,9 +57,9 @@ def pipeline(dataset) -> None:
     streamed = loop.pipeline
     for _ in range(2):
         for model, steps in [("conv-gan", 300), ("lstm-gan", 600)]:
-            for name, chosen in [("a table in memory", in_memory), ("read from the shards", streamed)]:
+            for name, chosen in [("gathered from a table in memory", in_memory), ("read from the shards", streamed)]:
                 loop.pipeline = chosen
-                show(f"{model}, batches from {name}", training_throughput(model, dataset, steps=steps, warmup=20))
+                show(f"{model}, batches {name}", training_throughput(model, dataset, steps=steps, warmup=20))
     loop.pipeline = streamed
 
 

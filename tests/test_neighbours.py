@@ -1,6 +1,6 @@
 import numpy as np
 
-from drumgan.evaluation.neighbours import nearest_neighbours
+from drumgan.evaluation.neighbours import nearest_clips, nearest_neighbours
 
 
 def test_nearest_neighbours_find_exact_copies():
@@ -23,3 +23,13 @@ def test_similar_pairs_finds_near_duplicates_most_alike_first():
     assert pairs[0][:2] == (1, 3) and {(i, j) for i, j, _ in pairs} == {(1, 3), (1, 4), (3, 4)}
     assert pairs[0][2] > 0.99 and all(r >= 0.9 for *_, r in pairs)
     assert similar_pairs(mels[[0, 2]], threshold=0.9) == []
+
+
+def test_nearest_clips_searched_a_chunk_at_a_time_find_what_one_search_finds(synthetic_dataset):
+    data = synthetic_dataset
+    queries = data.log_mels[data.test_index] + np.random.default_rng(0).normal(0, 3, (len(data.test_index), 64, 64))
+    index, distance = nearest_neighbours(data.normalizer.transform(queries), data.normalized(data.train_index))
+    chunked_index, chunked_distance = nearest_clips(queries, data, chunk=5)
+    assert np.array_equal(chunked_index, data.train_index[index]) and np.allclose(chunked_distance, distance)
+    everywhere, zero = nearest_clips(data.log_mels[[3, 0]], data, among=np.arange(len(data)), chunk=4)
+    assert everywhere.tolist() == [3, 0] and np.allclose(zero, 0, atol=1e-6)

@@ -13,7 +13,7 @@ import html
 import numpy as np
 
 from ..data.audio import wav_bytes
-from ..evaluation.neighbours import nearest_training
+from ..evaluation.neighbours import nearest_clips
 from ..features.inverse import to_audio
 
 TABLE_STYLE = "width: 100%; table-layout: fixed; border-collapse: collapse"
@@ -85,7 +85,7 @@ def neighbour_grid(waves, nearest, distances, dataset, pairs_per_row: int = 2) -
 
 def nearest_real_grid(log_mels: np.ndarray, dataset, pairs_per_row: int = 2) -> PlayerTable:
     """Generated log-mels as audio, each beside its nearest real training sample (:func:`neighbour_grid`)."""
-    nearest, distances = nearest_training(log_mels, dataset)
+    nearest, distances = nearest_clips(log_mels, dataset)
     return neighbour_grid(to_audio(log_mels, dataset.config), nearest, distances, dataset, pairs_per_row)
 
 

@@ -21,7 +21,7 @@ from ..features.spectral import log_mel
 from ..generation import generate_waves
 from . import metrics
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
-from .neighbours import nearest_neighbours, nearest_training
+from .neighbours import nearest_clips, nearest_neighbours
 
 
 class Evaluator:
@@ -61,7 +61,7 @@ class Evaluator:
         log_mels = log_mel(waves, self.config)
         normalized = self.dataset.normalizer.transform(log_mels)
         probabilities, embeddings = self._classify(normalized)
-        _, d_train = nearest_training(log_mels, self.dataset)
+        _, d_train = nearest_clips(log_mels, self.dataset)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = metrics.envelope_times(waves, self.config.sample_rate)
         shares = np.bincount(probabilities.argmax(axis=1), minlength=len(self.dataset.class_names)) / len(waves)

@@ -25,13 +25,14 @@ def nearest_neighbours(queries: np.ndarray, references: np.ndarray, exclude_self
     return index, distance
 
 
-def nearest_training(log_mels: np.ndarray, dataset, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    """Each log-mel's closest training sample (dataset index) and RMS distance on normalised log-mel, searched
-    ``chunk`` training samples at a time."""
-    queries, train = dataset.normalizer.transform(log_mels), dataset.train_index
+def nearest_clips(log_mels: np.ndarray, dataset, among=None, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """Each log-mel's closest clip of ``dataset`` among the clips ``among`` (default the training split), as a
+    dataset index, and the RMS distance on normalised log-mel; searched ``chunk`` clips at a time."""
+    queries = dataset.normalizer.transform(log_mels)
+    among = dataset.train_index if among is None else np.asarray(among)
     nearest, distance = np.zeros(len(queries), int), np.full(len(queries), np.inf)
-    for start in range(0, len(train), chunk):
-        rows = train[start : start + chunk]
+    for start in range(0, len(among), chunk):
+        rows = among[start : start + chunk]
         index, chunk_distance = nearest_neighbours(queries, dataset.normalized(rows))
         closer = chunk_distance < distance
         nearest[closer], distance[closer] = rows[index[closer]], chunk_distance[closer]
@@ -56,8 +57,8 @@ def similar_pairs(log_mels: np.ndarray, threshold: float = 0.95) -> list[tuple[i
 def memorisation_summary(log_mels: np.ndarray, dataset, threshold: float = 0.95) -> dict:
     """Median nearest-training distance of generated samples beside that of held-out real samples, and how
     alike the generated samples are to each other (near-duplicates: :func:`similar_pairs`)."""
-    _, generated = nearest_training(log_mels, dataset)
-    heldout = np.concatenate([nearest_training(c, dataset)[1] for c in dataset.log_mel_chunks(dataset.test_index)])
+    _, generated = nearest_clips(log_mels, dataset)
+    heldout = np.concatenate([nearest_clips(c, dataset)[1] for c in dataset.log_mel_chunks(dataset.test_index)])
     r = _pair_correlations(log_mels)[2]
     return {
         "generated -> train (median)": float(np.median(generated)),
