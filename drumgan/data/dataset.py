@@ -199,7 +199,9 @@ class DrumDataset:
 
 def _per_sample_fields(clips: bool) -> list[str]:
     """The fields of one row per clip: the clips' arrays (``clips``) or the others."""
-    return [f.name for f in fields(DrumDataset) if f.metadata.get("per_sample") and f.metadata.get("clips", 0) == clips]
+    return [
+        f.name for f in fields(DrumDataset) if f.metadata.get("per_sample") and f.metadata.get("clips", False) == clips
+    ]
 
 
 def resolve_sources(sources=None, cache: Path | None = None) -> tuple[list[Path], bool]:
@@ -309,7 +311,8 @@ def _load_one(path: str, config: FeatureConfig):
 
 
 def _decoded(samples: list[SampleRef], config: FeatureConfig, workers: int, progress: bool):
-    """``_load_one`` of each sample in turn, decoded by ``workers`` processes a bounded block at a time."""
+    """``_load_one`` of each sample in turn, decoded by ``workers`` processes (this one where 1) a bounded block
+    at a time."""
     from tqdm.auto import tqdm
 
     load = partial(_load_one, config=config)
@@ -318,7 +321,7 @@ def _decoded(samples: list[SampleRef], config: FeatureConfig, workers: int, prog
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(tqdm(total=len(files), desc="decoding samples", unit="file", disable=not progress))
         mapped = map
-        if workers > 1 and len(files) >= 32:
+        if workers > 1:
             pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=get_context("spawn")))
             mapped = partial(pool.map, chunksize=8)
         for start in range(0, len(files), block):
@@ -337,6 +340,7 @@ def _build(
         waves = ShardWriter(folder, "waves", (config.n_samples,))
         log_mels = ShardWriter(folder, "log_mels", (config.n_mels, config.n_frames))
     kept, skipped, block = [], list(discovery.skipped), []
+    workers = workers if len(discovery.samples) >= 32 else 1  # a few files decode sooner than processes start
     began = time.perf_counter()
 
     def flush():
@@ -382,7 +386,7 @@ def _build(
         normalizer=Normalizer.fit(chunks(log_mels, fitted_on), config.norm_std_scale),
         skipped=skipped,
         found=discovery.found,
-        files_per_second=round(discovery.found / decoding, 1) if decoding > 0 else None,
+        files_per_second=round(len(discovery.samples) / decoding, 1) if decoding > 0 else None,
         workers=workers,
     )
 

@@ -77,9 +77,10 @@ def pipeline(read, shapes, indices, next_frame: bool = False, share=None):
     ``first`` to ``first + count`` (one worker's replicas) follow each other, as
     ``distribute_datasets_from_function`` hands them to that worker's devices in turn.
 
-    Each batch is read from the dataset as it is needed (two batches ahead), so training holds a few batches,
-    not the dataset; autotuning is off because its thread held up the end of ``fit`` by up to 2.5 s
-    (``benchmarks/README.md``).
+    The batches are read from the dataset :data:`READ_STEPS` steps' worth at a time (Python's cost paid once a
+    read), one read and two batches ahead of training, so training holds a few dozen batches, not the dataset
+    (``benchmarks/README.md``, change 10); autotuning is off because its thread held up the end of ``fit`` by up
+    to 2.5 s (change 3).
     """
     if share is not None:
         first, count, replicas = share
