@@ -17,6 +17,15 @@ def test_normalizer_is_per_bin_in_range_and_invertible(config):
     assert kept.mean() > 0.99 and np.allclose(norm.inverse(z)[kept], x[kept], atol=1e-3)  # float32
 
 
+def test_a_normalizer_fitted_a_chunk_at_a_time_is_the_one_fitted_on_the_whole():
+    x = np.random.default_rng(1).normal(size=(37, 8, 16)) * 20 - 50
+    whole, chunked = Normalizer.fit(x), Normalizer.fit(x[a : a + 5] for a in range(0, 37, 5))
+    assert np.allclose(chunked.mean, whole.mean, rtol=1e-6) and np.allclose(chunked.std, whole.std, rtol=1e-6)
+    assert np.allclose(whole.std, x.std(axis=(0, 2)), rtol=1e-5)
+    with pytest.raises(ValueError, match="non-empty"):
+        Normalizer.fit(iter([]))
+
+
 def test_normalizer_rejects_a_bad_shape():
     with pytest.raises(ValueError, match="examples, bins, frames"):
         Normalizer.fit(np.zeros((4, 4)))

@@ -76,6 +76,19 @@ def test_parallel_and_serial_builds_agree(synthetic_kit, tmp_path):
     serial = prepare([synthetic_kit], cache=tmp_path / "a", progress=False, workers=1)
     parallel = prepare([synthetic_kit], cache=tmp_path / "b", progress=False, workers=2)
     assert np.array_equal(serial.waves, parallel.waves)
+    assert (serial.workers, parallel.workers) == (1, 2) and parallel.summary()["files_per_second"] > 0
+    assert prepare([synthetic_kit], cache=tmp_path / "b", progress=False).summary()["files_per_second"] is None
+
+
+def test_decoding_a_block_at_a_time_keeps_every_file_in_order(synthetic_kit, tmp_path, monkeypatch):
+    whole = prepare([synthetic_kit], cache=tmp_path / "a", progress=False, workers=2)
+    monkeypatch.setattr(dataset_module, "DECODE_BLOCK", 3)  # blocks of 6 files for 2 processes
+    monkeypatch.setattr(dataset_module, "ANALYSIS_BLOCK", 5)
+    monkeypatch.setattr("drumgan.data.shards.SHARD_ROWS", 4)
+    blocks = prepare([synthetic_kit], cache=tmp_path / "b", progress=False, workers=2)
+    assert np.array_equal(blocks.paths, whole.paths) and np.array_equal(blocks.log_mels, whole.log_mels)
+    assert np.array_equal(blocks.waves, whole.waves) and np.allclose(blocks.normalizer.std, whole.normalizer.std)
+    assert len(blocks.waves.files) == -(-len(whole) // 4) > 1
 
 
 def test_a_source_with_no_usable_audio_is_one_clear_error(tmp_path):

@@ -142,8 +142,8 @@ class ShardedArray:
 class ShardWriter:
     """Rows appended a block at a time, written as ``NAME-00000.npy`` shards of ``shard_rows`` rows in ``folder``."""
 
-    def __init__(self, folder, name: str, row_shape, dtype=np.float32, shard_rows: int = SHARD_ROWS):
-        self.folder, self.name, self.shard_rows = Path(folder), name, shard_rows
+    def __init__(self, folder, name: str, row_shape, dtype=np.float32, shard_rows: int | None = None):
+        self.folder, self.name, self.shard_rows = Path(folder), name, shard_rows or SHARD_ROWS
         self.row_shape, self.dtype = tuple(row_shape), np.dtype(dtype)
         self.pending: list[np.ndarray] = []
         self.files: list[Path] = []
