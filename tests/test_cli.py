@@ -61,8 +61,10 @@ def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
         "distribute",
         "replicas",
         "mixed_precision",
+        "xla",
     }
     assert result["distribute"] == "none" and result["replicas"] == 1 and not result["mixed_precision"]
+    assert result["xla"] is False
 
 
 def test_cli_reports_a_missing_run_in_one_line(tmp_path):
