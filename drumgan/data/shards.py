@@ -44,10 +44,6 @@ class ShardedArray:
     def ndim(self) -> int:
         return 1 + len(self.row_shape)
 
-    @property
-    def nbytes(self) -> int:
-        return len(self) * self.row_bytes
-
     def __len__(self) -> int:
         return int(self._first_row[-1])
 
