@@ -1,4 +1,4 @@
-"""Command line: ``python -m drumgan {prepare,train,generate,export,demo,evaluate,bench} ...``.
+"""Command line: ``python -m drumgan {prepare,train,generate,kit,export,demo,evaluate,roundtrip,bench} ...``.
 
 ``-h`` on each for its options.
 """
@@ -265,6 +265,36 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _roundtrip(args) -> int:
+    import numpy as np
+
+    from .data.dataset import prepare
+    from .display.tables import text_table
+    from .features.roundtrip import TARGETS, compare
+
+    dataset = prepare(args.source, progress=False)
+    clips = dataset.test_index if len(dataset.test_index) else dataset.train_index
+    chosen = clips[np.linspace(0, len(clips) - 1, min(args.n, len(clips))).astype(int)]
+    results = compare(dataset.waves[chosen], dataset.config)
+    out = sys.stderr if args.json else sys.stdout
+    held_out = "held-out" if len(dataset.test_index) else "training (no held-out kits)"
+    print(
+        f"{len(chosen)} {held_out} clips, each path measured on the STFT magnitude at the default FFT and hop", file=out
+    )
+    rows = [
+        {"path": name, **{k: v for k, v in row.items() if k != "n"}}
+        for name, row in results.items()
+        if name != "default"
+    ]
+    print(text_table(rows), file=out)
+    default = results["default"]
+    limits = ", ".join(f"{key} <= {limit:g}" for key, limit in TARGETS.items())
+    print(f"default ({default['option']}): {'meets' if default['meets'] else 'does NOT meet'} {limits}", file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
 def _bench(args) -> int:
     from .bench import run_benchmarks, target_rows
     from .display.tables import text_table
@@ -513,6 +543,14 @@ def build_parser() -> argparse.ArgumentParser:
     de.add_argument("--seed", type=int, default=0)
     de.add_argument("--json", action="store_true", help="end with one JSON line: wavs, png, html")
     de.set_defaults(handler=_demo)
+
+    rt = commands.add_parser(
+        "roundtrip", help="what each audio path (representation and inverse) loses on real held-out drums"
+    )
+    rt.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
+    rt.add_argument("-n", type=_positive, default=64, help="held-out clips measured (64), spread over them")
+    rt.add_argument("--json", action="store_true", help="the table on stderr; one JSON object as the last stdout line")
+    rt.set_defaults(handler=_roundtrip)
 
     be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
     be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")

@@ -84,8 +84,22 @@ def test_cli_prepare_json_is_the_last_line(synthetic_kit, tmp_path):
     assert set(summary["classes"]) == set(CLASSES)
     assert summary["split"]["train"] + summary["split"]["test"] == 42
     assert summary["from_cache"] is False and summary["cache"].startswith(str(tmp_path))
+    assert summary["files_per_second"] > 0 and summary["workers"] == (os.cpu_count() or 1)
     again = json.loads(run_cli("prepare", "--source", str(synthetic_kit), "--json", env=env).stdout.splitlines()[-1])
-    assert again["from_cache"] is True
+    assert again["from_cache"] is True and again["files_per_second"] is None
+
+
+def test_roundtrip_cli_measures_every_path_and_says_whether_the_default_meets_its_targets(
+    synthetic_kit, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("DRUMGAN_CACHE", str(tmp_path))
+    assert main(["roundtrip", "--source", str(synthetic_kit), "-n", "4", "--json"]) == 0
+    captured = capsys.readouterr()
+    results = json.loads(captured.out.strip().splitlines()[-1])
+    default = results.pop("default")
+    assert results[default["option"]]["spectral_convergence"] == default["spectral_convergence"]
+    assert len(results) == 6 and all(row["n"] == 4 for row in results.values())
+    assert ("does NOT meet" in captured.err) == (not default["meets"])
 
 
 def test_cli_missing_source_is_one_sentence_without_traceback(tmp_path):

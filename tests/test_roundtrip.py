@@ -22,3 +22,17 @@ def test_measure_reports_every_path_at_the_exact_length(config):
     assert all(r["length"] == config.n_samples and r["sample_rate"] == config.sample_rate for r in rows)
     sc = {r["path"]: r["spectral_convergence"] for r in rows}
     assert sc["stft magnitude"] < sc["log-mel (64 bins)"] < sc["mfcc (20 coefficients)"]  # each compression loses more
+
+
+def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(config):
+    rng = np.random.default_rng(1)
+    waves = np.stack(
+        [np.pad(g(rng, config.sample_rate), (0, config.n_samples))[: config.n_samples] for g in GENERATORS.values()]
+    ).astype(np.float32)
+    results = roundtrip.compare(waves, config)
+    default = results.pop("default")
+    assert default["option"] == next(iter(results)) == "log-mel 64, Griffin-Lim 32"
+    assert default["meets"] == all(default[k] <= limit for k, limit in roundtrip.TARGETS.items())
+    stft, mel = results["STFT magnitude, Griffin-Lim 32"], results["log-mel 64, Griffin-Lim 32"]
+    assert stft["spectral_convergence"] < mel["spectral_convergence"] and stft["representation"] == "513 x 64"
+    assert results["log-mel 128, Griffin-Lim 32"]["spectral_convergence"] < mel["spectral_convergence"]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 import numpy as np
 
 from ..config import FeatureConfig
 from . import inverse, spectral
+
+TARGETS = {"spectral_convergence": 0.2, "log_spectral_distance_db": 2.0, "seconds_per_64": 2.0}
+"""What the default audio path is held to on real held-out drums (each at most this)."""
 
 
 def spectral_convergence(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -66,3 +72,62 @@ def measure(waves: np.ndarray, config: FeatureConfig, n_mfccs=(40, 20, 13), n_it
             }
         )
     return rows
+
+
+def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
+    """The audio paths compared by :func:`compare`: name -> (what the model would learn, ``waves -> waves``).
+
+    The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim, as everything
+    drumgan generates is heard. The others change one thing: more mel bins or frames, more Griffin-Lim
+    iterations, or the linear STFT magnitude (SpecGAN's own representation), which loses only the phase.
+    """
+
+    def log_mel_path(chosen: FeatureConfig, n_iter: int):
+        return lambda waves: inverse.log_mel_to_audio(spectral.log_mel(waves, chosen), chosen, n_iter=n_iter)
+
+    def stft_path(n_iter: int):
+        return lambda waves: inverse.griffin_lim(spectral.stft_magnitude(waves, config), config, n_iter=n_iter)
+
+    gl = config.griffin_lim_iters
+    more_bins = dataclasses.replace(config, n_mels=2 * config.n_mels)
+    finer = dataclasses.replace(config, n_mels=4 * config.n_mels, hop_length=config.hop_length // 2)
+    bins, frames = config.n_fft // 2 + 1, config.n_frames
+    return {
+        f"log-mel {config.n_mels}, Griffin-Lim {gl}": (f"{config.n_mels} x {frames}", log_mel_path(config, gl)),
+        f"log-mel {config.n_mels}, Griffin-Lim 100": (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
+        f"log-mel {more_bins.n_mels}, Griffin-Lim {gl}": (
+            f"{more_bins.n_mels} x {more_bins.n_frames}",
+            log_mel_path(more_bins, gl),
+        ),
+        f"log-mel {finer.n_mels}, hop {finer.hop_length}, Griffin-Lim {gl}": (
+            f"{finer.n_mels} x {finer.n_frames}",
+            log_mel_path(finer, gl),
+        ),
+        f"STFT magnitude, Griffin-Lim {gl}": (f"{bins} x {frames}", stft_path(gl)),
+        "STFT magnitude, Griffin-Lim 100": (f"{bins} x {frames}", stft_path(100)),
+    }
+
+
+def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
+    """Each of :func:`options` on ``waves``, measured against their STFT magnitude at ``config``'s FFT and hop:
+    ``{"default": {...}, name: {...}, ...}``, each ``{"representation", "spectral_convergence",
+    "log_spectral_distance_db", "seconds_per_64", "n"}``; ``default`` also names its option and whether it meets
+    :data:`TARGETS` (``meets``)."""
+    reference = spectral.stft_magnitude(waves, config)
+    results = {}
+    for name, (representation, path) in options(config).items():
+        began = time.perf_counter()
+        audio = path(waves)
+        seconds = time.perf_counter() - began
+        estimate = spectral.stft_magnitude(audio, config)
+        results[name] = {
+            "representation": representation,
+            "spectral_convergence": float(spectral_convergence(reference, estimate).mean()),
+            "log_spectral_distance_db": float(log_spectral_distance(reference, estimate).mean()),
+            "seconds_per_64": seconds * 64 / len(waves),
+            "n": int(len(waves)),
+        }
+    name = next(iter(results))
+    default = results[name]
+    meets = all(default[key] <= limit for key, limit in TARGETS.items())
+    return {"default": {"option": name, **default, "meets": meets}, **results}
