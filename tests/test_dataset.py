@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,3 +148,15 @@ def test_second_load_is_from_the_cache(hydrogen):
     again = prepare([HYDROGEN_DRUMKITS], progress=False)
     assert again.from_cache and again.cache_path == hydrogen.cache_path
     assert set(CLASSES) == set(again.class_counts())
+
+
+def test_a_built_dataset_hashes_each_shard_once(synthetic_kit, tmp_path, monkeypatch):
+    from drumgan.data import cache
+
+    hashed, digest = [], cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda path: hashed.append(str(path)) or digest(path))
+    data = prepare([synthetic_kit], cache=tmp_path, progress=False)
+    shards = [*data.waves.files, *data.log_mels.files]
+    assert sorted(p.name for p in map(Path, hashed) if p.suffix == ".npy") == sorted(p.name for p in shards)
+    hashed.clear()
+    assert prepare([synthetic_kit], cache=tmp_path, progress=False).from_cache and not hashed

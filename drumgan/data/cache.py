@@ -72,8 +72,9 @@ class DatasetCache:
                 self._writable = False
         return self._writable
 
-    def digests(self, files: list[str]) -> dict[str, str]:
-        """The content digest (BLAKE2b) of each file, from ``digests.json`` where the file is unchanged."""
+    def digests(self, files: list[str], known: dict[str, str] | None = None) -> dict[str, str]:
+        """The content digest (BLAKE2b) of each file, from ``digests.json`` where the file is unchanged, else from
+        ``known`` (digests of files this process has just written) or computed now."""
         memo_path = self.folder / "digests.json"
         try:
             memo = json.loads(memo_path.read_text())
@@ -85,7 +86,7 @@ class DatasetCache:
             key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
             entry = memo.get(path)
             if not (isinstance(entry, list) and entry[:4] == key):
-                entry = [*key, file_digest(path)]
+                entry = [*key, (known or {}).get(path) or file_digest(path)]
                 memo[path], changed = entry, True
             out[path] = entry[4]
         if changed and self.writable:
@@ -154,16 +155,21 @@ class DatasetCache:
             OutputError: the folder cannot be written (a full disk, say).
         """
         try:
-            self._complete(staging, arrays, clips)
+            manifest = self._complete(staging, arrays, clips)
             staging.rename(path)
         except OSError as error:
             if not (path / MANIFEST).is_file():  # else another process has just saved the same dataset
                 reason = error.strerror or error
                 raise OutputError(f"the dataset cannot be written in {self.folder} ({reason})") from None
+        else:  # their digests, computed as they were written, go in the memo: loading it need not hash them again
+            shards = [shard for field in manifest["fields"].values() for shard in field["shards"]]
+            known = {str(path / shard["file"]): shard["digest"] for shard in shards}
+            self.digests(list(known), known)
         self._replace(source_key, path)
 
     @staticmethod
-    def _complete(staging: Path, arrays: dict[str, np.ndarray], clips: dict[str, ShardedArray]) -> None:
+    def _complete(staging: Path, arrays: dict[str, np.ndarray], clips: dict[str, ShardedArray]) -> dict:
+        """Write ``samples.npz`` and the manifest (returned) into ``staging``."""
         write_atomically(staging / SAMPLES, lambda f: np.savez(f, **arrays))
         fields = {
             name: {
@@ -178,6 +184,7 @@ class DatasetCache:
         clip_count = len(next(iter(clips.values())))
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "clips": clip_count, "fields": fields}
         write_text_atomically(staging / MANIFEST, json.dumps(manifest, indent=1))
+        return manifest
 
     def _replace(self, source_key: str, path: Path) -> None:
         index_path = self.folder / "sources.json"
