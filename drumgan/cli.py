@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from . import distribute
+from .config import SAMPLE_RATES, FeatureConfig
 from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
 from .settings import (
@@ -32,6 +33,7 @@ from .settings import (
 def _print_summary(summary: dict) -> None:
     data = "SYNTHETIC data" if summary["synthetic"] else "real data"
     print(f"{summary['loaded']} of {summary['found']} files loaded ({data}), {len(summary['skipped'])} skipped")
+    print(f"clips of {summary['clip_samples']} samples at {summary['sample_rate']} Hz")
     print("classes: " + ", ".join(f"{k} {v}" for k, v in summary["classes"].items()))
     print(f"kits: {len(summary['kits'])}; held out for testing: {', '.join(summary['test_kits'])}")
     print(f"split: {summary['split']['train']} train, {summary['split']['test']} test")
@@ -47,7 +49,7 @@ def _print_summary(summary: dict) -> None:
 def _prepare(args) -> int:
     from .data.dataset import prepare
 
-    dataset = prepare(args.source, progress=not args.json or sys.stderr.isatty())
+    dataset = prepare(args.source, _feature_config(args), progress=not args.json or sys.stderr.isatty())
     summary = dataset.summary()
     if args.json:
         print(json.dumps(summary))
@@ -73,6 +75,7 @@ def _train(args) -> int:
         seed=args.seed,
         feature=args.feature,
         image_size=args.size,
+        sample_rate=args.sample_rate,
         width=args.width,
         units=args.units,
         frames_per_step=args.frames_per_step,
@@ -272,7 +275,7 @@ def _roundtrip(args) -> int:
     from .display.tables import text_table
     from .features.roundtrip import TARGETS, compare
 
-    dataset = prepare(args.source, progress=False)
+    dataset = prepare(args.source, _feature_config(args), progress=False)
     clips = dataset.test_index if len(dataset.test_index) else dataset.train_index
     chosen = clips[np.linspace(0, len(clips) - 1, min(args.n, len(clips))).astype(int)]
     results = compare(dataset.waves[chosen], dataset.config)
@@ -367,11 +370,28 @@ def _add_distribute(parser, what: str, choices=distribute.STRATEGIES) -> None:
     )
 
 
+def _add_sample_rate(parser) -> None:
+    parser.add_argument(
+        "--sample-rate",
+        type=int,
+        choices=SAMPLE_RATES,
+        metavar="HZ",
+        help=f"audio rate: {', '.join(map(str, SAMPLE_RATES))} (default {FeatureConfig.sample_rate}); "
+        "the image keeps its shape, about 1 s",
+    )
+
+
+def _feature_config(args):
+    """The default feature configuration at ``--sample-rate``."""
+    return FeatureConfig().at_rate(args.sample_rate or FeatureConfig.sample_rate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m drumgan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     prep = commands.add_parser("prepare", help="decode a drum sample source into the cached dataset")
     prep.add_argument("--source", nargs="+", metavar="PATH", help="Hydrogen kit(s) or folders of samples")
+    _add_sample_rate(prep)
     prep.add_argument("--json", action="store_true", help="end with one JSON line of counts")
     prep.set_defaults(handler=_prepare)
 
@@ -386,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare")
     tr.add_argument("--feature", choices=FEATURES, help=f"LSTMs only; {default_text('feature')}")
     tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
+    _add_sample_rate(tr)
     tr.add_argument("--width", type=int, help=f"conv GAN channels at full resolution ({default_text('width')})")
     tr.add_argument("--units", type=int, help=f"LSTM units per layer ({default_text('units')})")
     tr.add_argument(
@@ -548,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
         "roundtrip", help="what each audio path (representation and inverse) loses on real held-out drums"
     )
     rt.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
+    _add_sample_rate(rt)
     rt.add_argument("-n", type=_positive, default=64, help="held-out clips measured (64), spread over them")
     rt.add_argument("--json", action="store_true", help="the table on stderr; one JSON object as the last stdout line")
     rt.set_defaults(handler=_roundtrip)

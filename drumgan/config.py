@@ -10,6 +10,8 @@ CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
 """Drum classes, in label order."""
 FEATURES = ("mel", "mfcc")
 """What a model learns: the log-mel itself, or its MFCCs."""
+SAMPLE_RATES = (16000, 22050, 44100, 48000)
+"""The sample rates a dataset and a run may be set to (``prepare``/``train --sample-rate``)."""
 LAYOUTS = ("image", "sequence")
 """How a model holds a clip: ``image`` (bins, frames, 1) or ``sequence`` (frames, bins)."""
 
@@ -56,6 +58,21 @@ class FeatureConfig:
     def duration(self) -> float:
         """Length of every sample in seconds."""
         return self.n_samples / self.sample_rate
+
+    def at_rate(self, sample_rate: int) -> FeatureConfig:
+        """The same representation at ``sample_rate``: as many frames and bins, about as long a clip.
+
+        The hop (a multiple of 16 samples) and the FFT scale with the rate, so the model's input shape
+        is unchanged and the mel bins reach up to the new Nyquist frequency.
+        """
+        if sample_rate not in SAMPLE_RATES:
+            rates = ", ".join(str(r) for r in SAMPLE_RATES)
+            raise ValueError(f"sample rate must be one of {rates} Hz, got {sample_rate}")
+        hop = 16 * round(self.hop_length * sample_rate / self.sample_rate / 16)
+        n_fft = self.n_fft * hop // self.hop_length
+        return dataclasses.replace(
+            self, sample_rate=sample_rate, hop_length=hop, n_fft=n_fft, n_samples=self.n_frames * hop
+        )
 
     @classmethod
     def large(cls, **overrides) -> FeatureConfig:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .config import FEATURES, FeatureConfig
+from .config import FEATURES, SAMPLE_RATES, FeatureConfig
 from .errors import RunError
 
 MODELS = ("lstm", "lstm-gan", "conv-gan")
@@ -85,6 +85,7 @@ class TrainSettings:
     seed: int = 0
     feature: str = "mel"  # LSTMs: 'mel' or 'mfcc'; the conv GAN always uses 'mel'
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
+    sample_rate: int = 16000  # Hz; the image keeps its shape at every rate (FeatureConfig.at_rate)
     width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
     units: int = 128  # LSTM units per layer (the LSTM-GAN's default is 64)
     frames_per_step: int = 4  # LSTM-GAN: frames per LSTM step (a reduction factor; 1 is a step per frame)
@@ -126,6 +127,8 @@ class TrainSettings:
             raise RunError(f"feature must be one of {', '.join(FEATURES)}, got {self.feature!r}")
         if self.image_size not in IMAGE_SIZES:
             raise RunError(f"image_size must be 64 or 128, got {self.image_size}")
+        if self.sample_rate not in SAMPLE_RATES:
+            raise RunError(f"sample_rate must be one of {', '.join(map(str, SAMPLE_RATES))} Hz, got {self.sample_rate}")
         if self.model != "lstm" and self.loss not in LOSSES:
             raise RunError(f"loss must be one of {', '.join(LOSSES)}, got {self.loss!r}")
         if self.model != "lstm" and not 1 <= self.critic_steps <= MAX_CRITIC_STEPS:
@@ -157,7 +160,8 @@ class TrainSettings:
 
     @property
     def feature_config(self) -> FeatureConfig:
-        return FeatureConfig.large() if self.image_size == 128 else FeatureConfig()
+        shape = FeatureConfig.large() if self.image_size == 128 else FeatureConfig()
+        return shape.at_rate(self.sample_rate)
 
     @property
     def critic_rate(self) -> float:

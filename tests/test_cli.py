@@ -154,3 +154,30 @@ def test_train_minutes_stops_in_time_with_the_usual_json_line(synthetic_kit, tmp
     first = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
     again = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
     assert first["stopped_by_time"] and again["stopped_by_time"] and again["resumed_from"] == first["step"] > 0
+
+
+def test_a_run_at_44100_hz_is_prepared_trained_and_heard_at_its_rate(synthetic_kit, tmp_path):
+    import soundfile as sf
+
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
+    source = ["--source", str(synthetic_kit)]
+    prepared = run_cli("prepare", *source, "--sample-rate", "44100", "--json", env=env)
+    summary = json.loads(prepared.stdout.splitlines()[-1])
+    assert (summary["sample_rate"], summary["clip_samples"]) == (44100, 45056)
+    run, out = tmp_path / "run", tmp_path / "wavs"
+    trained = run_cli(
+        "train", "conv-gan", "--out", str(run), *source, "--sample-rate", "44100", "--steps", "2", "--batch-size", "4",
+        "--width", "4", env=env,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    made = run_cli("generate", "--run", str(run), "-n", "2", "--out", str(out), "--json", env=env)
+    assert made.returncode == 0, made.stderr
+    for path in json.loads(made.stdout.splitlines()[-1])["files"]:
+        info = sf.info(path)
+        assert (info.samplerate, info.subtype, info.frames) == (44100, "PCM_16", 45056)
+    assert json.loads((run / "run.json").read_text())["settings"]["sample_rate"] == 44100
+
+
+def test_an_unoffered_sample_rate_is_one_line():
+    done = run_cli("prepare", "--sample-rate", "8000")
+    assert done.returncode == 2 and "invalid choice" in done.stderr and "Traceback" not in done.stderr

@@ -161,6 +161,8 @@ class DrumDataset:
             "files_per_second": self.files_per_second,
             "workers": self.workers,
             "cache": str(self.cache_path),
+            "sample_rate": self.config.sample_rate,
+            "clip_samples": self.config.n_samples,
         }
 
     def to_arrays(self) -> dict[str, np.ndarray]:

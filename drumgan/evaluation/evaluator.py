@@ -95,7 +95,7 @@ class Evaluator:
         if run.codec.config != self.config:
             raise RunError(
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
-                "evaluate runs of one --size at a time"
+                "evaluate runs of one --size and --sample-rate at a time"
             )
         run.check_data(self.dataset, "Pass the --source it was trained on, or train your own run on this data.")
         return generate_waves(run, n, self.seed)
