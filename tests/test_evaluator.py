@@ -120,3 +120,19 @@ def test_embedding_distances_separate_one_distribution_from_noise(hydrogen_evalu
     )
     assert abs(kid_same) < 0.05 * kid_noise
     assert metrics.ndb_k(hydrogen_evaluator.reference, hydrogen_evaluator.reference) == 0.0
+
+
+def test_every_row_is_also_heard_from_its_audio_at_44_1_khz(evaluator, synthetic_dataset):
+    from drumgan.evaluation.metrics import HEARING_METRICS
+
+    results = evaluator.report(evaluator.reference_waves(8))
+    rows = results["rows"]
+    assert all(
+        set(HEARING_METRICS) <= set(row) and all(np.isfinite(row[m]) for m in HEARING_METRICS) for row in rows.values()
+    )
+    # the held-out files at 44.1 kHz keep the synthetic hi-hats' top octave; the 16 kHz Griffin-Lim row cannot
+    assert rows["real_heldout"]["high_db"] > rows["griffin_lim"]["high_db"] + 10
+    assert rows["real_heldout"]["fd_audio"] < rows["griffin_lim"]["fd_audio"] < rows["noise"]["fd_audio"]
+    assert set(HEARING_METRICS) <= set(table_rows(results)[0])
+    quiet = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, hearing=False)
+    assert not set(HEARING_METRICS) & set(quiet.measure(synthetic_dataset.waves[:4]))

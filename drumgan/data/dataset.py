@@ -28,7 +28,7 @@ from ..features.codec import Normalizer
 from ..features.spectral import log_mel
 from .cache import DatasetCache
 from .shards import SHARD_ROWS, MemoryRows, ShardWriter, chunks
-from .sources import HYDROGEN_DRUMKITS, Discovery, SampleRef, Skipped, discover_all
+from .sources import HYDROGEN_DRUMKITS, Discovery, Skipped, discover_all
 
 DATA_VERSION = 2  # bump when what a build produces changes for the same files and config: it names the data
 TEST_FRACTION = 0.2
@@ -312,13 +312,29 @@ def _load_one(path: str, config: FeatureConfig):
     return wave, None, (rate, data.shape[1], len(data) / rate)
 
 
-def _decoded(samples: list[SampleRef], config: FeatureConfig, workers: int, progress: bool):
-    """``_load_one`` of each sample in turn, decoded by ``workers`` processes (this one where 1) a bounded block
+def decode_files(paths_, config: FeatureConfig, workers: int | None = None, progress: bool = False) -> np.ndarray:
+    """The clips of the files ``paths_`` decoded afresh at ``config`` (a dataset's files at another rate, say):
+    ``(n, config.n_samples)`` float32.
+
+    Raises:
+        SourceError: a file can no longer be decoded (it names the file and why).
+    """
+    files = [str(p) for p in paths_]
+    workers = workers or os.cpu_count() or 1
+    waves = np.empty((len(files), config.n_samples), np.float32)
+    for i, (wave, reason, _) in enumerate(_decoded(files, config, workers if len(files) >= 32 else 1, progress)):
+        if wave is None:
+            raise SourceError(f"{files[i]} {reason}; prepare the dataset again")
+        waves[i] = wave
+    return waves
+
+
+def _decoded(files: list[str], config: FeatureConfig, workers: int, progress: bool):
+    """``_load_one`` of each file in turn, decoded by ``workers`` processes (this one where 1) a bounded block
     at a time."""
     from tqdm.auto import tqdm
 
     load = partial(_load_one, config=config)
-    files = [s.path for s in samples]
     block = workers * DECODE_BLOCK
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(tqdm(total=len(files), desc="decoding samples", unit="file", disable=not progress))
@@ -350,7 +366,7 @@ def _build(
         log_mels.append(log_mel(np.stack(block), config))
         block.clear()
 
-    decoded = _decoded(discovery.samples, config, workers, progress)
+    decoded = _decoded([s.path for s in discovery.samples], config, workers, progress)
     for sample, (wave, reason, source) in zip(discovery.samples, decoded):
         if wave is None:
             skipped.append(Skipped(sample.path, reason))

@@ -92,7 +92,7 @@ def time_to_quality(
     from ..training.run import Run
     from .evaluator import Evaluator
 
-    evaluator = Evaluator(dataset, classifier, seed=seed)
+    evaluator = Evaluator(dataset, classifier, seed=seed, hearing=False)  # the curve's metrics only
     n = n or len(dataset.test_index)
     ceiling = evaluator.measure(evaluator.reference_waves(n)["griffin_lim"])
     target = TARGET_RATIO * ceiling["fd"]

@@ -3,7 +3,9 @@
 Every row is a set of waves measured the same way (audio -> log-mel -> classifier), against the
 training kits: ``real_heldout`` (held-out kits, the ceiling), ``griffin_lim`` (held-out kits through
 log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
-floor), and one row per trained run (its samples through the same Griffin-Lim).
+floor), and one row per trained run (its samples through the same Griffin-Lim). Beside those, every
+row is heard from its audio alone at 44.1 kHz (:mod:`.hearing`), against the training kits decoded afresh
+at that rate; there ``real_heldout`` is the held-out files at 44.1 kHz too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from ..features.inverse import to_audio
 from ..features.spectral import log_mel
 from ..generation import generate_waves
 from . import metrics
-from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
+from .hearing import AUDIO_RATE, Hearing, to_audio_rate
+from .metrics import CEILING_METRICS, HEARING_METRICS, METRICS, REFERENCE_ROWS
 from .neighbours import nearest_clips, nearest_neighbours
 
 
@@ -33,15 +36,27 @@ class Evaluator:
         ndb_bins: k of NDB/K.
         seed: picks the held-out subset, the noise, the runs' latents and Griffin-Lim's initial phases.
         progress: show a bar while the classifier trains (once per dataset).
+        hearing: also measure each row from its audio (:mod:`.hearing`; the training kits are decoded at
+            44.1 kHz on the first measurement).
     """
 
-    def __init__(self, dataset, classifier=None, ndb_bins: int = 20, seed: int = 0, progress: bool = False):
+    def __init__(
+        self,
+        dataset,
+        classifier=None,
+        ndb_bins: int = 20,
+        seed: int = 0,
+        progress: bool = False,
+        hearing: bool = True,
+    ):
         from .classifier import accuracy, cached_classifier  # TensorFlow, only when measuring
 
-        self.dataset, self.config, self.seed = dataset, dataset.config, seed
+        self.dataset, self.config, self.seed, self.progress = dataset, dataset.config, seed, progress
+        self._hearing = None if hearing else False
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
-        self.reference = dataset.normalized(metrics.at_most(dataset.train_index, seed=seed))  # training clips
+        self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
+        self.reference = dataset.normalized(self.reference_index)  # training clips
         _, self.train_embeddings = self._classify(self.reference)
         self.bins = metrics.ndb_bins(self.reference, ndb_bins, seed)
 
@@ -53,8 +68,28 @@ class Evaluator:
 
         return embed(self.classifier, normalized)
 
-    def measure(self, waves: np.ndarray) -> dict:
-        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times."""
+    def audio_clips(self, index) -> np.ndarray:
+        """The dataset's clips ``index`` at :data:`~.hearing.AUDIO_RATE`: its own where it has that rate, else its
+        files decoded afresh (with the same trimming and length in seconds)."""
+        from ..data.dataset import decode_files
+
+        if self.config.sample_rate == AUDIO_RATE:
+            return np.asarray(self.dataset.waves[index])
+        return decode_files(self.dataset.paths[index], self.config.at_rate(AUDIO_RATE), progress=self.progress)
+
+    @property
+    def hearing(self):
+        """The :class:`~.hearing.Hearing` of the training clips (None where switched off), made on first use."""
+        if self._hearing is None:
+            self._hearing = Hearing(self.audio_clips(self.reference_index))
+        return self._hearing or None
+
+    def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
+        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times.
+
+        ``audio``: the same clips at :data:`~.hearing.AUDIO_RATE` where there are better ones than ``waves``
+        resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it.
+        """
         waves = np.asarray(waves, np.float32)
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
             raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
@@ -76,13 +111,22 @@ class Evaluator:
             "attack_s": float(np.median(attack)),
             "decay_s": float(np.median(decay)),
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
+            **self._heard(waves, audio),
         }
+
+    def _heard(self, waves: np.ndarray, audio: np.ndarray | None) -> dict:
+        if self.hearing is None:
+            return {}
+        return self.hearing.measure(audio if audio is not None else to_audio_rate(waves, self.config.sample_rate))
+
+    def heldout_index(self, n: int) -> np.ndarray:
+        """The held-out clips of the ``real_heldout`` row: up to ``n`` of them, drawn by the seed."""
+        test = self.dataset.test_index
+        return np.sort(np.random.default_rng(self.seed).choice(test, n, replace=False)) if len(test) > n else test
 
     def reference_waves(self, n: int) -> dict[str, np.ndarray]:
         """The reference rows' waves: up to ``n`` held-out samples, them through Griffin-Lim, and ``n`` noises."""
-        test = self.dataset.test_index
-        if len(test) > n:
-            test = np.sort(np.random.default_rng(self.seed).choice(test, n, replace=False))
+        test = self.heldout_index(n)
         noise = np.random.default_rng(self.seed).standard_normal((n, self.config.n_samples)).astype(np.float32)
         return {
             "real_heldout": self.dataset.waves[test],
@@ -128,9 +172,11 @@ class Evaluator:
 
     def report(self, sets: dict[str, np.ndarray], runs=()) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
+        heldout = "real_heldout"
+        audio = {heldout: self.audio_clips(self.heldout_index(len(sets[heldout])))} if heldout in sets else {}
         return {
             "classifier_accuracy": self.classifier_accuracy,
-            "rows": {name: self.measure(waves) for name, waves in sets.items()},
+            "rows": {name: self.measure(waves, audio.get(name)) for name, waves in sets.items()},
             "n": max(len(waves) for waves in sets.values()),
             "seed": self.seed,
             "data": self.dataset.data_id,
@@ -206,6 +252,7 @@ def table_rows(results: dict) -> list[dict]:
             **{m: row[m] for m in METRICS},
             "attack_s": row["attack_s"],
             "decay_s": row["decay_s"],
+            **{m: row[m] for m in HEARING_METRICS if m in row},
         }
         for name, row in results["rows"].items()
     ]

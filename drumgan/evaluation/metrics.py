@@ -13,6 +13,7 @@ import scipy.linalg
 import scipy.stats
 
 METRICS = ("is", "fd", "kid", "ndb_k", "d_train", "d_self")
+HEARING_METRICS = ("fd_audio", "onset_ms", "high_db", "d_train_stft")  # from the audio alone (evaluation.hearing)
 BETTER = {
     "is": "higher",
     "fd": "lower",
@@ -20,6 +21,10 @@ BETTER = {
     "ndb_k": "lower",
     "d_train": "near real_heldout",
     "d_self": "higher",
+    "fd_audio": "lower",
+    "onset_ms": "near real_heldout",
+    "high_db": "near real_heldout",
+    "d_train_stft": "near real_heldout",
 }
 DESCRIPTIONS = {
     "is": "inception score (classifier confidence x variety; 1 to the number of classes)",
@@ -28,6 +33,10 @@ DESCRIPTIONS = {
     "ndb_k": "share of k-means bins of the training kits whose share of samples differs (z-test, 5%)",
     "d_train": "median RMS distance to the nearest training sample (normalised log-mel); 0 = copies",
     "d_self": "median RMS distance to the nearest other sample of the same set; 0 = all alike",
+    "fd_audio": "Frechet distance to the training kits on 41 audio descriptors at 44.1 kHz (bands to 22 kHz)",
+    "onset_ms": "median rise time of the 1 ms envelope from -30 to -6 dB of its peak; smeared attacks are slow",
+    "high_db": "median share of energy above 8 kHz, in dB (-60: none, as in 16 kHz audio)",
+    "d_train_stft": "median multi-resolution log-STFT distance (RMS dB) to the nearest training clip at 44.1 kHz",
 }
 REFERENCE_ROWS = ("real_heldout", "griffin_lim", "noise")  # the rows every evaluation measures beside the runs
 CEILING_METRICS = ("is", "fd", "kid", "ndb_k")  # the scores compared with the Griffin-Lim ceiling
