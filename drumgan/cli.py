@@ -238,7 +238,7 @@ def _evaluate(args) -> int:
     from .data.dataset import prepare
     from .display.tables import text_table
     from .evaluation.evaluator import evaluate, save_results, table_rows
-    from .evaluation.metrics import BETTER
+    from .evaluation.metrics import BETTER, HEARING_METRICS
     from .training.run import Run
 
     runs = [Run.load(folder) for folder in args.run or []]
@@ -257,6 +257,8 @@ def _evaluate(args) -> int:
             f"{results['classifier_accuracy']:.3f}"
         )
         print(text_table(table_rows(results)))
+        print("\nheard from the audio alone, at 44.1 kHz:")
+        print(text_table(table_rows(results, HEARING_METRICS)))
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         if per_class_n:
             from .evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows

@@ -36,3 +36,4 @@ def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(confi
     stft, mel = results["STFT magnitude, Griffin-Lim 32"], results["log-mel 64, Griffin-Lim 32"]
     assert stft["spectral_convergence"] < mel["spectral_convergence"] and stft["representation"] == "513 x 64"
     assert results["log-mel 128, Griffin-Lim 32"]["spectral_convergence"] < mel["spectral_convergence"]
+    assert all(row["real_onset_ms"] == default["real_onset_ms"] and row["onset_ms"] >= 0 for row in results.values())

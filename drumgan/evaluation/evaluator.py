@@ -23,7 +23,7 @@ from ..features.spectral import log_mel
 from ..generation import generate_waves
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
-from .metrics import CEILING_METRICS, HEARING_METRICS, METRICS, REFERENCE_ROWS
+from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
 from .neighbours import nearest_clips, nearest_neighbours
 
 
@@ -243,19 +243,11 @@ def relative_to_ceiling(results: dict) -> list[dict]:
     ]
 
 
-def table_rows(results: dict) -> list[dict]:
-    """One flat dict per row (name, n, each metric, envelope medians) for :func:`drumgan.display.tables.text_table`."""
-    return [
-        {
-            "row": name,
-            "n": row["n"],
-            **{m: row[m] for m in METRICS},
-            "attack_s": row["attack_s"],
-            "decay_s": row["decay_s"],
-            **{m: row[m] for m in HEARING_METRICS if m in row},
-        }
-        for name, row in results["rows"].items()
-    ]
+def table_rows(results: dict, columns=(*METRICS, "attack_s", "decay_s")) -> list[dict]:
+    """One flat dict per row (name, n and ``columns``; e.g. :data:`~.metrics.HEARING_METRICS`) for
+    :func:`drumgan.display.tables.text_table`."""
+    rows = results["rows"].items()
+    return [{"row": name, "n": row["n"], **{c: row[c] for c in columns if c in row}} for name, row in rows]
 
 
 def save_results(results: dict, path) -> Path:

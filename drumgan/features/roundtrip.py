@@ -111,9 +111,15 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
     """Each of :func:`options` on ``waves``, measured against their STFT magnitude at ``config``'s FFT and hop:
     ``{"default": {...}, name: {...}, ...}``, each ``{"representation", "spectral_convergence",
-    "log_spectral_distance_db", "seconds_per_64", "n"}``; ``default`` also names its option and whether it meets
-    :data:`TARGETS` (``meets``)."""
-    reference = spectral.stft_magnitude(waves, config)
+    "log_spectral_distance_db", "seconds_per_64", "onset_ms", "real_onset_ms", "n"}``; ``default`` also names its
+    option and whether it meets :data:`TARGETS` (``meets``). ``onset_ms`` is the median rise time of the clips
+    (:func:`drumgan.evaluation.hearing.onset_ms`), ``real_onset_ms`` that of the real clips."""
+    from ..evaluation.hearing import onset_ms, to_audio_rate
+
+    def rise(clips) -> float:
+        return float(np.median(onset_ms(to_audio_rate(clips, config.sample_rate))))
+
+    reference, real_rise = spectral.stft_magnitude(waves, config), rise(waves)
     results = {}
     for name, (representation, path) in options(config).items():
         began = time.perf_counter()
@@ -125,6 +131,8 @@ def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
             "spectral_convergence": float(spectral_convergence(reference, estimate).mean()),
             "log_spectral_distance_db": float(log_spectral_distance(reference, estimate).mean()),
             "seconds_per_64": seconds * 64 / len(waves),
+            "onset_ms": rise(audio),
+            "real_onset_ms": real_rise,
             "n": int(len(waves)),
         }
     name = next(iter(results))
