@@ -115,3 +115,10 @@ def test_xla_compiles_the_training_step_and_the_run_goes_on_without_it(synthetic
     assert first.result["xla"] and first.model.jit_compile and first.step == 2
     again = train(tmp_path / "r", tiny("conv-gan", 3), synthetic_dataset, progress=False)
     assert not again.result["xla"] and not again.model.jit_compile and again.step == 3
+
+
+def test_a_dataset_at_another_rate_than_the_settings_is_refused(synthetic_dataset, tmp_path):
+    settings = tiny("conv-gan", 1, sample_rate=44100)  # the same 64 x 64 image, at another rate
+    with pytest.raises(RunError, match="at 16000 Hz, the settings need 64x64 at 44100 Hz"):
+        train(tmp_path / "run", settings, synthetic_dataset, progress=False)
+    assert not (tmp_path / "run").exists()

@@ -22,6 +22,7 @@ def test_measure_reports_every_path_at_the_exact_length(config):
     assert all(r["length"] == config.n_samples and r["sample_rate"] == config.sample_rate for r in rows)
     sc = {r["path"]: r["spectral_convergence"] for r in rows}
     assert sc["stft magnitude"] < sc["log-mel (64 bins)"] < sc["mfcc (20 coefficients)"]  # each compression loses more
+    assert all(r["onset_ms"] >= 0 and r["real_onset_ms"] == rows[0]["real_onset_ms"] for r in rows)
 
 
 def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(config):

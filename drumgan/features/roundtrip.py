@@ -32,6 +32,13 @@ def log_spectral_distance(reference: np.ndarray, estimate: np.ndarray, range_db:
     return np.sqrt((db**2).mean(axis=-2)).mean(axis=-1)
 
 
+def onset_rise_ms(waves: np.ndarray, config: FeatureConfig) -> float:
+    """The median onset rise time of ``waves`` in ms (:func:`drumgan.evaluation.hearing.onset_ms`)."""
+    from ..evaluation.hearing import onset_ms, to_audio_rate
+
+    return float(np.median(onset_ms(to_audio_rate(waves, config.sample_rate))))
+
+
 def reconstructions(
     waves: np.ndarray, config: FeatureConfig, n_mfccs=(40, 20, 13), n_iter=None
 ) -> dict[str, np.ndarray]:
@@ -54,10 +61,12 @@ def measure(waves: np.ndarray, config: FeatureConfig, n_mfccs=(40, 20, 13), n_it
     """The round-trip table: one row per inversion path, with mean spectral convergence and LSD.
 
     Returns:
-        Rows ``{"path", "spectral_convergence", "lsd_db", "n", "length", "sample_rate"}``;
-        ``length`` is the reconstructed length in samples (always ``config.n_samples``).
+        Rows ``{"path", "spectral_convergence", "lsd_db", "onset_ms", "real_onset_ms", "n", "length",
+        "sample_rate"}``; ``length`` is the reconstructed length in samples (always ``config.n_samples``),
+        ``onset_ms`` the median rise time of the reconstructions (:func:`onset_rise_ms`), ``real_onset_ms``
+        that of ``waves``.
     """
-    reference = spectral.stft_magnitude(waves, config)
+    reference, real_rise = spectral.stft_magnitude(waves, config), onset_rise_ms(waves, config)
     rows = []
     for name, audio in reconstructions(waves, config, n_mfccs, n_iter).items():
         estimate = spectral.stft_magnitude(audio, config)
@@ -66,6 +75,8 @@ def measure(waves: np.ndarray, config: FeatureConfig, n_mfccs=(40, 20, 13), n_it
                 "path": name,
                 "spectral_convergence": float(spectral_convergence(reference, estimate).mean()),
                 "lsd_db": float(log_spectral_distance(reference, estimate).mean()),
+                "onset_ms": onset_rise_ms(audio, config),
+                "real_onset_ms": real_rise,
                 "n": int(len(waves)),
                 "length": int(audio.shape[-1]),
                 "sample_rate": config.sample_rate,
@@ -114,12 +125,7 @@ def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
     "log_spectral_distance_db", "seconds_per_64", "onset_ms", "real_onset_ms", "n"}``; ``default`` also names its
     option and whether it meets :data:`TARGETS` (``meets``). ``onset_ms`` is the median rise time of the clips
     (:func:`drumgan.evaluation.hearing.onset_ms`), ``real_onset_ms`` that of the real clips."""
-    from ..evaluation.hearing import onset_ms, to_audio_rate
-
-    def rise(clips) -> float:
-        return float(np.median(onset_ms(to_audio_rate(clips, config.sample_rate))))
-
-    reference, real_rise = spectral.stft_magnitude(waves, config), rise(waves)
+    reference, real_rise = spectral.stft_magnitude(waves, config), onset_rise_ms(waves, config)
     results = {}
     for name, (representation, path) in options(config).items():
         began = time.perf_counter()
@@ -131,7 +137,7 @@ def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
             "spectral_convergence": float(spectral_convergence(reference, estimate).mean()),
             "log_spectral_distance_db": float(log_spectral_distance(reference, estimate).mean()),
             "seconds_per_64": seconds * 64 / len(waves),
-            "onset_ms": rise(audio),
+            "onset_ms": onset_rise_ms(audio, config),
             "real_onset_ms": real_rise,
             "n": int(len(waves)),
         }

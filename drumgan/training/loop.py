@@ -165,9 +165,11 @@ def train(
     from ..data.dataset import prepare
 
     dataset = dataset if dataset is not None else prepare(config=settings.feature_config, progress=progress)
-    if dataset.log_mels.shape[1:] != (settings.feature_config.n_mels, settings.feature_config.n_frames):
+    if dataset.config != settings.feature_config:
+        have, need = dataset.config, settings.feature_config
         raise RunError(
-            f"the dataset's log-mels are {dataset.log_mels.shape[1:]}, the settings need a {settings.image_size} config"
+            f"the dataset holds {have.n_mels}x{have.n_frames} log-mels at {have.sample_rate} Hz, the settings need "
+            f"{need.n_mels}x{need.n_frames} at {need.sample_rate} Hz: prepare it with config=settings.feature_config"
         )
     n_train = len(dataset.train_index)
     if settings.batch_size > n_train:
