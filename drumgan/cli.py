@@ -246,7 +246,9 @@ def _evaluate(args) -> int:
     config = runs[0].codec.config if runs else None
     dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
     per_class_n = args.per_class or 0
-    results = evaluate(runs, dataset, args.n, args.seed, progress=sys.stderr.isatty(), per_class_n=per_class_n)
+    results = evaluate(
+        runs, dataset, args.n, args.seed, progress=sys.stderr.isatty(), per_class_n=per_class_n, sources=args.source
+    )
     path = save_results(results, args.results)
     if args.json:
         keys = ("classifier_accuracy", "rows", "per_class")

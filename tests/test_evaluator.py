@@ -136,3 +136,42 @@ def test_every_row_is_also_heard_from_its_audio_at_44_1_khz(evaluator, synthetic
     assert set(table_rows(results, HEARING_METRICS)[0]) == {"row", "n", *HEARING_METRICS}
     quiet = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, hearing=False)
     assert not set(HEARING_METRICS) & set(quiet.measure(synthetic_dataset.waves[:4]))
+
+
+def test_a_run_at_44_1_khz_is_evaluated_beside_the_16_khz_data_on_the_same_classifier(
+    evaluator, synthetic_kit, synthetic_dataset, tmp_path
+):
+    from drumgan.evaluation.metrics import HEARING_METRICS
+    from drumgan.training.loop import train
+
+    from helpers import tiny
+
+    at_44k = prepare(
+        [synthetic_kit],
+        config=synthetic_dataset.config.at_rate(44100),
+        progress=False,
+        cache=synthetic_dataset.cache_path.parent,
+    )
+    run = train(tmp_path / "fast", tiny("conv-gan", 2, sample_rate=44100), at_44k, progress=False)
+    heard = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, sources=[synthetic_kit])
+    waves = heard.run_waves(run, 4)
+    assert waves.shape == (4, synthetic_dataset.config.n_samples)
+    assert heard.run_audio["fast"].shape == (4, 45056)
+    row = heard.report({"fast": waves})["rows"]["fast"]
+    assert set(HEARING_METRICS) <= set(row)
+
+
+def test_a_run_at_another_rate_trained_on_other_files_is_refused(evaluator, synthetic_kit, synthetic_dataset, tmp_path):
+    from drumgan.training.loop import train
+
+    from helpers import tiny
+
+    fewer = tmp_path / "fewer"
+    fewer.mkdir()
+    for wav in sorted(synthetic_kit.rglob("*.wav"))[:8]:
+        (fewer / wav.name).write_bytes(wav.read_bytes())
+    other = prepare([fewer], config=synthetic_dataset.config.at_rate(22050), cache=tmp_path / "cache", progress=False)
+    run = train(tmp_path / "other", tiny("conv-gan", 1, sample_rate=22050), other, progress=False)
+    heard = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, sources=[fewer], hearing=False)
+    with pytest.raises(RunError, match="not trained on these files"):
+        heard.run_waves(run, 2)

@@ -103,6 +103,16 @@ def _reason(error: Exception) -> str:
     return text.split(": ", 1)[-1] if text.startswith("Error opening") else text
 
 
+def resample_clips(waves: np.ndarray, rate: int, to_rate: int, n_samples: int) -> np.ndarray:
+    """Clips ``(n, samples)`` at ``rate`` resampled to ``to_rate`` (soxr) and cut or zero-padded to ``n_samples``."""
+    waves = np.asarray(waves, np.float32)
+    if rate != to_rate:
+        import soxr
+
+        waves = np.stack([soxr.resample(wave, rate, to_rate) for wave in waves]).astype(np.float32)
+    return np.pad(waves[:, :n_samples], [(0, 0), (0, max(0, n_samples - waves.shape[1]))])
+
+
 def to_fixed_length(data: np.ndarray, rate: int, config: FeatureConfig) -> np.ndarray:
     """Mono, resampled, onset-trimmed, cut or padded to ``n_samples``, peak-normalised.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import write_text_atomically
+from ..data.audio import resample_clips
 from ..errors import RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
@@ -38,6 +39,8 @@ class Evaluator:
         progress: show a bar while the classifier trains (once per dataset).
         hearing: also measure each row from its audio (:mod:`.hearing`; the training kits are decoded at
             44.1 kHz on the first measurement).
+        sources: where ``dataset`` came from (as for :func:`~drumgan.data.dataset.prepare`; default its default),
+            to find the data of a run trained on the same files at another sample rate.
     """
 
     def __init__(
@@ -48,11 +51,14 @@ class Evaluator:
         seed: int = 0,
         progress: bool = False,
         hearing: bool = True,
+        sources=None,
     ):
         from .classifier import accuracy, cached_classifier  # TensorFlow, only when measuring
 
         self.dataset, self.config, self.seed, self.progress = dataset, dataset.config, seed, progress
         self._hearing = None if hearing else False
+        self.sources = sources
+        self.run_audio = {}  # run name -> its samples at AUDIO_RATE, for runs made at another rate than the dataset
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
@@ -135,14 +141,31 @@ class Evaluator:
         }
 
     def run_waves(self, run, n: int) -> np.ndarray:
-        """``n`` samples of a trained run, made audible by the same Griffin-Lim as the ``griffin_lim`` row."""
-        if run.codec.config != self.config:
+        """``n`` samples of a trained run, made audible by the same Griffin-Lim as the ``griffin_lim`` row.
+
+        A run trained on the same files at another sample rate is heard at its own rate, then resampled to the
+        dataset's for the classifier; its own audio is kept in :attr:`run_audio` for the :mod:`.hearing` measures.
+        """
+        hint = "Pass the --source it was trained on, or train your own run on this data."
+        config = run.codec.config
+        if config == self.config:
+            run.check_data(self.dataset, hint)
+            return generate_waves(run, n, self.seed)
+        if config.at_rate(self.config.sample_rate) != self.config:
             raise RunError(
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
-                "evaluate runs of one --size and --sample-rate at a time"
+                "evaluate runs of one --size at a time"
             )
-        run.check_data(self.dataset, "Pass the --source it was trained on, or train your own run on this data.")
-        return generate_waves(run, n, self.seed)
+        from ..data.dataset import prepare
+
+        cache = Path(self.dataset.cache_path).parent if self.dataset.cache_path else None
+        twin = prepare(self.sources, config, cache=cache, progress=False)
+        if not np.array_equal(twin.paths, self.dataset.paths):
+            raise RunError(f"{run.dir} at {config.sample_rate} Hz was not trained on these files. {hint}")
+        run.check_data(twin, hint)
+        native = generate_waves(run, n, self.seed)
+        self.run_audio[run.name] = to_audio_rate(native, config.sample_rate)
+        return resample_clips(native, config.sample_rate, self.config.sample_rate, self.config.n_samples)
 
     def waves(self, runs, n: int | None = None, progress: bool = False) -> dict[str, np.ndarray]:
         """The waves of every row: the reference rows, then ``n`` samples of each run, named after its folder."""
@@ -173,7 +196,9 @@ class Evaluator:
     def report(self, sets: dict[str, np.ndarray], runs=()) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
         heldout = "real_heldout"
-        audio = {heldout: self.audio_clips(self.heldout_index(len(sets[heldout])))} if heldout in sets else {}
+        audio = dict(self.run_audio)
+        if heldout in sets:
+            audio[heldout] = self.audio_clips(self.heldout_index(len(sets[heldout])))
         return {
             "classifier_accuracy": self.classifier_accuracy,
             "rows": {name: self.measure(waves, audio.get(name)) for name, waves in sets.items()},
@@ -204,7 +229,14 @@ def _relative(folder: Path) -> str:
 
 
 def evaluate(
-    runs, dataset, n: int | None = None, seed: int = 0, classifier=None, progress: bool = False, per_class_n: int = 0
+    runs,
+    dataset,
+    n: int | None = None,
+    seed: int = 0,
+    classifier=None,
+    progress: bool = False,
+    per_class_n: int = 0,
+    sources=None,
 ) -> dict:
     """Metrics of the reference rows and of each run (rows named after the run folders).
 
@@ -213,6 +245,7 @@ def evaluate(
         dataset: the dataset they were trained on.
         n: samples per row; default the number of held-out samples (the real rows never have more), at most
             :data:`~drumgan.evaluation.metrics.REFERENCE_CLIPS`.
+        sources: where ``dataset`` came from, for runs trained on its files at another sample rate (``Evaluator``).
         per_class_n: if above 0, also :func:`drumgan.evaluation.per_class.per_class` of each run with this many
             clips per class (``per_class`` in the result).
 
@@ -220,7 +253,7 @@ def evaluate(
         ``{"classifier_accuracy", "rows": {name: measure(...)}, "n", "seed", "data", "config", "runs"}``, and
         ``"per_class": {name: {class: ...}}`` where asked.
     """
-    evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress)
+    evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress, sources=sources)
     results = evaluator.report(evaluator.waves(runs, n, progress), runs)
     if per_class_n:
         from .per_class import per_class

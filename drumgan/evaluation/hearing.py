@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import FeatureConfig
+from ..data.audio import resample_clips
 from . import metrics
 
 AUDIO_RATE = 44100
@@ -34,13 +35,7 @@ CHUNK = 128  # training clips compared at a time
 
 def to_audio_rate(waves: np.ndarray, sample_rate: int) -> np.ndarray:
     """``waves`` (n, samples) resampled to :data:`AUDIO_RATE` and cut or zero-padded to ``AUDIO_CONFIG.n_samples``."""
-    import soxr
-
-    waves = np.asarray(waves, np.float32)
-    if sample_rate != AUDIO_RATE:
-        waves = np.stack([soxr.resample(wave, sample_rate, AUDIO_RATE) for wave in waves]).astype(np.float32)
-    n = AUDIO_CONFIG.n_samples
-    return np.pad(waves[:, :n], [(0, 0), (0, max(0, n - waves.shape[1]))])
+    return resample_clips(waves, sample_rate, AUDIO_RATE, AUDIO_CONFIG.n_samples)
 
 
 def _power(waves: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
