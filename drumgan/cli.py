@@ -125,7 +125,7 @@ def _train(args) -> int:
 
 def _generate(args) -> int:
     from .atomic import writable_folder
-    from .generation import class_request, generate_log_mels, write_log_mels
+    from .generation import class_request, generate_spectra, write_spectra
     from .latents import parse_mixture
     from .training.run import Run
 
@@ -138,15 +138,15 @@ def _generate(args) -> int:
     if args.like:
         from .inversion import variations_of_file
 
-        log_mels, inversion = variations_of_file(run, args.like, args.n, args.spread, args.seed)
+        spectra, inversion = variations_of_file(run, args.like, args.n, args.spread, args.seed)
         record["like"] = {"file": str(args.like), "reconstruction_distance": inversion.distance}
         if inversion.classes is not None:
             record["like"]["classes"] = {c: round(float(w), 3) for c, w in zip(run.class_names, inversion.classes)}
         prefix = f"{run.name}_like_{Path(args.like).stem}"
     else:
-        log_mels = generate_log_mels(run, args.n, args.seed, classes)
+        spectra = generate_spectra(run, args.n, args.seed, classes)
         prefix = f"{run.name}_{args.class_name}" if args.class_name else f"{run.name}_mix" if args.mix else None
-    paths = write_log_mels(run, log_mels, args.out, args.seed, prefix)
+    paths = write_spectra(run, spectra, args.out, args.seed, prefix)
     record["files"] = [str(p) for p in paths]
     if args.json:
         print(json.dumps(record))
@@ -408,7 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch-size", type=int, help=default_text("batch_size"))
     tr.add_argument("--seed", type=int, help=default_text("seed"))
     tr.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare")
-    tr.add_argument("--feature", choices=FEATURES, help=f"LSTMs only; {default_text('feature')}")
+    tr.add_argument(
+        "--feature",
+        choices=FEATURES,
+        help=f"mel, mfcc (LSTMs only) or stft (log-magnitude STFT: 512 bins at 16 kHz); {default_text('feature')}",
+    )
     tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
     _add_sample_rate(tr)
     tr.add_argument("--width", type=int, help=f"conv GAN channels at full resolution ({default_text('width')})")

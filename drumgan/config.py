@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
 """Drum classes, in label order."""
-FEATURES = ("mel", "mfcc")
-"""What a model learns: the log-mel itself, or its MFCCs."""
+FEATURES = ("mel", "mfcc", "stft")
+"""What a model learns: the log-mel itself, its MFCCs, or the log-magnitude STFT (linear frequency, every bin
+but the Nyquist one: SpecGAN's representation, which keeps what the mel bands average away)."""
 SAMPLE_RATES = (16000, 22050, 44100, 48000)
 """The sample rates a dataset and a run may be set to (``prepare``/``train --sample-rate``)."""
 LAYOUTS = ("image", "sequence")
@@ -49,6 +50,11 @@ class FeatureConfig:
     def n_frames(self) -> int:
         """Frames per spectrogram: n_samples / hop_length (64 by default)."""
         return self.n_samples // self.hop_length
+
+    @property
+    def n_stft_bins(self) -> int:
+        """Bins of the log-magnitude STFT feature: n_fft / 2 (every bin of the STFT but the Nyquist one)."""
+        return self.n_fft // 2
 
     @property
     def fmax(self) -> float:

@@ -10,7 +10,6 @@ from .atomic import atomic_path
 from .config import CLASSES
 from .data.audio import write_wav, write_wavs
 from .errors import RunError
-from .features.inverse import to_audio
 from .latents import class_mixture
 
 
@@ -32,13 +31,19 @@ def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | 
     return np.repeat(vector[None], n, axis=0)
 
 
-def generate_log_mels(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
-    """``n`` generated log-mels (dB), ``(n, n_mels, n_frames)``, from fixed latents or seed frames; a conditional
-    run's ask for ``classes`` (:func:`class_request`), else for classes drawn as the training kits hold them."""
+def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+    """``n`` generated spectra in the run's own representation (dB, ``(n, bins, n_frames)``: log-mels, or log-STFTs
+    for a ``--feature stft`` run), from fixed latents or seed frames; a conditional run's ask for ``classes``
+    (:func:`class_request`), else for classes drawn as the training kits hold them."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     samples = run.model.sample(n, seed) if classes is None else run.model.sample(n, seed, classes=classes)
     return run.codec.decode(samples)
+
+
+def generate_log_mels(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+    """The log-mels (dB), ``(n, n_mels, n_frames)``, of :func:`generate_spectra`: what plots and measures read."""
+    return run.codec.to_log_mel(generate_spectra(run, n, seed, classes))
 
 
 def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
@@ -48,24 +53,24 @@ def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
     latents = np.asarray(latents, np.float32)
     if classes is not None and len(classes) != len(latents):
         latents = np.repeat(latents[:1], len(classes), axis=0)  # one latent along a path of classes
-    return run.codec.decode(run.model.from_latents(latents, classes))
+    return run.codec.to_log_mel(run.codec.decode(run.model.from_latents(latents, classes)))
 
 
 def generate_waves(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     """``n`` generated samples as peak-normalised audio ``(n, n_samples)`` (Griffin-Lim with ``seed``)."""
-    return to_audio(generate_log_mels(run, n, seed, classes), run.codec.config, seed=seed)
+    return run.codec.to_audio(generate_spectra(run, n, seed, classes), seed=seed)
 
 
-def write_log_mels(run, log_mels: np.ndarray, out_dir, seed: int = 0, prefix: str | None = None) -> list[Path]:
-    """``log_mels`` of ``run`` made audible (Griffin-Lim with ``seed``) and written as WAVs ``prefix_000.wav`` ...
-    (default prefix: the run's name)."""
-    waves = to_audio(log_mels, run.codec.config, seed=seed)
+def write_spectra(run, spectra: np.ndarray, out_dir, seed: int = 0, prefix: str | None = None) -> list[Path]:
+    """``spectra`` of ``run`` (:func:`generate_spectra`) made audible (Griffin-Lim with ``seed``) and written as WAVs
+    ``prefix_000.wav`` ... (default prefix: the run's name)."""
+    waves = run.codec.to_audio(spectra, seed=seed)
     return write_wavs(waves, out_dir, run.codec.config.sample_rate, prefix or run.name)
 
 
 def generate_wavs(run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None) -> list[Path]:
     """Generate ``n`` samples from ``run`` (of ``classes``, where asked) and write them as WAVs."""
-    return write_log_mels(run, generate_log_mels(run, n, seed, classes), out_dir, seed, prefix)
+    return write_spectra(run, generate_spectra(run, n, seed, classes), out_dir, seed, prefix)
 
 
 def kit_clips(run, per_class: int, seed: int = 0, classify=None) -> tuple[np.ndarray, list[str]]:
@@ -95,15 +100,15 @@ def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
     from .display.plots import plot_grid
 
     config = run.codec.config
-    log_mels = generate_log_mels(run, n, seed)
-    fig = plot_grid(log_mels, config, columns=4, vmin=config.log_floor_db, vmax=0)
+    spectra = generate_spectra(run, n, seed)
+    fig = plot_grid(run.codec.to_log_mel(spectra), config, columns=4, vmin=config.log_floor_db, vmax=0)
     fig.suptitle(f"{run.name}: step {step}")
     png = run.folder.preview_path(step, ".png")
     with atomic_path(png) as tmp:
         fig.savefig(tmp, dpi=100)
     plt.close(fig)
     gap = np.zeros(config.sample_rate // 4, np.float32)
-    audio = np.concatenate([part for wave in to_audio(log_mels, config, n_iter=16) for part in (wave, gap)])
+    audio = np.concatenate([part for wave in run.codec.to_audio(spectra, n_iter=16) for part in (wave, gap)])
     with atomic_path(run.folder.preview_path(step, ".wav")) as tmp:
         write_wav(tmp, audio, config.sample_rate)
     return png

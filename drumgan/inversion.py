@@ -3,7 +3,7 @@ around the inverted latent.
 
 The inversion has two stages. The first searches the latent (and, for a conditional run, the class mixture)
 from several random starts for the generator output nearest the clip. The second fits what the latent cannot
-express as a residual added to the generator's first 4x4 feature map (inverting past the latent, as
+express as a residual added to the generator's first feature map (inverting past the latent, as
 intermediate-layer GAN inversion does), kept small by a penalty. Variations are the generator at latents
 around the inverted one, ``spread`` standard deviations away, each with the same residual: at spread 0 the
 reconstruction itself.
@@ -18,7 +18,6 @@ import numpy as np
 from .backend import keras, tf
 from .data.audio import SampleError, load_sample
 from .errors import RunError
-from .features.spectral import log_mel
 from .settings import VARIATION_SPREAD
 
 LATENT_STEPS = 200  # Adam steps of the first stage
@@ -30,11 +29,11 @@ RESIDUAL_PENALTY = 1e-3  # weight of the residual's mean square in the second st
 @dataclass
 class Inversion:
     """A clip inverted into a run: the latent, class mixture (None for an unconditional run) and feature-map
-    residual that reconstruct it, and the RMS distance of the reconstruction on the normalised log-mel."""
+    residual that reconstruct it, and the RMS distance of the reconstruction on the normalised spectrum."""
 
     latent: np.ndarray  # (latent_dim,)
     classes: np.ndarray | None  # (n_classes,)
-    residual: np.ndarray  # (4, 4, channels)
+    residual: np.ndarray  # (bins / 2**k, 4, channels): the first feature map
     distance: float
 
 
@@ -49,10 +48,11 @@ def _rms(a, b):
     return tf.sqrt(tf.reduce_mean(tf.square(a - b), axis=[1, 2, 3]))
 
 
-def invert(run, log_mel_db: np.ndarray, seed: int = 0, starts: int = STARTS) -> Inversion:
-    """Invert one log-mel (dB, ``(n_mels, n_frames)``) into the conv GAN of ``run`` (see the module's text)."""
+def invert(run, spectrum_db: np.ndarray, seed: int = 0, starts: int = STARTS) -> Inversion:
+    """Invert one spectrum (dB, ``(bins, n_frames)``, the run's: :func:`load_spectrum`) into the conv GAN of
+    ``run`` (see the module's text)."""
     model, head, body = _parts(run)
-    target = tf.constant(run.codec.encode(np.asarray(log_mel_db, np.float32)[None]))
+    target = tf.constant(run.codec.encode(np.asarray(spectrum_db, np.float32)[None]))
     rng = np.random.default_rng(seed)
     latents = tf.Variable(rng.standard_normal((starts, *model.latent_shape)).astype(np.float32))
     logits = tf.Variable(np.zeros((starts, model.n_classes), np.float32)) if model.conditional else None
@@ -108,21 +108,23 @@ def variations(run, inversion: Inversion, n: int, spread: float = VARIATION_SPRE
     return np.asarray(model.held(body(feature_maps, training=False)))
 
 
-def load_log_mel(path, config) -> np.ndarray:
-    """The log-mel (dB) of one audio file, prepared as the training clips are (mono, resampled, onset-trimmed,
-    cut or padded to the clip length). Raises :class:`RunError` with the reason for a file that cannot be used."""
+def load_spectrum(path, codec) -> np.ndarray:
+    """The spectrum (dB, the ``codec``'s: log-mel or log-STFT) of one audio file, prepared as the training clips
+    are (mono, resampled, onset-trimmed, cut or padded to the clip length). Raises :class:`RunError` with the
+    reason for a file that cannot be used."""
     try:
-        wave = load_sample(str(path), config)
+        wave = load_sample(str(path), codec.config)
     except FileNotFoundError:
         raise RunError(f"--like {path}: no such file") from None
     except (SampleError, OSError) as error:
         raise RunError(f"--like {path} cannot be used: {error}") from None
-    return log_mel(wave, config)
+    return codec.analyse(wave[None])[0]
 
 
 def variations_of_file(
     run, path, n: int, spread: float = VARIATION_SPREAD, seed: int = 0
 ) -> tuple[np.ndarray, Inversion]:
-    """``n`` log-mels (dB) of variations of the audio file at ``path`` (:func:`variations`), and its inversion."""
-    inversion = invert(run, load_log_mel(path, run.codec.config), seed)
+    """``n`` spectra (dB, the run's: :func:`drumgan.generation.generate_spectra`) of variations of the audio file at
+    ``path`` (:func:`variations`), and its inversion."""
+    inversion = invert(run, load_spectrum(path, run.codec), seed)
     return run.codec.decode(variations(run, inversion, n, spread, seed)), inversion

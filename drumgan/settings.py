@@ -26,7 +26,7 @@ GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_eve
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm": {"width", "frames_per_step", "conditional", *GAN_ONLY},
     "lstm-gan": {"width", "noise_std", "conditional"},
-    "conv-gan": {"units", "noise_std", "feature", "frames_per_step"},
+    "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
 RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN's default is the first
     "r1": dict(  # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
@@ -83,7 +83,7 @@ class TrainSettings:
     steps: int = 1000
     batch_size: int = 64
     seed: int = 0
-    feature: str = "mel"  # LSTMs: 'mel' or 'mfcc'; the conv GAN always uses 'mel'
+    feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs) or 'stft' (the log-magnitude STFT: n_fft / 2 bins)
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
     sample_rate: int = 16000  # Hz; the image keeps its shape at every rate (FeatureConfig.at_rate)
     width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
@@ -121,8 +121,8 @@ class TrainSettings:
 
     def check(self) -> None:
         """Raise :class:`RunError` for a combination that cannot be trained."""
-        if self.model == "conv-gan" and self.feature != "mel":
-            raise RunError("the conv GAN trains on log-mel images; --feature mfcc is for the LSTMs")
+        if self.model == "conv-gan" and self.feature == "mfcc":
+            raise RunError("the conv GAN trains on log-mel or log-STFT images; --feature mfcc is for the LSTMs")
         if self.feature not in FEATURES:
             raise RunError(f"feature must be one of {', '.join(FEATURES)}, got {self.feature!r}")
         if self.image_size not in IMAGE_SIZES:

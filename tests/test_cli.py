@@ -181,3 +181,21 @@ def test_a_run_at_44100_hz_is_prepared_trained_and_heard_at_its_rate(synthetic_k
 def test_an_unoffered_sample_rate_is_one_line():
     done = run_cli("prepare", "--sample-rate", "8000")
     assert done.returncode == 2 and "invalid choice" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_log_stft_conv_gan_trains_and_writes_wavs(synthetic_kit, tmp_path):
+    import soundfile as sf
+
+    env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
+    run, out = tmp_path / "run", tmp_path / "wavs"
+    trained = run_cli(
+        "train", "conv-gan", "--out", str(run), "--source", str(synthetic_kit), "--feature", "stft", "--steps", "2",
+        "--batch-size", "4", "--width", "4", "--json", env=env,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((run / "run.json").read_text())["settings"]["feature"] == "stft"
+    made = run_cli("generate", "--run", str(run), "-n", "2", "--out", str(out), "--json", env=env)
+    assert made.returncode == 0, made.stderr
+    for path in json.loads(made.stdout.splitlines()[-1])["files"]:
+        info = sf.info(path)
+        assert (info.samplerate, info.frames) == (16000, 16384)

@@ -45,3 +45,26 @@ def test_codec_round_trip(synthetic_dataset, feature, layout, tmp_path):
     assert unclipped.mean() > 0.9
     # exact wherever the clip did not touch (MFCC: the dropped coefficients are gone, the kept ones return)
     assert np.allclose(codec.encode(decoded)[unclipped], encoded[unclipped], atol=1e-4)
+
+
+def test_the_log_stft_codec_maps_its_range_without_clipping_and_gives_audio_and_log_mels(synthetic_dataset):
+    config = synthetic_dataset.config
+    codec = Codec.fit(None, config, "stft", "image")  # a fixed range: it reads no clips
+    assert codec.n_bins == 512 and codec.spectrum == "log-stft"
+    spectra = codec.read(synthetic_dataset, np.arange(4))
+    assert spectra.shape == (4, 512, 64)
+    encoded = codec.encode(spectra)
+    assert encoded.shape == (4, 512, 64, 1) and -1 <= encoded.min() and encoded.max() < 1  # peaks not clipped
+    assert np.allclose(codec.floor, -1) and np.allclose(codec.decode(encoded), spectra, atol=1e-3)
+    waves = codec.to_audio(spectra)
+    assert waves.shape == (4, config.n_samples) and np.allclose(np.abs(waves).max(axis=1), 1)
+    # the log-mel of a log-STFT is the clip's own log-mel wherever the floor does not decide it
+    log_mels, real = codec.to_log_mel(spectra), synthetic_dataset.log_mels[:4]
+    assert log_mels.shape == real.shape and np.median(np.abs(log_mels - real)[real > -60]) < 0.1
+    chunks = list(codec.read_chunks(synthetic_dataset, np.arange(6)))
+    assert np.allclose(np.concatenate(chunks), codec.read(synthetic_dataset, np.arange(6)))
+
+
+def test_a_normalizer_of_a_range_maps_its_ends_to_minus_one_and_one():
+    norm = Normalizer.of_range(-100.0, 0.0, 3)
+    assert np.allclose(norm.transform(np.array([[[-100.0], [-50.0], [0.0]]])).ravel(), [-1, 0, 1])

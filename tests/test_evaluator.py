@@ -175,3 +175,18 @@ def test_a_run_at_another_rate_trained_on_other_files_is_refused(evaluator, synt
     heard = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, sources=[fewer], hearing=False)
     with pytest.raises(RunError, match="not trained on these files"):
         heard.run_waves(run, 2)
+
+
+def test_a_log_stft_run_is_heard_through_its_own_inverse_and_measured_like_any_row(
+    evaluator, synthetic_dataset, tmp_path
+):
+    from drumgan.training.loop import train
+
+    from helpers import tiny
+
+    run = train(tmp_path / "stft", tiny("conv-gan", 2, feature="stft"), synthetic_dataset, progress=False)
+    assert run.codec.n_bins == 512 and run.model.generator.output_shape == (None, 512, 64, 1)
+    waves = evaluator.run_waves(run, 4)
+    assert waves.shape == (4, synthetic_dataset.config.n_samples)
+    assert np.allclose(np.abs(waves).max(axis=1), 1, atol=1e-4)  # peak-normalised like every row
+    assert set(METRICS) <= set(evaluator.measure(waves))

@@ -32,3 +32,18 @@ def test_mfcc_matches_librosa_and_inverts_exactly_with_every_coefficient(config)
     assert np.allclose(spectral.mfcc(logmel, 20), librosa.feature.mfcc(S=logmel, n_mfcc=20), atol=1e-3)
     back = inverse.mfcc_to_log_mel(spectral.mfcc(logmel), config.n_mels)
     assert np.allclose(back, logmel, atol=1e-3)
+
+
+def test_log_stft_keeps_every_bin_but_nyquist_with_a_full_scale_sine_at_0_db_and_inverts_above_its_floor(config):
+    t = np.arange(config.n_samples) / config.sample_rate
+    tone = np.sin(2 * np.pi * 1000 * t).astype(np.float32)  # steady, full scale
+    out = spectral.log_stft(np.stack([tone, np.zeros_like(tone)]), config)
+    assert out.shape == (2, config.n_fft // 2, config.n_frames) == (2, 512, 64) and out.dtype == np.float32
+    bin_1k = round(1000 * config.n_fft / config.sample_rate)
+    assert np.argmax(out[0, :, 32]) == bin_1k and abs(out[0, bin_1k, 32]) < 0.5  # 0 dB
+    assert np.all(out[1] == spectral.LOG_STFT_FLOOR_DB) and out.min() >= spectral.LOG_STFT_FLOOR_DB
+    magnitude = inverse.log_stft_to_magnitude(out, config)
+    assert magnitude.shape == (2, 1 + config.n_fft // 2, config.n_frames) and not magnitude[1].any()
+    exact = spectral.stft_magnitude(tone, config)
+    loud = out[0] > spectral.LOG_STFT_FLOOR_DB
+    assert np.allclose(magnitude[0, :-1][loud], exact[:-1][loud], rtol=1e-3) and not magnitude[0, -1].any()

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from ..config import CLASSES
-from ..features.inverse import to_audio
 from ..latents import class_mixture, slerp
 from .players import player_grid
 
@@ -70,16 +69,16 @@ class Explorer:
         else:
             classes = None if self.classes is None else self.classes[None]
             sample = self.run.model.from_latents(self.latent()[None], classes)
-        self.log_mel = self.run.codec.decode(sample)[0]
-        self.wave = to_audio(self.log_mel[None], self.run.codec.config, seed=0)[0]
+        spectrum = self.run.codec.decode(sample)
+        self.log_mel, self.wave = self.run.codec.to_log_mel(spectrum)[0], self.run.codec.to_audio(spectrum)[0]
         return self.log_mel, self.wave
 
     def use_sample(self, path) -> float:
         """Invert the audio file at ``path`` into the run, so that Generate makes variations of it; returns the
         reconstruction's RMS distance on the normalised log-mel."""
-        from ..inversion import invert, load_log_mel
+        from ..inversion import invert, load_spectrum
 
-        self.inversion = invert(self.run, load_log_mel(path, self.run.codec.config))
+        self.inversion = invert(self.run, load_spectrum(path, self.run.codec))
         self.sample_name = Path(path).name
         return self.inversion.distance
 

@@ -1,9 +1,11 @@
-"""Log-mel spectrograms <-> the normalised tensors a model trains on and emits.
+"""Spectrograms <-> the normalised tensors a model trains on and emits, and the way from them to audio.
 
-A codec fixes the feature (the log-mel itself, or its MFCCs), the per-bin SpecGAN :class:`Normalizer`
-fitted on the training split, and the layout: ``image`` (batch, bins, frames, 1) for the conv GAN,
-``sequence`` (batch, frames, bins) for the LSTMs. ``decode`` undoes all three, so every model's
-output can be turned back into a log-mel and listened to.
+A codec fixes the feature (the log-mel itself, its MFCCs, or the log-magnitude STFT), the normaliser (per bin,
+SpecGAN's, fitted on the training split; for the log-STFT a fixed map of its range), and the layout: ``image``
+(batch, bins, frames, 1) for the conv GAN, ``sequence`` (batch, frames, bins) for the LSTMs. Its *spectrum* is
+the dB spectrogram it encodes and decodes: the log-mel for the mel and MFCC features, the log-STFT for the STFT
+one. ``to_audio`` and ``to_log_mel`` turn a spectrum into audio and into the log-mel every display and measure
+reads, so every model's output can be listened to and compared.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import numpy as np
 
 from ..atomic import write_atomically
 from ..config import FEATURES, LAYOUTS, FeatureConfig
+from ..data.shards import chunks
 from ..errors import DamagedFile
 from ..npzfile import read_npz
-from .inverse import mfcc_to_log_mel
-from .spectral import mfcc
+from .inverse import log_stft_to_audio, log_stft_to_magnitude, mfcc_to_log_mel, to_audio
+from .spectral import LOG_STFT_FLOOR_DB, log_mel, log_mel_of_magnitude, log_stft, mfcc
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,12 @@ class Normalizer:
         std = np.maximum(np.sqrt(squares / count), 1e-3)  # a constant bin would divide by zero
         return cls(mean.astype(np.float32), std.astype(np.float32), float(scale))
 
+    @classmethod
+    def of_range(cls, low: float, high: float, n_bins: int, scale: float = 3.0) -> Normalizer:
+        """The normaliser that maps ``[low, high]`` to [-1, 1] in every bin (nothing inside the range clipped)."""
+        mean = np.full(n_bins, (low + high) / 2, np.float32)
+        return cls(mean, np.full(n_bins, (high - low) / (2 * scale), np.float32), float(scale))
+
     def transform(self, features: np.ndarray) -> np.ndarray:
         """Features -> [-1, 1]."""
         z = (features - self.mean[:, None]) / (self.scale * self.std[:, None])
@@ -67,9 +76,9 @@ class Normalizer:
         return (np.asarray(normalized) * self.scale * self.std[:, None] + self.mean[:, None]).astype(np.float32)
 
 
-def _features(log_mels: np.ndarray, config: FeatureConfig, feature: str) -> np.ndarray:
-    """The log-mels themselves, or their first ``config.n_mfcc`` MFCCs."""
-    return log_mels if feature == "mel" else mfcc(log_mels, config.n_mfcc)
+def _features(spectra: np.ndarray, config: FeatureConfig, feature: str) -> np.ndarray:
+    """The spectra themselves, or the first ``config.n_mfcc`` MFCCs of log-mels."""
+    return mfcc(spectra, config.n_mfcc) if feature == "mfcc" else spectra
 
 
 @dataclass(frozen=True)
@@ -86,38 +95,72 @@ class Codec:
             raise ValueError(f"layout must be one of {LAYOUTS}, got {self.layout!r}")
 
     @classmethod
-    def fit(cls, log_mels, config: FeatureConfig, feature: str = "mel", layout: str = "image") -> Codec:
-        """Fit the normaliser on training log-mels ``(n, n_mels, n_frames)``, or an iterable of such chunks."""
-        chunks = [log_mels] if hasattr(log_mels, "shape") else log_mels
+    def fit(cls, spectra, config: FeatureConfig, feature: str = "mel", layout: str = "image") -> Codec:
+        """Fit the normaliser on the training split's spectra ``(n, bins, frames)`` (:meth:`read`), or an iterable of
+        such chunks; the log-STFT's is fixed (its floor to 0 dB, the level of a full-scale sine) and reads none."""
+        if feature == "stft":
+            return cls(config, Normalizer.of_range(LOG_STFT_FLOOR_DB, 0.0, config.n_stft_bins), feature, layout)
+        chunks = [spectra] if hasattr(spectra, "shape") else spectra
         features = (_features(chunk, config, feature) for chunk in chunks)
         return cls(config, Normalizer.fit(features, config.norm_std_scale), feature, layout)
 
     @property
+    def spectrum(self) -> str:
+        """What :meth:`encode` takes and :meth:`decode` gives: ``log-mel`` or ``log-stft`` (dB)."""
+        return "log-stft" if self.feature == "stft" else "log-mel"
+
+    @property
     def n_bins(self) -> int:
-        """Values per frame: mel bins or MFCC coefficients."""
-        return self.config.n_mels if self.feature == "mel" else self.config.n_mfcc
+        """Values per frame: mel bins, MFCC coefficients or STFT bins."""
+        return {"mel": self.config.n_mels, "mfcc": self.config.n_mfcc, "stft": self.config.n_stft_bins}[self.feature]
 
     @property
     def floor(self) -> np.ndarray | None:
-        """What silence (the log-mel floor) encodes to in each bin, shaped to broadcast over a batch of model
+        """What silence (the spectrum's floor) encodes to in each bin, shaped to broadcast over a batch of model
         tensors; None for MFCCs, which have no floor."""
-        if self.feature != "mel":
+        if self.feature == "mfcc":
             return None
-        silence = np.full((1, self.config.n_mels, 1), self.config.log_floor_db, np.float32)
+        level = LOG_STFT_FLOOR_DB if self.feature == "stft" else self.config.log_floor_db
+        silence = np.full((1, self.n_bins, 1), level, np.float32)
         per_bin = self.normalizer.transform(silence)[0, :, 0]
         return per_bin[:, None, None] if self.layout == "image" else per_bin[None, :]
 
-    def encode(self, log_mels: np.ndarray) -> np.ndarray:
-        """Log-mels (dB) -> normalised model tensors in [-1, 1]."""
-        z = self.normalizer.transform(_features(log_mels, self.config, self.feature))
+    def analyse(self, waves: np.ndarray) -> np.ndarray:
+        """The spectra of ``waves`` ``(n, samples)`` at the codec's config."""
+        return log_stft(waves, self.config) if self.feature == "stft" else log_mel(waves, self.config)
+
+    def read(self, dataset, rows) -> np.ndarray:
+        """The spectra of a dataset's clips at ``rows``: its cached log-mels, or the log-STFTs of its waves."""
+        return self.analyse(dataset.waves[rows]) if self.feature == "stft" else dataset.log_mels[rows]
+
+    def read_chunks(self, dataset, index):
+        """:meth:`read` of ``index``, a bounded chunk of clips at a time."""
+        if self.feature != "stft":
+            return dataset.log_mel_chunks(index)
+        return (self.analyse(waves) for waves in chunks(dataset.waves, index))
+
+    def encode(self, spectra: np.ndarray) -> np.ndarray:
+        """Spectra (dB) -> normalised model tensors in [-1, 1]."""
+        z = self.normalizer.transform(_features(spectra, self.config, self.feature))
         return z[..., None] if self.layout == "image" else np.ascontiguousarray(z.transpose(0, 2, 1))
 
     def decode(self, tensors: np.ndarray) -> np.ndarray:
-        """Model tensors -> log-mels (dB), ``(n, n_mels, n_frames)``."""
+        """Model tensors -> spectra (dB), ``(n, bins, n_frames)``: log-mels, or log-STFTs for the STFT feature."""
         tensors = np.asarray(tensors, dtype=np.float32)
         z = tensors[..., 0] if self.layout == "image" else tensors.transpose(0, 2, 1)
         features = self.normalizer.inverse(np.clip(z, -1, 1))
-        return features if self.feature == "mel" else mfcc_to_log_mel(features, self.config.n_mels)
+        return mfcc_to_log_mel(features, self.config.n_mels) if self.feature == "mfcc" else features
+
+    def to_audio(self, spectra: np.ndarray, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
+        """Peak-normalised audio of decoded spectra (Griffin-Lim with ``seed``; the mel inverse first for log-mels)."""
+        inverse = log_stft_to_audio if self.feature == "stft" else to_audio
+        return inverse(spectra, self.config, n_iter=n_iter, seed=seed)
+
+    def to_log_mel(self, spectra: np.ndarray) -> np.ndarray:
+        """The log-mels (dB) of decoded spectra, which every plot and log-mel measure reads."""
+        if self.feature != "stft":
+            return spectra
+        return log_mel_of_magnitude(log_stft_to_magnitude(spectra, self.config), self.config)
 
     def save(self, path: Path) -> None:
         """Write the normaliser and choices (the feature config is saved by the run)."""

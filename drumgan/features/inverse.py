@@ -17,7 +17,7 @@ import scipy.signal
 import scipy.sparse
 
 from ..config import FeatureConfig
-from .spectral import mel_basis
+from .spectral import LOG_STFT_FLOOR_DB, mel_basis, stft_scale
 
 
 def mfcc_to_log_mel(mfccs: np.ndarray, n_mels: int) -> np.ndarray:
@@ -152,8 +152,28 @@ def mfcc_to_audio(mfccs: np.ndarray, config: FeatureConfig, n_iter: int | None =
     return log_mel_to_audio(mfcc_to_log_mel(mfccs, config.n_mels), config, n_iter=n_iter, seed=seed)
 
 
+def log_stft_to_magnitude(log_stfts: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """|STFT| ``(..., 1 + n_fft // 2, n_frames)`` of log-STFTs (:func:`~.spectral.log_stft`): bins at the floor
+    and the Nyquist bin silent."""
+    log_stfts = np.asarray(log_stfts, np.float32)
+    magnitude = np.where(log_stfts > LOG_STFT_FLOOR_DB + 1e-3, 10 ** (log_stfts / 20) * stft_scale(config), 0)
+    pad = [(0, 0)] * (magnitude.ndim - 2) + [(0, 1 + config.n_fft // 2 - magnitude.shape[-2]), (0, 0)]
+    return np.pad(magnitude, pad).astype(np.float32)
+
+
+def log_stft_to_audio(
+    log_stfts: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0
+) -> np.ndarray:
+    """Audio from log-STFT dB: Griffin-Lim on its magnitudes, peak-normalised (only the phase is to be found)."""
+    return peak_normalised(griffin_lim(log_stft_to_magnitude(log_stfts, config), config, n_iter=n_iter, seed=seed))
+
+
 def to_audio(log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
     """Griffin-Lim audio of log-mels, each peak-normalised like the real samples (silence stays silent)."""
-    waves = log_mel_to_audio(log_mels, config, n_iter=n_iter, seed=seed)
+    return peak_normalised(log_mel_to_audio(log_mels, config, n_iter=n_iter, seed=seed))
+
+
+def peak_normalised(waves: np.ndarray) -> np.ndarray:
+    """Each wave scaled to a peak of 1, like the real samples (silence stays silent)."""
     peaks = np.abs(waves).max(axis=-1, keepdims=True)
     return np.where(peaks > 0, waves / np.maximum(peaks, 1e-12), 0).astype(np.float32)

@@ -90,7 +90,8 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
     The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim, as everything
     drumgan generates is heard. The others change one thing: more mel bins or frames, more Griffin-Lim
-    iterations, or the linear STFT magnitude (SpecGAN's own representation), which loses only the phase.
+    iterations, the linear STFT magnitude (SpecGAN's own representation), which loses only the phase, or the
+    log-STFT feature a ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
     """
 
     def log_mel_path(chosen: FeatureConfig, n_iter: int):
@@ -98,6 +99,13 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
     def stft_path(n_iter: int):
         return lambda waves: inverse.griffin_lim(spectral.stft_magnitude(waves, config), config, n_iter=n_iter)
+
+    def log_stft_path(n_iter: int):
+        def path(waves):
+            magnitude = inverse.log_stft_to_magnitude(spectral.log_stft(waves, config), config)
+            return inverse.griffin_lim(magnitude, config, n_iter=n_iter)
+
+        return path
 
     gl = config.griffin_lim_iters
     more_bins = dataclasses.replace(config, n_mels=2 * config.n_mels)
@@ -115,6 +123,7 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
             log_mel_path(finer, gl),
         ),
         f"STFT magnitude, Griffin-Lim {gl}": (f"{bins} x {frames}", stft_path(gl)),
+        f"log-STFT (--feature stft), Griffin-Lim {gl}": (f"{config.n_stft_bins} x {frames}", log_stft_path(gl)),
         "STFT magnitude, Griffin-Lim 100": (f"{bins} x {frames}", stft_path(100)),
     }
 

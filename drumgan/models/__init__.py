@@ -35,13 +35,11 @@ def build_model(
         generator = build_sequence_generator(n_frames, n_features, settings.units, settings.frames_per_step)
         critic = build_sequence_critic(n_frames, n_features, settings.units, settings.frames_per_step)
     else:
-        if n_frames != n_features:
-            raise ValueError(f"the conv GAN needs square log-mel images, got {n_features} bins x {n_frames} frames")
         if settings.conditional and not class_counts:
             raise ValueError("a conditional conv GAN needs the training clips per class (class_counts)")
         n_classes = len(class_counts) if settings.conditional else 0
-        generator = build_generator(n_frames, settings.width, n_classes=n_classes)
-        critic = build_critic(n_frames, settings.width, n_classes=n_classes)
+        generator = build_generator((n_features, n_frames), settings.width, n_classes=n_classes)
+        critic = build_critic((n_features, n_frames), settings.width, n_classes=n_classes)
     model = GAN(
         generator,
         critic,

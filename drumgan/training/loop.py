@@ -58,11 +58,11 @@ def clip_reader(run: Run, dataset):
     them (encoded by the run's codec) and, for a conditional run, their one-hot classes, read from the dataset a
     batch at a time; ``shapes`` is what each of those arrays holds per clip."""
     train, n_classes = dataset.train_index, len(dataset.class_names)
-    clip_shape = run.codec.encode(dataset.log_mels[train[:1]]).shape[1:]
+    clip_shape = run.codec.encode(run.codec.read(dataset, train[:1])).shape[1:]
 
     def read(positions: np.ndarray):
         rows = train[positions]
-        clips = run.codec.encode(dataset.log_mels[rows])
+        clips = run.codec.encode(run.codec.read(dataset, rows))
         return (clips, one_hot(dataset.labels[rows], n_classes)) if run.settings.conditional else (clips,)
 
     return read, [clip_shape, (n_classes,)] if run.settings.conditional else [clip_shape]
@@ -214,7 +214,7 @@ def _fit(
     run.save_steps(settings.steps)
     start = run.step
     if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
-        chunks = dataset.log_mel_chunks(dataset.train_index)
+        chunks = run.codec.read_chunks(dataset, dataset.train_index)
         run.model.seed_frames.assign(np.concatenate([run.codec.encode(chunk)[:, 0, :] for chunk in chunks]))
     history = [row for row in run.history() if row["step"] <= start]
     recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
