@@ -324,7 +324,14 @@ def _time_to_quality(args, out) -> int:
     from .evaluation.evaluator import save_results
 
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
-    recipes = {name: TrainSettings.for_model(args.model, recipe=None if name == "default" else name) for name in names}
+    features = [name.strip() for name in args.features.split(",") if name.strip()]
+    recipes = {
+        name if feature == "mel" else f"{name} {feature}": TrainSettings.for_model(
+            args.model, recipe=None if name == "default" else name, feature=feature
+        )
+        for feature in features
+        for name in names
+    }
     default_path = project_root() / "results" / f"time_to_quality_{args.model.replace('-', '_')}.json"
     results_path = Path(args.results or default_path)
     writable_folder(results_path.parent, "the --results folder")  # before the work, not after it
@@ -597,6 +604,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--recipes",
         default="r1,wgan-gp",
         help=f"time to quality: comma-separated, from {', '.join(RECIPES)} and 'default' (default r1,wgan-gp)",
+    )
+    be.add_argument(
+        "--features",
+        default="mel",
+        help="time to quality: comma-separated, each recipe trained on each (mel, stft); default mel",
     )
     be.add_argument("--every", type=_positive_float, default=2.0, metavar="MINUTES", help="time to quality (2)")
     be.add_argument(

@@ -171,7 +171,7 @@ def test_a_run_at_another_rate_trained_on_other_files_is_refused(evaluator, synt
     for wav in sorted(synthetic_kit.rglob("*.wav"))[:8]:
         (fewer / wav.name).write_bytes(wav.read_bytes())
     other = prepare([fewer], config=synthetic_dataset.config.at_rate(22050), cache=tmp_path / "cache", progress=False)
-    run = train(tmp_path / "other", tiny("conv-gan", 1, sample_rate=22050), other, progress=False)
+    run = train(tmp_path / "other", tiny("conv-gan", 1, sample_rate=22050, batch_size=2), other, progress=False)
     heard = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, sources=[fewer], hearing=False)
     with pytest.raises(RunError, match="not trained on these files"):
         heard.run_waves(run, 2)

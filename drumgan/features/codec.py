@@ -105,11 +105,6 @@ class Codec:
         return cls(config, Normalizer.fit(features, config.norm_std_scale), feature, layout)
 
     @property
-    def spectrum(self) -> str:
-        """What :meth:`encode` takes and :meth:`decode` gives: ``log-mel`` or ``log-stft`` (dB)."""
-        return "log-stft" if self.feature == "stft" else "log-mel"
-
-    @property
     def n_bins(self) -> int:
         """Values per frame: mel bins, MFCC coefficients or STFT bins."""
         return {"mel": self.config.n_mels, "mfcc": self.config.n_mfcc, "stft": self.config.n_stft_bins}[self.feature]
