@@ -7,8 +7,7 @@ import html
 
 from .atomic import atomic_path, writable_folder, write_text_atomically
 from .data.audio import write_wavs
-from .features.inverse import to_audio
-from .generation import generate_log_mels
+from .generation import generate_spectra
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>drumgan demo</title>
@@ -42,8 +41,8 @@ def make_demo(runs, out_dir, n: int = 8, seed: int = 0) -> dict:
     out_dir = writable_folder(out_dir, "--out")
     wavs, sections, images, titles = [], [], [], []
     for run in runs:
-        log_mels = generate_log_mels(run, n, seed)
-        waves = to_audio(log_mels, run.codec.config, seed=seed)
+        spectra = generate_spectra(run, n, seed)
+        log_mels, waves = run.codec.to_log_mel(spectra), run.codec.to_audio(spectra, seed=seed)
         rate = run.codec.config.sample_rate
         wavs += write_wavs(waves, out_dir / run.name, rate, run.name)
         players = player_grid([(f"{run.name} {i}", wave) for i, wave in enumerate(waves)], rate, columns=4)

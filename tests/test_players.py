@@ -34,3 +34,14 @@ def test_class_grid_has_a_player_where_a_class_was_predicted_and_keeps_each_clas
     assert grid.rows[0][0] == ("a · kick: none", None) and grid.rows[0][1][0] == "a · snare"
     assert grid.rows[2][0][0] == "b · kick" and grid.rows[3][0][0] == "b · cymbal"
     assert len(SOURCES.findall(grid._repr_html_())) == 3
+
+
+def test_nearest_real_grid_plays_the_audio_a_run_made_beside_each_nearest_real_clip(synthetic_dataset):
+    from drumgan.display.players import nearest_real_grid
+
+    log_mels = synthetic_dataset.log_mels[:2]
+    made = synthetic_dataset.waves[2:4][:, ::-1].copy()  # audio unlike what the log-mels would give
+    sources = SOURCES.findall(nearest_real_grid(log_mels, synthetic_dataset, waves=made)._repr_html_())
+    assert len(sources) == 4  # generated, nearest real, generated, nearest real
+    played = sf.read(io.BytesIO(base64.b64decode(sources[0])))[0]
+    assert np.corrcoef(played, made[0])[0, 1] > 0.999

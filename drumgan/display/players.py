@@ -83,10 +83,12 @@ def neighbour_grid(waves, nearest, distances, dataset, pairs_per_row: int = 2) -
     return player_grid(items, dataset.config.sample_rate, columns=2 * pairs_per_row)
 
 
-def nearest_real_grid(log_mels: np.ndarray, dataset, pairs_per_row: int = 2) -> PlayerTable:
-    """Generated log-mels as audio, each beside its nearest real training sample (:func:`neighbour_grid`)."""
+def nearest_real_grid(log_mels: np.ndarray, dataset, pairs_per_row: int = 2, waves=None) -> PlayerTable:
+    """Generated log-mels as audio, each beside its nearest real training sample (:func:`neighbour_grid`);
+    ``waves`` is their audio where the run made it otherwise (a log-STFT run: ``Codec.to_audio``)."""
     nearest, distances = nearest_clips(log_mels, dataset)
-    return neighbour_grid(to_audio(log_mels, dataset.config), nearest, distances, dataset, pairs_per_row)
+    waves = to_audio(log_mels, dataset.config) if waves is None else waves
+    return neighbour_grid(waves, nearest, distances, dataset, pairs_per_row)
 
 
 def class_grid(sets: dict, predicted: dict, class_names, sample_rate: int, columns: int = 4) -> PlayerTable:
