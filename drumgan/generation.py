@@ -61,6 +61,13 @@ def generate_waves(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     return run.codec.to_audio(generate_spectra(run, n, seed, classes), seed=seed)
 
 
+def generate_clips(run, n: int, seed: int = 0, classes=None) -> tuple[np.ndarray, np.ndarray]:
+    """``(log_mels, waves)`` of ``n`` generated samples: what to look at and what to listen to (each made from the
+    run's own spectra, as :func:`generate_log_mels` and :func:`generate_waves` make them)."""
+    spectra = generate_spectra(run, n, seed, classes)
+    return run.codec.to_log_mel(spectra), run.codec.to_audio(spectra, seed=seed)
+
+
 def write_spectra(run, spectra: np.ndarray, out_dir, seed: int = 0, prefix: str | None = None) -> list[Path]:
     """``spectra`` of ``run`` (:func:`generate_spectra`) made audible (Griffin-Lim with ``seed``) and written as WAVs
     ``prefix_000.wav`` ... (default prefix: the run's name)."""
