@@ -106,7 +106,7 @@ def descriptors(waves: np.ndarray) -> np.ndarray:
     ).astype(np.float64)
 
 
-def log_stft(waves: np.ndarray) -> np.ndarray:
+def multi_resolution_stft(waves: np.ndarray) -> np.ndarray:
     """Each clip's log-magnitude STFTs at :data:`STFT_RESOLUTIONS`, each scaled so that the squared distance
     between two rows is the mean squared dB difference over resolutions: (n, features)."""
     parts = []
@@ -117,7 +117,7 @@ def log_stft(waves: np.ndarray) -> np.ndarray:
 
 
 def nearest_stft_distance(query: np.ndarray, training: np.ndarray) -> np.ndarray:
-    """Each row of ``query``'s distance (RMS dB) to its nearest row of ``training``, both :func:`log_stft`
+    """Each row of ``query``'s distance (RMS dB) to its nearest row of ``training``, both :func:`multi_resolution_stft`
     features; ``training`` is taken :data:`CHUNK` rows at a time."""
     best = np.full(len(query), np.inf)
     norms = (query.astype(np.float64) ** 2).sum(axis=1)[:, None]
@@ -137,7 +137,7 @@ class Hearing:
         self.mean, self.std = reference.mean(axis=0), reference.std(axis=0) + 1e-6
         self.reference = (reference - self.mean) / self.std
         self.training_stft = np.concatenate(
-            [log_stft(training[i : i + CHUNK]).astype(np.float16) for i in range(0, len(training), CHUNK)]
+            [multi_resolution_stft(training[i : i + CHUNK]).astype(np.float16) for i in range(0, len(training), CHUNK)]
         )
 
     def measure(self, waves: np.ndarray) -> dict:
@@ -147,5 +147,5 @@ class Hearing:
             "fd_audio": metrics.frechet_distance(standardised, self.reference),
             "onset_ms": float(np.median(onset_ms(waves))),
             "high_db": float(np.median(high_share_db(waves))),
-            "d_train_stft": float(np.median(nearest_stft_distance(log_stft(waves), self.training_stft))),
+            "d_train_stft": float(np.median(nearest_stft_distance(multi_resolution_stft(waves), self.training_stft))),
         }
