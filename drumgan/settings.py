@@ -28,7 +28,7 @@ UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm-gan": {"width", "noise_std", "conditional"},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
-RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN's default is the first
+RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' default is the first
     "r1": dict(  # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
         loss="nonsaturating",  # StyleGAN2's loss, one critic step per generator step
         critic_steps=1,
@@ -59,7 +59,7 @@ RECIPES = {  # named sets of GAN training settings (``--recipe``); the conv GAN'
 }
 FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defaults
     "lstm": dict(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
-    "lstm-gan": dict(learning_rate=2e-4, beta_1=0.5, beta_2=0.999, critic_steps=1, loss="nonsaturating", units=64),
+    "lstm-gan": {**RECIPES["r1"], "units": 64},  # r1 measured better than its own first settings (benchmarks)
     "conv-gan": RECIPES["r1"],
 }
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (train --minutes without --steps)

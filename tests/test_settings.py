@@ -47,7 +47,8 @@ def test_used_settings_leave_out_what_a_family_ignores_and_the_steps():
 def test_help_defaults_name_each_family_that_uses_the_setting():
     assert default_text("width") == "default 16"
     assert default_text("units") == "default lstm 128, lstm-gan 64"
-    assert default_text("augment") == "default lstm-gan none, conv-gan shift,gain,cutout"
+    assert default_text("augment") == "default shift,gain,cutout"  # both GANs' (r1)
+    assert default_text("batch_size") == "default lstm 64, lstm-gan 32, conv-gan 32"
 
 
 def test_settings_and_the_command_line_parser_import_no_tensorflow():
@@ -69,8 +70,8 @@ def test_a_recipe_sets_its_settings_and_options_given_beside_it_win():
     assert all(getattr(default, k) == v for k, v in RECIPES["r1"].items())
     mine = TrainSettings.for_model("conv-gan", recipe="wgan-gp", critic_steps=3)
     assert mine.critic_steps == 3 and recipe_of(mine) is None
-    lstm_gan = TrainSettings.for_model("lstm-gan", recipe="r1")
-    assert lstm_gan.units == 64 and lstm_gan.ema == RECIPES["r1"]["ema"]
+    lstm_gan = TrainSettings.for_model("lstm-gan")
+    assert recipe_of(lstm_gan) == "r1" and lstm_gan.units == 64 and lstm_gan.frames_per_step == 4
 
 
 def test_settings_of_runs_made_before_the_small_data_additions_switch_them_off():
