@@ -63,13 +63,14 @@ def test_generate_works_on_the_shipped_conv_gan_at_once(tmp_path):
     assert len(wavs) == 8 and sf.info(wavs[0]).frames == 16384
 
 
-def test_the_shipped_conv_gan_was_trained_with_the_default_recipe():
+@pytest.mark.parametrize("name", ["conv_gan", "lstm_gan"])
+def test_the_shipped_gans_were_trained_with_the_default_recipe(name):
     pytest.importorskip("tensorflow")
     from drumgan.settings import TrainSettings, recipe_of
     from drumgan.training.run import Run
 
-    settings = Run.load(RUNS / "conv_gan").settings
-    assert recipe_of(settings) == recipe_of(TrainSettings.for_model("conv-gan")) == "r1"
+    settings = Run.load(RUNS / name).settings
+    assert recipe_of(settings) == recipe_of(TrainSettings.for_model(settings.model)) == "r1"
 
 
 @requires_hydrogen
