@@ -34,7 +34,8 @@ N, BATCH, STEPS, CLASSES = 32, 8, 2, 3
 
 def build(settings, classes, chosen):
     with chosen.scope():
-        model = build_model(settings, 64, 64, n_train=N, floor=np.full((64, 64, 1), -1.0), class_counts=classes)
+        floor = np.full((64, 64, 1) if settings.layout == "image" else (1, 64), -1.0)  # as Codec.floor shapes it
+        model = build_model(settings, 64, 64, n_train=N, floor=floor, class_counts=classes)
         rate = 0.01
         if settings.model == "lstm":
             model.compile(keras.optimizers.SGD(rate), "mse")

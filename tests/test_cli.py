@@ -98,7 +98,7 @@ def test_roundtrip_cli_measures_every_path_and_says_whether_the_default_meets_it
     results = json.loads(captured.out.strip().splitlines()[-1])
     default = results.pop("default")
     assert results[default["option"]]["spectral_convergence"] == default["spectral_convergence"]
-    assert len(results) == 6 and all(row["n"] == 4 for row in results.values())
+    assert len(results) == 7 and all(row["n"] == 4 for row in results.values())
     assert ("does NOT meet" in captured.err) == (not default["meets"])
 
 

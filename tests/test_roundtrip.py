@@ -36,5 +36,7 @@ def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(confi
     assert default["meets"] == all(default[k] <= limit for k, limit in roundtrip.TARGETS.items())
     stft, mel = results["STFT magnitude, Griffin-Lim 32"], results["log-mel 64, Griffin-Lim 32"]
     assert stft["spectral_convergence"] < mel["spectral_convergence"] and stft["representation"] == "513 x 64"
+    log_stft = results["log-STFT (--feature stft), Griffin-Lim 32"]  # what a --feature stft run learns, in dB
+    assert log_stft["representation"] == "512 x 64" and log_stft["spectral_convergence"] < mel["spectral_convergence"]
     assert results["log-mel 128, Griffin-Lim 32"]["spectral_convergence"] < mel["spectral_convergence"]
     assert all(row["real_onset_ms"] == default["real_onset_ms"] and row["onset_ms"] >= 0 for row in results.values())
