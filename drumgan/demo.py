@@ -7,7 +7,7 @@ import html
 
 from .atomic import atomic_path, writable_folder, write_text_atomically
 from .data.audio import write_wavs
-from .generation import generate_spectra
+from .generation import generate_clips
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>drumgan demo</title>
@@ -41,8 +41,7 @@ def make_demo(runs, out_dir, n: int = 8, seed: int = 0) -> dict:
     out_dir = writable_folder(out_dir, "--out")
     wavs, sections, images, titles = [], [], [], []
     for run in runs:
-        spectra = generate_spectra(run, n, seed)
-        log_mels, waves = run.codec.to_log_mel(spectra), run.codec.to_audio(spectra, seed=seed)
+        log_mels, waves = generate_clips(run, n, seed)
         rate = run.codec.config.sample_rate
         wavs += write_wavs(waves, out_dir / run.name, rate, run.name)
         players = player_grid([(f"{run.name} {i}", wave) for i, wave in enumerate(waves)], rate, columns=4)
