@@ -130,9 +130,7 @@ class Codec:
 
     def read_chunks(self, dataset, index):
         """:meth:`read` of ``index``, a bounded chunk of clips at a time."""
-        if self.feature != "stft":
-            return dataset.log_mel_chunks(index)
-        return (self.analyse(waves) for waves in chunks(dataset.waves, index))
+        return (self.read(dataset, rows) for rows in chunks(np.asarray(index)))
 
     def encode(self, spectra: np.ndarray) -> np.ndarray:
         """Spectra (dB) -> normalised model tensors in [-1, 1]."""
