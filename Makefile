@@ -53,7 +53,7 @@ evaluate: setup data  ## measure the three full runs beside the reference rows (
 	$(BIN)/python -m drumgan evaluate --run runs/lstm_baseline --run runs/lstm_gan --run runs/conv_gan
 
 per-class: setup data  ## the conditional conv GAN's classes beside the unconditional one's (results/per_class.json)
-	$(BIN)/python -m drumgan evaluate --run runs/conv_gan_conditional --run runs/conv_gan --per-class 64 \
+	$(BIN)/python -m drumgan evaluate --run runs/conv_gan_conditional --run runs/conv_gan --per-class 256 \
 		--results results/per_class.json
 
 bench: setup data  ## benchmarks: matmul peak, training, generation and data throughput (benchmarks/README.md)

@@ -2,6 +2,7 @@
 
 import subprocess
 
+import numpy as np
 import pytest
 import soundfile as sf
 
@@ -80,7 +81,12 @@ def test_the_shipped_conditional_run_makes_the_classes_it_is_asked_for(hydrogen)
     from drumgan.evaluation.per_class import per_class
     from drumgan.training.run import Run
 
-    table = per_class(Evaluator(hydrogen), Run.load(RUNS / "conv_gan_conditional"), n=32)
+    evaluator = Evaluator(hydrogen)
+    table = per_class(evaluator, Run.load(RUNS / "conv_gan_conditional"), n=32)
     judged = {name: row for name, row in table.items() if row["judged"]}
     assert set(judged) == {"kick", "snare", "hihat", "tom", "cymbal", "other"}
     assert all(judged[name]["ratio"] >= 0.7 for name in ("kick", "snare", "hihat", "tom", "cymbal")), judged
+    other = hydrogen.class_names.index("other")
+    train_other = hydrogen.train_index[hydrogen.labels[hydrogen.train_index] == other]
+    heard = evaluator.predicted_classes(hydrogen.waves[train_other])  # as generated clips are heard: from audio
+    assert table["other"]["train_accuracy"] == pytest.approx(np.mean(heard == other), abs=0.05)

@@ -14,7 +14,8 @@ TARGET_RATIO = 0.8  # a class is met when its requested-class share is at least 
 
 
 def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
-    """For each class: the training clips, the classifier's accuracy on held-out real clips of it, and for
+    """For each class: the training clips, the classifier's accuracy on held-out real clips of it and on the
+    training clips of it (``train_accuracy``: what a generator that copied its training clips would score), and for
     ``run``'s clips of it (``n`` asked for, for a conditional run; the ones the classifier puts in it among
     ``n`` per class, for any other) their count, per-class FD to the training clips of the class and, for a
     conditional run, the share the classifier assigns to the class asked for, its ratio to the real accuracy
@@ -26,6 +27,7 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
     names = dataset.class_names
     train_labels, test = dataset.labels[dataset.train_index], dataset.test_index
     real_predicted = clip_classes(evaluator.classifier, dataset, test)
+    train_predicted = clip_classes(evaluator.classifier, dataset, dataset.train_index)
     if not run.settings.conditional:
         pooled = generate_waves(run, n * len(names), seed)
         pooled_predicted = evaluator.predicted_classes(pooled)
@@ -35,6 +37,9 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
         row = {
             "train": int((train_labels == k).sum()),
             "real_accuracy": float(np.mean(real_predicted[held_out] == k)) if held_out.any() else None,
+            "train_accuracy": float(np.mean(train_predicted[train_labels == k] == k))
+            if (train_labels == k).any()
+            else None,
         }
         if run.settings.conditional:
             if not row["train"]:
@@ -62,7 +67,18 @@ def _class_fd(evaluator, waves: np.ndarray, train_mask: np.ndarray) -> float | N
     return metrics.frechet_distance(embeddings, evaluator.train_embeddings[train_mask])
 
 
-PER_CLASS_COLUMNS = ("run", "class", "train", "real_accuracy", "n", "share_asked", "ratio", "met", "fd")
+PER_CLASS_COLUMNS = (
+    "run",
+    "class",
+    "train",
+    "real_accuracy",
+    "train_accuracy",
+    "n",
+    "share_asked",
+    "ratio",
+    "met",
+    "fd",
+)
 
 
 def per_class_rows(tables: dict) -> list[dict]:
