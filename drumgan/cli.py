@@ -18,6 +18,7 @@ from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
 from .settings import (
     AUGMENTATIONS,
+    CONDITIONAL_CLASS_WEIGHT,
     FEATURES,
     IMAGE_SIZES,
     LOSSES,
@@ -89,6 +90,7 @@ def _train(args) -> int:
         ema=args.ema,
         floor=args.floor,
         conditional=args.conditional or None,
+        class_weight=args.class_weight,
     )
     precision.use_mixed(args.mixed_precision)
     folder = RunFolder(args.out)
@@ -464,6 +466,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="conv-gan: condition generator and critic on the drum class, so that generate can ask for one "
         "(--class, --mix)",
+    )
+    tr.add_argument(
+        "--class-weight",
+        type=float,
+        metavar="W",
+        help="conditional conv-gan: weight of an auxiliary class head on the critic (AC-GAN), which trains fakes to be "
+        f"heard as the class asked for; 0 for none (default {CONDITIONAL_CLASS_WEIGHT})",
     )
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")

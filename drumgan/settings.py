@@ -24,8 +24,8 @@ FAMILY_LAYOUTS = {
 }  # the layout (config.LAYOUTS) each trains on
 GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
-    "lstm": {"width", "frames_per_step", "conditional", *GAN_ONLY},
-    "lstm-gan": {"width", "noise_std", "conditional"},
+    "lstm": {"width", "frames_per_step", "conditional", "class_weight", *GAN_ONLY},
+    "lstm-gan": {"width", "noise_std", "conditional", "class_weight"},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
 RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' default is the first
@@ -62,6 +62,8 @@ FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defau
     "lstm-gan": {**RECIPES["r1"], "units": 64},  # r1 measured better than its own first settings (benchmarks)
     "conv-gan": RECIPES["r1"],
 }
+CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
+# as asked for (benchmarks/README.md, drums on demand)
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (train --minutes without --steps)
 VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
@@ -104,6 +106,9 @@ class TrainSettings:
     floor: bool = False  # generated log-mels held at or above the data's floor (-80 dB), as real ones are
     conditional: bool = False  # conv GAN: generator and critic take a class mixture (drumgan.latents), the critic
     # by projection (Miyato & Koyama 2018); sampling asks for a class, a mixture, or draws one from the training kits
+    class_weight: float = 0.0  # conditional conv GAN: weight of the critic's auxiliary class head (AC-GAN), which
+    # learns the real clips' classes and trains the generator's fakes to be heard as the class asked for (0: none;
+    # for_model gives a conditional run CONDITIONAL_CLASS_WEIGHT unless told otherwise)
 
     @classmethod
     def for_model(cls, model: str, recipe: str | None = None, **overrides) -> TrainSettings:
@@ -115,6 +120,8 @@ class TrainSettings:
         if recipe is not None and model == "lstm":
             raise RunError("recipes are GAN training settings; the LSTM baseline has none")
         given = {k: v for k, v in overrides.items() if v is not None}
+        if given.get("conditional") and "class_weight" not in given:
+            given["class_weight"] = CONDITIONAL_CLASS_WEIGHT
         settings = cls(model=model, **{**FAMILY_DEFAULTS[model], **RECIPES.get(recipe, {}), **given})
         settings.check()
         return settings
@@ -135,6 +142,8 @@ class TrainSettings:
             raise RunError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {self.critic_steps}")
         if self.conditional and self.model != "conv-gan":
             raise RunError("only the conv GAN can be class-conditional (--conditional)")
+        if self.class_weight < 0 or (self.class_weight and not self.conditional):
+            raise RunError(f"class_weight must be >= 0 and needs --conditional, got {self.class_weight}")
         if self.r1_weight < 0 or self.r1_every < 1:
             raise RunError(f"r1_weight must be >= 0 and r1_every >= 1, got {self.r1_weight} and {self.r1_every}")
         if not 0 <= self.ema < 1:

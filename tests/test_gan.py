@@ -80,3 +80,62 @@ def test_the_moving_average_samples_and_follows_the_generator():
     assert plain.ema_generator is None and plain.sampler is plain.generator
     with pytest.raises(ValueError, match="ema"):
         image_gan(ema=1.0)
+
+
+def conditional_gan(class_weight: float, lr: float = 1e-3):
+    gan = GAN(
+        build_generator(8, width=2, n_classes=2),
+        build_critic(8, width=2, n_classes=2, class_head=True),
+        critic_steps=1,
+        loss="nonsaturating",
+        seed=0,
+        class_prior=[1, 1],
+        class_weight=class_weight,
+    )
+    gan.compile(tf.keras.optimizers.Adam(lr), tf.keras.optimizers.Adam(lr))
+    return gan
+
+
+def two_classes(n: int = 16):
+    """Quiet clips (class 0) and loud clips (class 1), half of each, with their one-hot classes."""
+    rng = np.random.default_rng(0)
+    labels = np.arange(n) % 2
+    clips = (np.where(labels, 0.6, -0.6)[:, None, None, None] + rng.normal(0, 0.05, (n, 8, 8, 1))).astype("float32")
+    return clips, np.eye(2, dtype="float32")[labels]
+
+
+def test_the_class_head_adds_its_weighted_cross_entropy_and_learns_the_real_classes():
+    gan = conditional_gan(class_weight=2.0, lr=1e-2)
+    clips, classes = two_classes()
+    score, term = gan._judge(tf.constant(clips), tf.constant(classes))
+    logits = gan.critic([clips, classes])[1].numpy()
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    assert score.shape == (16, 1)
+    assert float(term) == pytest.approx(2.0 * -np.mean(np.sum(classes * log_p, axis=1)), rel=1e-4)
+    gan.fit(tf.data.Dataset.from_tensor_slices((clips, classes)).batch(16), epochs=40, verbose=0)
+    heard = gan.critic([clips, classes])[1].numpy().argmax(axis=1)
+    assert np.array_equal(heard, classes.argmax(axis=1))
+
+
+def test_the_class_term_reaches_the_generators_class_embedding():
+    gan = conditional_gan(class_weight=1.0)
+    clips, classes = two_classes()
+    embedding = gan.generator.get_layer("head").get_layer("class_embedding").kernel
+    with tf.GradientTape() as tape:
+        fake = gan.generator([tf.constant(gan.latents(16)), tf.constant(classes)], training=True)
+        _, term = gan._judge(fake, tf.constant(classes))
+    assert float(tf.reduce_max(tf.abs(tape.gradient(term, embedding)))) > 0
+
+
+def test_a_class_weight_needs_a_conditional_critic_with_a_class_head():
+    with pytest.raises(ValueError, match="class_weight"):
+        GAN(
+            build_generator(8, width=2),
+            build_critic(8, width=2),
+            critic_steps=1,
+            loss="nonsaturating",
+            seed=0,
+            class_weight=1.0,
+        )
+    with pytest.raises(ValueError, match="conditional"):
+        build_critic(8, width=2, class_head=True)

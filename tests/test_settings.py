@@ -31,6 +31,8 @@ def test_each_family_starts_from_its_own_defaults():
         ("conv-gan", dict(r1_weight=-1.0), "r1_weight must be >= 0"),
         ("conv-gan", dict(ema=1.0), "ema must be at least 0 and below 1"),
         ("lstm-gan", dict(augment="shift,mirror"), "unknown augmentation mirror"),
+        ("conv-gan", dict(class_weight=1.0), "class_weight must be >= 0 and needs --conditional"),
+        ("conv-gan", dict(class_weight=-1.0, conditional=True), "class_weight must be >= 0"),
     ],
 )
 def test_impossible_settings_are_refused_in_one_line(model, overrides, message):
@@ -79,3 +81,12 @@ def test_settings_of_runs_made_before_the_small_data_additions_switch_them_off()
     for name in ("critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"):
         stored.pop(name)
     assert recipe_of(TrainSettings(**stored)) == "wgan-gp"
+
+
+def test_a_conditional_conv_gan_gets_its_class_head_unless_told_otherwise():
+    from drumgan.settings import CONDITIONAL_CLASS_WEIGHT
+
+    assert TrainSettings.for_model("conv-gan", conditional=True).class_weight == CONDITIONAL_CLASS_WEIGHT > 0
+    assert TrainSettings.for_model("conv-gan", conditional=True, class_weight=0.0).class_weight == 0.0
+    assert TrainSettings.for_model("conv-gan").class_weight == 0.0
+    assert "class_weight" not in TrainSettings.for_model("lstm-gan").used()

@@ -39,7 +39,9 @@ def build_model(
             raise ValueError("a conditional conv GAN needs the training clips per class (class_counts)")
         n_classes = len(class_counts) if settings.conditional else 0
         generator = build_generator((n_features, n_frames), settings.width, n_classes=n_classes)
-        critic = build_critic((n_features, n_frames), settings.width, n_classes=n_classes)
+        critic = build_critic(
+            (n_features, n_frames), settings.width, n_classes=n_classes, class_head=settings.class_weight > 0
+        )
     model = GAN(
         generator,
         critic,
@@ -52,6 +54,7 @@ def build_model(
         ema=settings.ema,
         floor=floor if settings.floor else None,
         class_prior=class_counts if settings.conditional else None,
+        class_weight=settings.class_weight if settings.model == "conv-gan" else 0.0,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model

@@ -62,10 +62,11 @@ def build_generator(size, width: int, latent_dim: int = LATENT_DIM, n_classes: i
     return model
 
 
-def build_critic(size, width: int, n_classes: int = 0) -> keras.Model:
+def build_critic(size, width: int, n_classes: int = 0, class_head: bool = False) -> keras.Model:
     """image (batch, bins, frames, 1) [and class mixture (batch, n_classes)] -> score (batch, 1); no batch norm
     (WGAN-GP); ``size`` as for :func:`build_generator`. A conditional critic adds the projection of its features on
-    the class embedding (Miyato & Koyama 2018), linear in the mixture."""
+    the class embedding (Miyato & Koyama 2018), linear in the mixture; with ``class_head`` it also returns class
+    logits (batch, n_classes) from the same features (an auxiliary classifier, AC-GAN)."""
     steps = _upsamplings(size)
     image = keras.Input((*_shape(size), 1), name="image")
     x = image
@@ -80,6 +81,11 @@ def build_critic(size, width: int, n_classes: int = 0) -> keras.Model:
         embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(inputs[1])
         projection = layers.Dot(axes=1, name="projection", dtype="float32")([features, embedded])
         score = layers.Add(name="conditional_score", dtype="float32")([score, projection])
+    if class_head:
+        if not n_classes:
+            raise ValueError("a class head needs a conditional critic (n_classes > 0)")
+        logits = layers.Dense(n_classes, name="class_logits", dtype="float32")(features)
+        return keras.Model(inputs, [score, logits], name="critic")
     model = keras.Model(inputs, score, name="critic")
     assert model.output_shape == (None, 1), model.output_shape
     return model

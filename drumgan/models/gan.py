@@ -43,6 +43,9 @@ class GAN(keras.Model):
             each class in the training data, from which :meth:`sample` draws classes where none are asked for.
             Training batches are then ``(clips, class mixtures)``, and the fakes of a step ask for the real
             batch's classes.
+        class_weight: a conditional GAN whose critic also returns class logits (an auxiliary classifier): the
+            weight of its cross-entropy on the real clips' classes (critic) and on the classes the fakes asked for
+            (generator), so that fakes are made to be heard as their class (0: no such term).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class GAN(keras.Model):
         ema: float = 0.0,
         floor=None,
         class_prior=None,
+        class_weight: float = 0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -73,6 +77,9 @@ class GAN(keras.Model):
         if self.n_classes and (class_prior is None or len(class_prior) != self.n_classes):
             raise ValueError(f"a conditional GAN needs a class_prior of {self.n_classes} shares")
         self.class_prior = None if not self.n_classes else np.asarray(class_prior, np.float64) / np.sum(class_prior)
+        self.class_weight = float(class_weight)
+        if self.class_weight and (not self.n_classes or len(critic.outputs) != 2):
+            raise ValueError("class_weight needs a conditional GAN whose critic returns (score, class logits)")
         if not 0.0 <= ema < 1.0:
             raise ValueError(f"ema must be in [0, 1), got {ema}")
         self.critic_steps, self.gp_weight, self.loss_name, self.seed = critic_steps, gp_weight, loss, seed
@@ -166,7 +173,17 @@ class GAN(keras.Model):
         return replica_draw(normal, batch)
 
     def _score(self, x, classes):
-        return self.critic(self.inputs(x, classes), training=True)
+        return self._judge(x, classes)[0]
+
+    def _judge(self, x, classes):
+        """The critic's score of ``x`` and, where it has a class head, the class term of the loss (else 0):
+        ``class_weight`` times the cross-entropy of its logits against ``classes``."""
+        outputs = self.critic(self.inputs(x, classes), training=True)
+        if not self.class_weight:
+            return outputs, 0.0
+        score, logits = outputs
+        entropy = tf.nn.softmax_cross_entropy_with_logits(tf.cast(classes, logits.dtype), logits)
+        return score, self.class_weight * tf.reduce_mean(entropy)
 
     def _gradient_penalty(self, real, fake, classes, draw: int):
         batch = tf.shape(real)[0]
@@ -202,12 +219,13 @@ class GAN(keras.Model):
         """The loss of critic step ``i`` of this generator step."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
         draw = 2 * i + 1
-        real_scores, fake_scores = self._score(real, classes), self._score(fake, classes)
+        (real_scores, class_loss), fake_scores = self._judge(real, classes), self._score(fake, classes)
         if self.loss_name == "wgan-gp":
             penalty = self._gradient_penalty(real, fake, classes, draw)
             loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores) + self.gp_weight * penalty
         else:
             loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
+        loss += class_loss
         return loss + self._lazy_r1(real, classes) if self.r1_weight else loss
 
     def _generator_loss(self, fake_scores):
@@ -230,7 +248,8 @@ class GAN(keras.Model):
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
             fake = self._fake(batch, classes, 31)
-            generator_loss = self._generator_loss(self._score(self._augment(fake, 31, FAKE_STREAM), classes))
+            fake_scores, class_loss = self._judge(self._augment(fake, 31, FAKE_STREAM), classes)
+            generator_loss = self._generator_loss(fake_scores) + class_loss
             share = self.generator_optimizer.scale_loss(loss_share(generator_loss))
         grads = tape.gradient(share, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
