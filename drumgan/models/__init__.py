@@ -54,7 +54,7 @@ def build_model(
         ema=settings.ema,
         floor=floor if settings.floor else None,
         class_prior=class_counts if settings.conditional else None,
-        class_weight=settings.class_weight if settings.model == "conv-gan" else 0.0,
+        class_weight=settings.class_weight,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model
