@@ -172,16 +172,20 @@ class GAN(keras.Model):
 
         return replica_draw(normal, batch)
 
+    def _outputs(self, x, classes):
+        """The critic's score of ``x`` and its class logits (None where it has no class head)."""
+        outputs = self.critic(self.inputs(x, classes), training=True)
+        return outputs if self.class_weight else (outputs, None)
+
     def _score(self, x, classes):
-        return self._judge(x, classes)[0]
+        return self._outputs(x, classes)[0]
 
     def _judge(self, x, classes):
         """The critic's score of ``x`` and, where it has a class head, the class term of the loss (else 0):
         ``class_weight`` times the cross-entropy of its logits against ``classes``."""
-        outputs = self.critic(self.inputs(x, classes), training=True)
-        if not self.class_weight:
-            return outputs, 0.0
-        score, logits = outputs
+        score, logits = self._outputs(x, classes)
+        if logits is None:
+            return score, 0.0
         entropy = tf.nn.softmax_cross_entropy_with_logits(tf.cast(classes, logits.dtype), logits)
         return score, self.class_weight * tf.reduce_mean(entropy)
 
