@@ -63,7 +63,8 @@ class Evaluator:
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
         self.reference = dataset.normalized(self.reference_index)  # training clips
-        _, self.train_embeddings = self._classify(self.reference)
+        probabilities, self.train_embeddings = self._classify(self.reference)
+        self.train_classes = probabilities.argmax(axis=1)  # the classifier's class of each reference clip
         self.bins = metrics.ndb_bins(self.reference, ndb_bins, seed)
 
     def _normalized(self, waves: np.ndarray) -> np.ndarray:

@@ -26,19 +26,19 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
     dataset = evaluator.dataset
     names = dataset.class_names
     train_labels, test = dataset.labels[dataset.train_index], dataset.test_index
+    reference_labels = dataset.labels[evaluator.reference_index]  # the training clips the evaluator classified
     real_predicted = clip_classes(evaluator.classifier, dataset, test)
-    train_predicted = clip_classes(evaluator.classifier, dataset, dataset.train_index)
     if not run.settings.conditional:
         pooled = generate_waves(run, n * len(names), seed)
         pooled_predicted = evaluator.predicted_classes(pooled)
     rows = {}
     for k, name in enumerate(names):
-        held_out = dataset.labels[test] == k
+        held_out, in_reference = dataset.labels[test] == k, reference_labels == k
         row = {
             "train": int((train_labels == k).sum()),
             "real_accuracy": float(np.mean(real_predicted[held_out] == k)) if held_out.any() else None,
-            "train_accuracy": float(np.mean(train_predicted[train_labels == k] == k))
-            if (train_labels == k).any()
+            "train_accuracy": float(np.mean(evaluator.train_classes[in_reference] == k))
+            if in_reference.any()
             else None,
         }
         if run.settings.conditional:
@@ -54,13 +54,14 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
         else:
             waves = pooled[pooled_predicted == k]
         row["n"] = len(waves)
-        row["fd"] = _class_fd(evaluator, waves, train_labels == k)
+        row["fd"] = _class_fd(evaluator, waves, in_reference)
         rows[name] = row
     return rows
 
 
 def _class_fd(evaluator, waves: np.ndarray, train_mask: np.ndarray) -> float | None:
-    """FD of ``waves`` to the training clips in ``train_mask`` (None for fewer than 2 of either)."""
+    """FD of ``waves`` to the evaluator's reference (training) clips in ``train_mask`` (None for fewer than 2 of
+    either)."""
     if len(waves) < 2 or train_mask.sum() < 2:
         return None
     _, embeddings = evaluator.classify_waves(waves)
