@@ -10,7 +10,7 @@ from .atomic import atomic_path
 from .config import CLASSES
 from .data.audio import write_wav, write_wavs
 from .errors import RunError
-from .latents import class_mixture
+from .latents import check_truncation, class_mixture
 
 
 def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | None = None) -> np.ndarray | None:
@@ -29,6 +29,21 @@ def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | 
         )
     vector = class_mixture(run.class_names, {name: 1.0} if name is not None else mix)
     return np.repeat(vector[None], n, axis=0)
+
+
+def set_truncation(run, psi: float) -> None:
+    """Make every later sample of ``run`` (the ``generate_*`` functions, its measures) come from latents truncated
+    by ``psi`` (:func:`drumgan.latents.truncate`; 1: none).
+
+    Raises:
+        RunError: ``psi`` outside [0, 1], or other than 1 for a run without latents (the LSTM baseline).
+    """
+    psi = check_truncation(psi)
+    if not hasattr(run.model, "truncation"):
+        if psi != 1:
+            raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
+        return
+    run.model.truncation = psi
 
 
 def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:

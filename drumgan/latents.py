@@ -43,6 +43,23 @@ def parse_mixture(text: str) -> dict[str, float]:
     return weights
 
 
+def check_truncation(psi: float) -> float:
+    """``psi`` as a float, if it is a truncation (:func:`truncate`) between 0 and 1.
+
+    Raises:
+        RunError: ``psi`` outside [0, 1].
+    """
+    if not 0 <= psi <= 1:
+        raise RunError(f"truncation must be between 0 and 1 (1: none), got {psi}")
+    return float(psi)
+
+
+def truncate(latents, psi: float) -> np.ndarray:
+    """``latents`` pulled toward the mean latent (0) by ``psi``: the truncation trick, trading variety for clips
+    nearer the typical one (of their class, for a conditional run); 1 leaves them as drawn."""
+    return (np.asarray(latents, np.float32) * np.float32(check_truncation(psi))).astype(np.float32)
+
+
 def slerp(a: np.ndarray, b: np.ndarray, t) -> np.ndarray:
     """Spherical interpolation from latent ``a`` (t = 0) to ``b`` (t = 1), one row per value of ``t``.
 

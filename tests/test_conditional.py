@@ -6,8 +6,8 @@ import pytest
 
 from drumgan.config import CLASSES
 from drumgan.errors import RunError
-from drumgan.generation import class_request, generate_log_mels
-from drumgan.latents import class_mixture, class_path, parse_mixture, slerp
+from drumgan.generation import class_request, generate_log_mels, set_truncation
+from drumgan.latents import class_mixture, class_path, parse_mixture, slerp, truncate
 from drumgan.training.run import Run
 
 
@@ -80,3 +80,25 @@ def test_a_class_path_goes_through_each_stop():
     assert path.shape == (9, len(CLASSES))
     assert np.allclose(path.sum(axis=1), 1)
     assert path[0, 0] == 1 and path[4, 1] == 1 and path[8, 4] == 1 and path[2, 0] == pytest.approx(0.5)
+
+
+def test_truncation_pulls_the_latents_to_the_mean_and_is_checked(conditional_run, tiny_runs):
+    assert np.allclose(truncate(np.ones((2, 100)), 0.25), 0.25)
+    with pytest.raises(RunError, match="between 0 and 1"):
+        truncate(np.ones((2, 100)), 1.5)
+    run = Run.load(conditional_run)
+    kicks = class_request(run, 3, "kick")
+    drawn = generate_log_mels(run, 3, seed=0, classes=kicks)
+    assert not np.allclose(drawn, drawn[0])
+    set_truncation(run, 0.0)  # every latent at the mean: one clip a class
+    at_mean = generate_log_mels(run, 3, seed=0, classes=kicks)
+    assert np.allclose(at_mean, at_mean[0])
+    assert not np.allclose(at_mean[0], generate_log_mels(run, 1, seed=0, classes=class_request(run, 1, "snare"))[0])
+    set_truncation(run, 1.0)
+    assert np.array_equal(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)
+    lstm = Run.load(tiny_runs / "lstm")
+    with pytest.raises(RunError, match="needs a GAN run"):
+        set_truncation(lstm, 0.5)
+    set_truncation(lstm, 1.0)  # nothing to truncate, nothing asked
+    with pytest.raises(RunError, match="between 0 and 1"):
+        set_truncation(run, -0.1)

@@ -71,6 +71,7 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
     )
     assert list(results["rows"]) == [*REFERENCE_ROWS, "lstm", "conv-gan"]
     assert results["runs"]["conv-gan"]["step"] == 2 and results["data"] == synthetic_dataset.cache_path.stem
+    assert "truncation" not in results["runs"]["conv-gan"]
     assert [row["row"] for row in table_rows(results)] == list(results["rows"])
     assert [row["run"] for row in relative_to_ceiling(results)] == ["lstm", "conv-gan"]
     with pytest.raises(RunError, match="clash"):
@@ -80,6 +81,17 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
             n=6,
             classifier=evaluator.classifier,
         )
+
+
+def test_a_truncated_run_is_measured_from_its_truncated_latents_and_says_so(tiny_runs, synthetic_dataset, evaluator):
+    from drumgan.generation import set_truncation
+
+    run = Run.load(tiny_runs / "conv-gan")
+    plain = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier)
+    set_truncation(run, 0.0)
+    results = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier)
+    assert results["runs"]["conv-gan"]["truncation"] == 0.0 and "truncation" not in plain["runs"]["conv-gan"]
+    assert results["rows"]["conv-gan"]["d_self"] != plain["rows"]["conv-gan"]["d_self"]  # other clips measured
 
 
 def test_evaluate_refuses_a_run_trained_on_other_data(tiny_runs, evaluator):

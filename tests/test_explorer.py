@@ -22,11 +22,12 @@ def test_each_control_changes_the_clip(explorer):
         lambda e: setattr(e, "t", 0.5),
         lambda e: setattr(e, "seed_b", 7),
         lambda e: setattr(e, "seed_a", 3),
+        lambda e: setattr(e, "truncation", 0.5),
     ):
         before = explorer.generate()[0]
         change(explorer)
         changed.append(not np.allclose(before, explorer.generate()[0]))
-    assert changed == [True, True, True, True]
+    assert changed == [True, True, True, True, True]
     assert explorer.label == "snare"
 
 

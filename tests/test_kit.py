@@ -1,6 +1,8 @@
 """Kits written from generated clips: Hydrogen's schema accepts them, drumgan reads them back with their
 classes, and nothing is half-written or overwritten unasked."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -68,6 +70,27 @@ def test_kit_command_on_a_conditional_run_writes_every_class(conditional_run, tm
     assert labels == sorted(["kick", "snare", "hihat", "tom", "cymbal", "clap", "other"])
     again = run_cli("kit", "--run", str(conditional_run), "--out", str(tmp_path), "--name", "k")
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "--overwrite" in again.stderr
+
+
+def test_generate_and_kit_take_a_truncation_and_refuse_one_outside_0_to_1(conditional_run, tmp_path):
+    done = run_cli(
+        "generate",
+        "--run",
+        str(conditional_run),
+        "--out",
+        str(tmp_path / "g"),
+        "-n",
+        "2",
+        "--truncation",
+        "0.5",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1])["truncation"] == 0.5
+    for command in ("generate", "kit"):
+        bad = run_cli(command, "--run", str(conditional_run), "--out", str(tmp_path / command), "--truncation", "2")
+        assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "between 0 and 1" in bad.stderr
+        assert not (tmp_path / command).exists() or not any((tmp_path / command).iterdir())
 
 
 def test_an_unconditional_runs_clips_are_named_by_classify_in_class_order(tiny_runs):

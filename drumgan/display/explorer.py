@@ -1,7 +1,7 @@
 """An interactive explorer of a conv GAN run in JupyterLab, built from ipywidgets: class-mixture sliders (a
-conditional run), two seeds and an interpolation slider between them, variations of an uploaded sample, a
-Generate button that draws the log-mel and plays the clip in place, and Keep / Write kit buttons that collect
-clips into a drum kit.
+conditional run), two seeds and an interpolation slider between them, a truncation slider, variations of an
+uploaded sample, a Generate button that draws the log-mel and plays the clip in place, and Keep / Write kit
+buttons that collect clips into a drum kit.
 
 :class:`Explorer` holds the state and does the work (tested without a browser); :meth:`Explorer.widget` lays
 the controls out and wires them to it.
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import CLASSES
-from ..latents import class_mixture, slerp
+from ..latents import class_mixture, slerp, truncate
 from .players import player_grid
 
 
@@ -26,6 +26,7 @@ class Explorer:
     Attributes:
         weights: ``{class: weight}`` of the class mixture asked for (conditional runs).
         seed_a, seed_b, t: the two latents' seeds and the place between them (0: ``seed_a``, 1: ``seed_b``).
+        truncation: how far the latent is pulled toward the mean (:func:`drumgan.latents.truncate`; 1: none).
         inversion: an uploaded sample's :class:`~drumgan.inversion.Inversion`, or None; while set, Generate
             makes variations of it, ``spread`` from it (``seed_a`` picks the variation).
         kept: ``(label, wave)`` clips collected for a kit.
@@ -34,7 +35,7 @@ class Explorer:
     def __init__(self, run, seed_a: int = 0, seed_b: int = 1):
         if run.settings.model != "conv-gan":
             raise ValueError(f"the explorer needs a conv-gan run, got {run.settings.model}")
-        self.run, self.seed_a, self.seed_b, self.t = run, seed_a, seed_b, 0.0
+        self.run, self.seed_a, self.seed_b, self.t, self.truncation = run, seed_a, seed_b, 0.0, 1.0
         names = run.class_names
         self.weights = {name: 1.0 if i == 0 else 0.0 for i, name in enumerate(names)}
         self.inversion, self.spread, self.sample_name = None, 0.15, ""
@@ -56,9 +57,10 @@ class Explorer:
         return "other"
 
     def latent(self) -> np.ndarray:
-        """The latent between the two seeds' latents at ``t`` (spherical interpolation)."""
+        """The latent between the two seeds' latents at ``t`` (spherical interpolation), truncated."""
         model = self.run.model
-        return slerp(model.latents(1, self.seed_a)[0], model.latents(1, self.seed_b)[0], self.t)[0]
+        between = slerp(model.latents(1, self.seed_a)[0], model.latents(1, self.seed_b)[0], self.t)[0]
+        return truncate(between, self.truncation)
 
     def generate(self) -> tuple[np.ndarray, np.ndarray]:
         """Make the clip the controls ask for: ``(log_mel dB, wave)``, also kept as :attr:`log_mel`, :attr:`wave`."""
@@ -124,6 +126,9 @@ class _ExplorerWidget:
         self.seed_a = w.IntText(value=explorer.seed_a, description="seed A")
         self.seed_b = w.IntText(value=explorer.seed_b, description="seed B")
         self.t = w.FloatSlider(value=0, min=0, max=1, step=0.05, description="A -> B", layout=wide)
+        self.truncation = w.FloatSlider(
+            value=explorer.truncation, min=0, max=1, step=0.05, description="truncation", layout=wide
+        )
         self.upload = w.FileUpload(accept="audio/*,.wav,.flac,.aif,.aiff,.ogg,.mp3", multiple=False)
         self.spread = w.FloatSlider(value=explorer.spread, min=0, max=1, step=0.05, description="spread")
         self.forget = w.Button(description="Forget sample")
@@ -145,6 +150,7 @@ class _ExplorerWidget:
                 w.HTML("<b>latent</b>"),
                 w.HBox([self.seed_a, self.seed_b]),
                 self.t,
+                self.truncation,
                 w.HTML("<b>variations of your own sample</b>"),
                 w.HBox([self.upload, self.forget]),
                 self.spread,
@@ -160,6 +166,7 @@ class _ExplorerWidget:
         e = self.explorer
         e.weights = {name: slider.value for name, slider in self.sliders.items()}
         e.seed_a, e.seed_b, e.t, e.spread = self.seed_a.value, self.seed_b.value, self.t.value, self.spread.value
+        e.truncation = self.truncation.value
 
     def _report(self, text: str) -> None:
         import html

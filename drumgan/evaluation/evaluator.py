@@ -207,9 +207,7 @@ class Evaluator:
             "seed": self.seed,
             "data": self.dataset.data_id,
             "config": json.loads(self.config.to_json()),
-            "runs": {
-                run.name: {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step} for run in runs
-            },
+            "runs": {run.name: _run_record(run) for run in runs},
         }
 
     def classify_waves(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -261,6 +259,13 @@ def evaluate(
 
         results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed) for run in runs}
     return results
+
+
+def _run_record(run) -> dict:
+    """Where a measured run came from: its folder, family and step, and its truncation where it samples with one."""
+    record = {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step}
+    truncation = getattr(run.model, "truncation", 1.0)
+    return record if truncation == 1 else {**record, "truncation": truncation}
 
 
 def relative_to_ceiling(results: dict) -> list[dict]:

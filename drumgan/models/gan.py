@@ -16,7 +16,7 @@ import numpy as np
 
 from ..backend import keras, tf
 from ..distribute import loss_share, replica_draw, replica_rows
-from ..latents import one_hot
+from ..latents import one_hot, truncate
 from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 from . import augment
 
@@ -87,6 +87,7 @@ class GAN(keras.Model):
         self.augmentations = tuple(augmentations)
         self.layout = "image" if len(generator.output_shape) == 4 else "sequence"
         self.floor = None if floor is None else np.asarray(floor, np.float32)
+        self.truncation = 1.0  # what :meth:`sample` scales its latents by (:func:`drumgan.latents.truncate`)
         self.ema_generator = None
         if self.ema:
             self.ema_generator = keras.models.clone_model(generator)
@@ -135,9 +136,10 @@ class GAN(keras.Model):
         return np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
 
     def sample(self, n: int, seed: int = 0, classes=None) -> np.ndarray:
-        """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``; a conditional GAN's ask for
-        ``classes`` (``(n, n_classes)`` mixtures), else for classes drawn with ``seed`` from :attr:`class_prior`."""
-        latents = self.latents(n, seed)
+        """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``, truncated by
+        :attr:`truncation`; a conditional GAN's ask for ``classes`` (``(n, n_classes)`` mixtures), else for classes
+        drawn with ``seed`` from :attr:`class_prior`."""
+        latents = truncate(self.latents(n, seed), self.truncation)
         if self.conditional and classes is None:
             drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
             classes = one_hot(drawn, self.n_classes)
