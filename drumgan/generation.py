@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,17 @@ def set_truncation(run, psi: float) -> None:
             raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
         return
     run.model.truncation = psi
+
+
+@contextmanager
+def truncated(run, psi: float):
+    """``with truncated(run, psi):`` samples ``run`` as :func:`set_truncation` makes it, then as before."""
+    before = getattr(run.model, "truncation", 1.0)
+    set_truncation(run, psi)
+    try:
+        yield run
+    finally:
+        set_truncation(run, before)
 
 
 def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:

@@ -6,7 +6,7 @@ import pytest
 
 from drumgan.config import CLASSES
 from drumgan.errors import RunError
-from drumgan.generation import class_request, generate_log_mels, set_truncation
+from drumgan.generation import class_request, generate_log_mels, set_truncation, truncated
 from drumgan.latents import class_mixture, class_path, parse_mixture, slerp, truncate
 from drumgan.training.run import Run
 
@@ -90,12 +90,13 @@ def test_truncation_pulls_the_latents_to_the_mean_and_is_checked(conditional_run
     kicks = class_request(run, 3, "kick")
     drawn = generate_log_mels(run, 3, seed=0, classes=kicks)
     assert not np.allclose(drawn, drawn[0])
-    set_truncation(run, 0.0)  # every latent at the mean: one clip a class
-    at_mean = generate_log_mels(run, 3, seed=0, classes=kicks)
-    assert np.allclose(at_mean, at_mean[0])
-    assert not np.allclose(at_mean[0], generate_log_mels(run, 1, seed=0, classes=class_request(run, 1, "snare"))[0])
-    set_truncation(run, 1.0)
-    assert np.array_equal(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)
+    with truncated(run, 0.0):  # every latent at the mean: one clip a class
+        at_mean = generate_log_mels(run, 3, seed=0, classes=kicks)
+        snare = generate_log_mels(run, 1, seed=0, classes=class_request(run, 1, "snare"))[0]
+    assert np.allclose(at_mean, at_mean[0]) and not np.allclose(at_mean[0], snare)
+    assert np.array_equal(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)  # as before, after the block
+    set_truncation(run, 0.5)
+    assert not np.allclose(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)
     lstm = Run.load(tiny_runs / "lstm")
     with pytest.raises(RunError, match="needs a GAN run"):
         set_truncation(lstm, 0.5)
