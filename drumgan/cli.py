@@ -157,6 +157,7 @@ def _generate(args) -> int:
         print(json.dumps(record))
     else:
         what = f" like {args.like} (reconstructed to {inversion.distance:.3f} RMS)" if args.like else ""
+        what += f" at truncation {args.truncation:g}" if args.truncation != 1 else ""
         print(f"{len(paths)} WAV files{what} from {run.dir} (step {run.step}) in {args.out}")
     return 0
 
