@@ -378,6 +378,17 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _add_truncation(parser) -> None:
+    parser.add_argument(
+        "--truncation",
+        type=float,
+        default=1.0,
+        metavar="PSI",
+        help="GAN runs: latents pulled toward the mean by PSI in [0, 1]: more typical clips, less variety "
+        "(default 1: none)",
+    )
+
+
 def _add_distribute(parser, what: str, choices=distribute.STRATEGIES) -> None:
     workers = ", or several worker processes named by TF_CONFIG (README)" if "multi-worker" in choices else ""
     parser.add_argument(
@@ -536,14 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"--like: how far variations stray, in latent standard deviations (default {VARIATION_SPREAD}; 0: the "
         "reconstruction)",
     )
-    gen.add_argument(
-        "--truncation",
-        type=float,
-        default=1.0,
-        metavar="PSI",
-        help="a GAN run: latents pulled toward the mean by PSI in [0, 1]: more typical clips, less variety "
-        "(default 1: none)",
-    )
+    _add_truncation(gen)
     gen.add_argument("--json", action="store_true", help="end with one JSON line listing the files")
     gen.set_defaults(handler=_generate)
 
@@ -555,13 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     kit.add_argument("--name", help="the kit's name and folder (default: the run's name)")
     kit.add_argument("--per-class", type=_positive, default=4, metavar="N", help="clips per class (default 4)")
     kit.add_argument("--seed", type=int, default=0)
-    kit.add_argument(
-        "--truncation",
-        type=float,
-        default=1.0,
-        metavar="PSI",
-        help="a GAN run: latents pulled toward the mean by PSI in [0, 1] (default 1: none), as for generate",
-    )
+    _add_truncation(kit)
     kit.add_argument("--overwrite", action="store_true", help="replace a kit of the same name in --out")
     kit.add_argument("--source", nargs="+", metavar="PATH", help="a run that is not conditional: its training data")
     kit.add_argument("--json", action="store_true", help="end with one JSON line: kit, drumkit_xml, files")
@@ -588,13 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also per class: N clips each of a conditional run (share heard as the class asked for) and per-class FD",
     )
-    ev.add_argument(
-        "--truncation",
-        type=float,
-        default=1.0,
-        metavar="PSI",
-        help="sample every GAN run from latents pulled toward the mean by PSI in [0, 1] (default 1: none)",
-    )
+    _add_truncation(ev)
     _add_distribute(ev, "train the evaluation classifier (where it is not cached)", ("none", "mirrored"))
     ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
     ev.set_defaults(handler=_evaluate)
