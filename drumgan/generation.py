@@ -40,22 +40,28 @@ def set_truncation(run, psi: float) -> None:
         RunError: ``psi`` outside [0, 1], or other than 1 for a run without latents (the LSTM baseline).
     """
     psi = check_truncation(psi)
-    if not hasattr(run.model, "truncation"):
+    if run_truncation(run) is None:
         if psi != 1:
             raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
         return
     run.model.truncation = psi
 
 
+def run_truncation(run) -> float | None:
+    """The truncation ``run`` samples with (:func:`set_truncation`), or None for a run without latents."""
+    return getattr(run.model, "truncation", None)
+
+
 @contextmanager
 def truncated(run, psi: float):
     """``with truncated(run, psi):`` samples ``run`` as :func:`set_truncation` makes it, then as before."""
-    before = getattr(run.model, "truncation", 1.0)
+    before = run_truncation(run)
     set_truncation(run, psi)
     try:
         yield run
     finally:
-        set_truncation(run, before)
+        if before is not None:  # a run without latents had nothing set
+            set_truncation(run, before)
 
 
 def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:

@@ -57,7 +57,7 @@ def check_truncation(psi: float) -> float:
 def truncate(latents, psi: float) -> np.ndarray:
     """``latents`` pulled toward the mean latent (0) by ``psi``: the truncation trick, trading variety for clips
     nearer the typical one (of their class, for a conditional run); 1 leaves them as drawn."""
-    return (np.asarray(latents, np.float32) * np.float32(check_truncation(psi))).astype(np.float32)
+    return np.asarray(latents, np.float32) * np.float32(check_truncation(psi))
 
 
 def slerp(a: np.ndarray, b: np.ndarray, t) -> np.ndarray:

@@ -21,7 +21,7 @@ from ..data.audio import resample_clips
 from ..errors import RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
-from ..generation import generate_waves
+from ..generation import generate_waves, run_truncation
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
@@ -264,8 +264,8 @@ def evaluate(
 def _run_record(run) -> dict:
     """Where a measured run came from: its folder, family and step, and its truncation where it samples with one."""
     record = {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step}
-    truncation = getattr(run.model, "truncation", 1.0)
-    return record if truncation == 1 else {**record, "truncation": truncation}
+    truncation = run_truncation(run)
+    return record if truncation in (None, 1) else {**record, "truncation": truncation}
 
 
 def relative_to_ceiling(results: dict) -> list[dict]:
