@@ -246,7 +246,7 @@ def _evaluate(args) -> int:
     from .data.dataset import prepare
     from .display.tables import text_table
     from .evaluation.evaluator import evaluate, save_results, table_rows
-    from .evaluation.metrics import BETTER, HEARING_METRICS
+    from .evaluation.metrics import BETTER, HEARING_METRICS, METRICS
     from .generation import set_truncation
     from .training.run import Run
 
@@ -271,7 +271,7 @@ def _evaluate(args) -> int:
         )
         if args.truncation != 1:
             print(f"the runs sampled from latents truncated by {args.truncation:g}")
-        print(text_table(table_rows(results)))
+        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s"))))
         print("\nheard from the audio alone, at 44.1 kHz:")
         print(text_table(table_rows(results, HEARING_METRICS)))
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))

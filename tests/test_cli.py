@@ -134,7 +134,7 @@ def test_evaluate_cli_prints_every_row_and_field_and_writes_the_results_file(
     assert set(last) == {"classifier_accuracy", "rows"} and 0 <= last["classifier_accuracy"] <= 1
     assert set(last["rows"]) == {*REFERENCE_ROWS, "lstm", "conv-gan"}
     for row in last["rows"].values():
-        assert all(isinstance(row[m], float) for m in METRICS)
+        assert all(isinstance(row[m], (int, float)) for m in METRICS)
     saved = json.loads(results.read_text())
     assert saved["rows"] == last["rows"] and saved["config"]["n_mels"] == 64 and saved["data"]
     assert main(["evaluate", "--run", str(tmp_path), "--source", str(synthetic_kit)]) == 2  # not a run folder

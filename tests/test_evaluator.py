@@ -28,6 +28,14 @@ def test_exact_copies_of_training_samples_have_memorisation_distance_zero(evalua
     assert evaluator.measure(synthetic_dataset.waves[synthetic_dataset.test_index])["d_train"] > 0.01
 
 
+def test_near_copies_counts_samples_nearer_the_training_clips_than_any_held_out_clip(evaluator, synthetic_dataset):
+    train, test = synthetic_dataset.train_index, synthetic_dataset.test_index
+    assert evaluator.measure(synthetic_dataset.waves[train])["near_copies"] == len(train)
+    assert evaluator.measure(synthetic_dataset.waves[test])["near_copies"] == 0  # the bar is the nearest of these
+    mixed = synthetic_dataset.waves[np.concatenate([train[:3], test])]
+    assert evaluator.measure(mixed)["near_copies"] == 3
+
+
 def test_measure_gives_every_metric_and_class_shares_that_sum_to_one(evaluator, synthetic_dataset):
     row = evaluator.measure(synthetic_dataset.waves[synthetic_dataset.test_index])
     assert set(METRICS) <= set(row) and row["n"] == len(synthetic_dataset.test_index)
@@ -202,3 +210,15 @@ def test_a_log_stft_run_is_heard_through_its_own_inverse_and_measured_like_any_r
     assert waves.shape == (4, synthetic_dataset.config.n_samples)
     assert np.allclose(np.abs(waves).max(axis=1), 1, atol=1e-4)  # peak-normalised like every row
     assert set(METRICS) <= set(evaluator.measure(waves))
+
+
+def test_per_class_rows_name_the_run_only_where_there_are_several_and_mark_what_does_not_apply():
+    from drumgan.evaluation.per_class import PER_CLASS_COLUMNS, per_class_rows
+
+    conditional = {"kick": {"train": 60, "real_accuracy": 0.9, "n": 8, "share_asked": 0.9, "ratio": 1.0, "fd": 12.0}}
+    unconditional = {"kick": {"train": 60, "real_accuracy": 0.9, "n": 5, "fd": None}}
+    both = per_class_rows({"a": conditional, "b": unconditional})
+    assert [row["run"] for row in both] == ["a", "b"] and list(both[0]) == list(PER_CLASS_COLUMNS)
+    assert both[1]["share_asked"] == "-" and both[1]["fd"] == "-" and both[0]["fd"] == 12.0
+    (alone,) = per_class_rows({"a": conditional})
+    assert list(alone) == list(PER_CLASS_COLUMNS[1:]) and alone["class"] == "kick"

@@ -77,7 +77,11 @@ def _figures(config, dataset):
     rng = np.random.default_rng(0)
     images = rng.uniform(-80, 0, (8, config.n_mels, config.n_frames))
     history = [{"step": s, "time": 0.0, "critic_loss": -s, "generator_loss": s} for s in range(3)]
-    metrics = {"rows": {n: {"is": 1, "fd": 2, "kid": 3, "ndb_k": 0.1, "d_train": 0.1, "d_self": 0.1} for n in "ab"}}
+    metrics = {
+        "rows": {
+            n: {"is": 1, "fd": 2, "kid": 3, "ndb_k": 0.1, "d_train": 0.1, "d_self": 0.1, "near_copies": 2} for n in "ab"
+        }
+    }
     shares = {"rows": {n: {"classes": {"kick": 0.5, "snare": 0.5}} for n in "ab"}}
     yield "grid", plots.plot_grid(images, config, titles=[f"kick · kit {i}" for i in range(8)])
     yield "mfcc grid", plots.plot_grid(rng.normal(0, 50, (4, 20, config.n_frames)), config, kind="mfcc")

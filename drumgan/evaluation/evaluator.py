@@ -25,7 +25,7 @@ from ..generation import generate_waves, run_truncation
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
-from .neighbours import nearest_clips, nearest_neighbours
+from .neighbours import heldout_to_train, nearest_clips, nearest_neighbours
 
 
 class Evaluator:
@@ -66,6 +66,8 @@ class Evaluator:
         probabilities, self.train_embeddings = self._classify(self.reference)
         self.train_classes = probabilities.argmax(axis=1)  # the classifier's class of each reference clip
         self.bins = metrics.ndb_bins(self.reference, ndb_bins, seed)
+        heldout = heldout_to_train(dataset)
+        self.closest_heldout = float(heldout.min()) if len(heldout) else 0.0  # the bar of measure's near_copies
 
     def _normalized(self, waves: np.ndarray) -> np.ndarray:
         return self.dataset.normalizer.transform(log_mel(waves, self.config))
@@ -92,7 +94,8 @@ class Evaluator:
         return self._hearing or None
 
     def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
-        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times.
+        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times, and
+        ``near_copies``: how many lie nearer a training clip than the nearest held-out clip does (memorisation).
 
         ``audio``: the same clips at :data:`~.hearing.AUDIO_RATE` where there are better ones than ``waves``
         resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it.
@@ -115,6 +118,7 @@ class Evaluator:
             "ndb_k": metrics.ndb_k(self.reference, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
             "d_self": float(np.median(d_self)),
+            "near_copies": int((d_train < self.closest_heldout).sum()),
             "attack_s": float(np.median(attack)),
             "decay_s": float(np.median(decay)),
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
@@ -282,7 +286,7 @@ def relative_to_ceiling(results: dict) -> list[dict]:
     ]
 
 
-def table_rows(results: dict, columns=(*METRICS, "attack_s", "decay_s")) -> list[dict]:
+def table_rows(results: dict, columns=METRICS) -> list[dict]:
     """One flat dict per row (name, n and ``columns``; e.g. :data:`~.metrics.HEARING_METRICS`) for
     :func:`drumgan.display.tables.text_table`."""
     rows = results["rows"].items()

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.linalg
 import scipy.stats
 
-METRICS = ("is", "fd", "kid", "ndb_k", "d_train", "d_self")
+METRICS = ("is", "fd", "kid", "ndb_k", "d_train", "d_self", "near_copies")
 HEARING_METRICS = ("fd_audio", "onset_ms", "high_db", "d_train_stft")  # from the audio alone (evaluation.hearing)
 BETTER = {
     "is": "higher",
@@ -21,6 +21,7 @@ BETTER = {
     "ndb_k": "lower",
     "d_train": "near real_heldout",
     "d_self": "higher",
+    "near_copies": "0",
     "fd_audio": "lower",
     "onset_ms": "near real_heldout",
     "high_db": "near real_heldout",
@@ -33,6 +34,7 @@ DESCRIPTIONS = {
     "ndb_k": "share of k-means bins of the training kits whose share of samples differs (z-test, 5%)",
     "d_train": "median RMS distance to the nearest training sample (normalised log-mel); 0 = copies",
     "d_self": "median RMS distance to the nearest other sample of the same set; 0 = all alike",
+    "near_copies": "samples nearer a training sample than the nearest held-out real one is (memorisation)",
     "fd_audio": "Frechet distance to the training kits on 41 audio descriptors at 44.1 kHz (bands to 22 kHz)",
     "onset_ms": "median rise time of the 1 ms envelope from -30 to -6 dB of its peak; smeared attacks are slow",
     "high_db": "median share of energy above 8 kHz, in dB (-60: none, as in 16 kHz audio)",

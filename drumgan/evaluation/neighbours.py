@@ -39,6 +39,13 @@ def nearest_clips(log_mels: np.ndarray, dataset, among=None, chunk: int = 512) -
     return nearest, distance
 
 
+def heldout_to_train(dataset) -> np.ndarray:
+    """Each held-out clip's RMS distance to its nearest training clip: how near real drums the model never saw
+    come to the training kits (the bar for memorisation)."""
+    chunks = [nearest_clips(c, dataset)[1] for c in dataset.log_mel_chunks(dataset.test_index)]
+    return np.concatenate(chunks) if chunks else np.zeros(0)
+
+
 def _pair_correlations(log_mels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``i < j`` of a set and the correlation of their log-mels (dB, flattened)."""
     r = np.corrcoef(np.asarray(log_mels, np.float64).reshape(len(log_mels), -1))
@@ -58,7 +65,7 @@ def memorisation_summary(log_mels: np.ndarray, dataset, threshold: float = 0.95)
     """Median nearest-training distance of generated samples beside that of held-out real samples, and how
     alike the generated samples are to each other (near-duplicates: :func:`similar_pairs`)."""
     _, generated = nearest_clips(log_mels, dataset)
-    heldout = np.concatenate([nearest_clips(c, dataset)[1] for c in dataset.log_mel_chunks(dataset.test_index)])
+    heldout = heldout_to_train(dataset)
     r = _pair_correlations(log_mels)[2]
     return {
         "generated -> train (median)": float(np.median(generated)),

@@ -84,10 +84,11 @@ PER_CLASS_COLUMNS = (
 
 def per_class_rows(tables: dict) -> list[dict]:
     """``{run name: per_class(...)}`` as flat rows for :func:`drumgan.display.tables.text_table` ("-" where a
-    measure does not apply)."""
+    measure does not apply), with a ``run`` column where there are several runs."""
+    columns = PER_CLASS_COLUMNS if len(tables) > 1 else PER_CLASS_COLUMNS[1:]
     rows = []
     for run_name, table in tables.items():
         for name, row in table.items():
             values = {"run": run_name, "class": name, **row}
-            rows.append({k: "-" if values.get(k) is None else values[k] for k in PER_CLASS_COLUMNS})
+            rows.append({k: "-" if values.get(k) is None else values[k] for k in columns})
     return rows
