@@ -21,7 +21,7 @@ BETTER = {
     "ndb_k": "lower",
     "d_train": "near real_heldout",
     "d_self": "higher",
-    "near_copies": "0",
+    "near_copies": "lower",
     "fd_audio": "lower",
     "onset_ms": "near real_heldout",
     "high_db": "near real_heldout",
