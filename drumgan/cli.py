@@ -19,12 +19,12 @@ from .paths import DEFAULT_RUNS, project_root, runs_dir
 from .settings import (
     AUGMENTATIONS,
     CONDITIONAL_CLASS_WEIGHT,
+    CONDITIONAL_STEPS,
     FEATURES,
     IMAGE_SIZES,
     LOSSES,
     MODELS,
     RECIPES,
-    UNLIMITED_STEPS,
     VARIATION_SPREAD,
     TrainSettings,
     default_text,
@@ -71,7 +71,7 @@ def _train(args) -> int:
     settings = TrainSettings.for_model(
         args.model,
         recipe=args.recipe,
-        steps=UNLIMITED_STEPS if args.minutes and args.steps is None else args.steps,
+        steps=args.steps,
         batch_size=args.batch_size,
         seed=args.seed,
         feature=args.feature,
@@ -91,6 +91,7 @@ def _train(args) -> int:
         floor=args.floor,
         conditional=args.conditional or None,
         class_weight=args.class_weight,
+        leave_out_unnamed=False if args.keep_unnamed else None,
     )
     precision.use_mixed(args.mixed_precision)
     folder = RunFolder(args.out)
@@ -117,11 +118,15 @@ def _train(args) -> int:
         print(json.dumps(result))
     else:
         resumed = f" (resumed from step {result['resumed_from']})" if result["resumed_from"] else ""
-        resumed += f" (stopped after --minutes {args.minutes:g})" if result["stopped_by_time"] else ""
+        if args.minutes:
+            within = f"its --steps {settings.steps} done within --minutes {args.minutes:g}; a larger --steps trains on"
+            resumed += f" (stopped after --minutes {args.minutes:g})" if result["stopped_by_time"] else f" ({within})"
         print(
             f"{result['model']}: step {result['step']}{resumed}, {result['seconds']:.1f} s, "
             f"{result['samples_per_second']:.1f} samples/s; checkpoint {result['checkpoint']}"
         )
+        if run.data.get("left_out_unnamed"):
+            print(f"{run.data['left_out_unnamed']} training clips that their kit gives no name were left out")
     return 0
 
 
@@ -434,7 +439,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("model", choices=MODELS)
     tr.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (re-run the same command to resume)")
     tr.add_argument(
-        "--steps", type=int, help=f"the run's total steps (generator updates for GANs; {default_text('steps')})"
+        "--steps",
+        type=int,
+        help=f"the run's total steps (generator updates for GANs; {default_text('steps')}, conditional conv-gan "
+        f"{CONDITIONAL_STEPS})",
     )
     tr.add_argument("--batch-size", type=int, help=default_text("batch_size"))
     tr.add_argument("--seed", type=int, help=default_text("seed"))
@@ -496,14 +504,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="conditional conv-gan: weight of an auxiliary class head on the critic (AC-GAN), which trains fakes to be "
         f"heard as the class asked for; 0 for none (default {CONDITIONAL_CLASS_WEIGHT})",
     )
+    tr.add_argument(
+        "--keep-unnamed",
+        action="store_true",
+        help="conditional conv-gan: train on the clips a Hydrogen kit gives no name too (class 'other' by default), "
+        "which a conditional run leaves out",
+    )
     tr.add_argument("--checkpoint-seconds", type=float, default=60.0, help="longest time between checkpoints (60)")
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
     tr.add_argument(
         "--minutes",
         type=_positive_float,
         metavar="M",
-        help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there); "
-        "without --steps, train for as many steps as the M minutes allow",
+        help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there) or "
+        "at --steps, whichever comes first; for a longer run give a larger --steps too",
     )
     _add_distribute(tr, "train")
     tr.add_argument(

@@ -160,3 +160,30 @@ def test_a_built_dataset_hashes_each_shard_once(synthetic_kit, tmp_path, monkeyp
     assert sorted(p.name for p in map(Path, hashed) if p.suffix == ".npy") == sorted(p.name for p in shards)
     hashed.clear()
     assert prepare([synthetic_kit], cache=tmp_path, progress=False).from_cache and not hashed
+
+
+def test_unnamed_clips_are_the_others_a_hydrogen_kit_gives_no_name(tmp_path):
+    from drumgan.data.synthetic import GENERATORS
+
+    rng, rate = np.random.default_rng(0), 16000
+    kit = tmp_path / "kits" / "gm"
+    kit.mkdir(parents=True)
+    listed = {"kick.wav": "c3 - bass drum", "bell.wav": "g#4 - cowbell", "a.wav": "f#4 - ", "b.wav": "Sample: b.wav"}
+    entries = "".join(
+        f"<instrument><name>{name}</name><filename>{f}</filename></instrument>" for f, name in listed.items()
+    )
+    (kit / "drumkit.xml").write_text(
+        f"<drumkit_info><name>GM</name><instrumentList>{entries}</instrumentList></drumkit_info>"
+    )
+    plain = tmp_path / "kits" / "plain"
+    plain.mkdir()
+    for path in [*(kit / f for f in [*listed, "c.wav"]), plain / "thing.wav", plain / "kick_1.wav"]:
+        sound = GENERATORS["kick" if "kick" in path.name else "other"](rng)
+        sf.write(path, 0.9 * sound / np.abs(sound).max(), rate)
+    data = prepare([kit, plain], cache=tmp_path / "cache", progress=False)
+    names = np.array([Path(p).name for p in data.paths])
+    assert sorted(names[data.unnamed]) == ["a.wav", "b.wav", "c.wav"]  # c.wav: in the kit, not in drumkit.xml
+    assert set(np.array(data.class_names)[data.labels[data.unnamed]]) == {"other"}
+    kept = data.train_rows(leave_out_unnamed=True)
+    assert set(kept) == set(data.train_index) - set(np.flatnonzero(data.unnamed)) and len(kept) < len(data.train_index)
+    assert list(data.train_rows()) == list(data.train_index)

@@ -1,7 +1,7 @@
 import pytest
 
 from drumgan.config import CLASSES
-from drumgan.data.labels import classify, classify_name
+from drumgan.data.labels import classify, classify_name, is_placeholder
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,12 @@ def test_classify_falls_back_to_later_names_then_other():
     assert classify("17", "beats_01") == "other"
     assert classify("Kick", "tom-0105") == "kick"  # the instrument name outranks the file name
     assert set(CLASSES) >= {classify(n) for n in ("Kick", "x", "Ride")}
+
+
+@pytest.mark.parametrize(
+    "name, placeholder",
+    [("f#4 - ", True), ("a#4 -  ", True), ("Sample: beats_08-37.flac", True), ("c3 - bass drum 1", False)]
+    + [("g#4 - cowbell", False), ("Cowbell", False), ("17", False), ("", False)],
+)
+def test_placeholders_are_a_note_alone_or_hydrogens_sample_name(name, placeholder):
+    assert is_placeholder(name) is placeholder

@@ -6,6 +6,7 @@ import pytest
 
 from drumgan.errors import RunError
 
+from conftest import requires_hydrogen
 from helpers import tiny
 
 tf = pytest.importorskip("tensorflow")
@@ -45,3 +46,12 @@ def test_a_run_folder_of_an_older_version_loads_resumes_and_generates(synthetic_
     assert resumed.result["resumed_from"] == 1 and resumed.step == 2
     assert json.loads((tmp_path / "r" / "run.json").read_text())["data"]["data_id"] == synthetic_dataset.data_id
     assert len(generate_wavs(resumed, 2, tmp_path / "out")) == 2
+
+
+@requires_hydrogen
+def test_a_conditional_run_trains_on_the_named_clips_and_records_what_it_left_out(hydrogen, tmp_path):
+    run = Run.create(tmp_path / "r", tiny("conv-gan", 1, conditional=True), hydrogen)
+    left_out = int(hydrogen.unnamed[hydrogen.train_index].sum())
+    assert left_out > 0 and run.data["left_out_unnamed"] == left_out
+    assert run.data["train"] == len(run.train_rows(hydrogen)) == len(hydrogen.train_index) - left_out
+    assert run.data["classes"]["other"] == hydrogen.class_counts(hydrogen.train_index)["other"] - left_out

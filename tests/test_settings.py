@@ -51,6 +51,7 @@ def test_help_defaults_name_each_family_that_uses_the_setting():
     assert default_text("units") == "default lstm 128, lstm-gan 64"
     assert default_text("augment") == "default shift,gain,cutout"  # both GANs' (r1)
     assert default_text("batch_size") == "default lstm 64, lstm-gan 32, conv-gan 32"
+    assert default_text("steps") == "default lstm 3000, lstm-gan 15000, conv-gan 2000"  # the shipped runs' lengths
 
 
 def test_settings_and_the_command_line_parser_import_no_tensorflow():
@@ -90,3 +91,16 @@ def test_a_conditional_conv_gan_gets_its_class_head_unless_told_otherwise():
     assert TrainSettings.for_model("conv-gan", conditional=True, class_weight=0.0).class_weight == 0.0
     assert TrainSettings.for_model("conv-gan").class_weight == 0.0
     assert "class_weight" not in TrainSettings.for_model("lstm-gan").used()
+
+
+def test_a_conditional_run_leaves_out_the_unnamed_clips_and_trains_longer_unless_told_otherwise():
+    from drumgan.settings import CONDITIONAL_STEPS
+
+    conditional = TrainSettings.for_model("conv-gan", conditional=True)
+    assert (
+        conditional.leave_out_unnamed and conditional.steps == CONDITIONAL_STEPS > FAMILY_DEFAULTS["conv-gan"]["steps"]
+    )
+    mine = TrainSettings.for_model("conv-gan", conditional=True, leave_out_unnamed=False, steps=10)
+    assert not mine.leave_out_unnamed and mine.steps == 10
+    assert not TrainSettings.for_model("conv-gan").leave_out_unnamed
+    assert "leave_out_unnamed" not in TrainSettings.for_model("lstm").used()

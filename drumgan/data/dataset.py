@@ -27,6 +27,7 @@ from ..errors import SourceError
 from ..features.codec import Normalizer
 from ..features.spectral import log_mel
 from .cache import DatasetCache
+from .labels import is_placeholder
 from .shards import SHARD_ROWS, MemoryRows, ShardWriter, chunks
 from .sources import HYDROGEN_DRUMKITS, Discovery, Skipped, discover_all
 
@@ -94,6 +95,20 @@ class DrumDataset:
     @property
     def test_index(self) -> np.ndarray:
         return np.flatnonzero(self.is_test)
+
+    @property
+    def unnamed(self) -> np.ndarray:
+        """(n,) bool: clips of class 'other' from a Hydrogen kit whose drumkit.xml gives them no name (a placeholder
+        such as 'f#4 - ' or 'Sample: FILE', or no entry at all), so that 'other' is a default, not what they are.
+        A Hydrogen kit is one with an instrument name; plain folders have none and are left as they are."""
+        names = np.array([str(name) for name in self.instruments])
+        hydrogen = np.isin(self.kits, np.unique(self.kits[names != ""]))
+        placeholder = np.array([name == "" or is_placeholder(name) for name in names], dtype=bool)
+        return (self.labels == self.class_names.index("other")) & hydrogen & placeholder
+
+    def train_rows(self, leave_out_unnamed: bool = False) -> np.ndarray:
+        """The training split's rows, without the :attr:`unnamed` clips where asked (a conditional run's)."""
+        return np.flatnonzero(~self.is_test & ~(self.unnamed if leave_out_unnamed else False))
 
     @property
     def test_kits(self) -> list[str]:

@@ -14,6 +14,7 @@ _RULES = (
     ("tom", r"\btoms?\b|floortom|\bft\b"),
 )
 _COMPILED = tuple((label, re.compile(pattern)) for label, pattern in _RULES)
+_PLACEHOLDER = re.compile(r"(?i)^\s*(?:sample:.*|[a-g][#b]?-?\d+\s*-[\s\d]*)$")  # 'Sample: beats_01.flac', 'f#4 - '
 
 
 def _normalise(name: str) -> str:
@@ -43,3 +44,10 @@ def classify(*names: str) -> str:
         if label:
             return label
     return "other"
+
+
+def is_placeholder(instrument: str) -> bool:
+    """Whether a Hydrogen instrument name only stands in for a name nobody gave: a note alone ('f#4 - ') or
+    'Sample: FILE', Hydrogen's name for a sample dropped in unnamed. Such a clip is 'other' by default, not by
+    its name."""
+    return bool(_PLACEHOLDER.match(instrument))

@@ -57,7 +57,7 @@ def clip_reader(run: Run, dataset):
     """``(read, shapes)``: ``read(positions)`` gives the training split's clips at ``positions`` as the model takes
     them (encoded by the run's codec) and, for a conditional run, their one-hot classes, read from the dataset a
     batch at a time; ``shapes`` is what each of those arrays holds per clip."""
-    train, n_classes = dataset.train_index, len(dataset.class_names)
+    train, n_classes = run.train_rows(dataset), len(dataset.class_names)
     clip_shape = run.codec.encode(run.codec.read(dataset, train[:1])).shape[1:]
 
     def read(positions: np.ndarray):
@@ -104,7 +104,7 @@ def pipeline(read, shapes, indices, next_frame: bool = False, share=None):
 def fit_steps(run: Run, dataset, start: int, stop: int, callbacks=()) -> None:
     """Train ``run.model`` from step ``start`` to ``stop`` on the training split of ``dataset``, in one ``fit``."""
     read, shapes = clip_reader(run, dataset)
-    fit_batches(run.model, run.settings, read, shapes, len(dataset.train_index), start, stop, callbacks)
+    fit_batches(run.model, run.settings, read, shapes, len(run.train_rows(dataset)), start, stop, callbacks)
 
 
 def fit_batches(model, settings: TrainSettings, read, shapes, n: int, start: int, stop: int, callbacks=()) -> None:
@@ -171,7 +171,7 @@ def train(
             f"the dataset holds {have.n_mels}x{have.n_frames} log-mels at {have.sample_rate} Hz, the settings need "
             f"{need.n_mels}x{need.n_frames} at {need.sample_rate} Hz: prepare it with config=settings.feature_config"
         )
-    n_train = len(dataset.train_index)
+    n_train = len(dataset.train_rows(settings.leave_out_unnamed))
     if settings.batch_size > n_train:
         raise RunError(
             f"--batch-size {settings.batch_size} is larger than the {n_train} training samples; use at most {n_train}"
@@ -214,7 +214,7 @@ def _fit(
     run.save_steps(settings.steps)
     start = run.step
     if settings.model == "lstm" and start == 0:  # the bank of real first frames it generates from
-        chunks = run.codec.read_chunks(dataset, dataset.train_index)
+        chunks = run.codec.read_chunks(dataset, run.train_rows(dataset))
         run.model.seed_frames.assign(np.concatenate([run.codec.encode(chunk)[:, 0, :] for chunk in chunks]))
     history = [row for row in run.history() if row["step"] <= start]
     recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))

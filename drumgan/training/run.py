@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
+
 from ..backend import keras
 from ..config import FeatureConfig
 from ..errors import RunError
@@ -89,19 +91,26 @@ class Run:
                 run.data["data_id"] = dataset.data_id
                 folder.write_meta({**folder.read_meta(), "data": run.data})
             return run
+        rows = dataset.train_rows(settings.leave_out_unnamed)
         data = {
             "data_id": dataset.data_id,
-            "train": len(dataset.train_index),
+            "train": len(rows),
             "synthetic": dataset.synthetic,
-            "classes": dataset.class_counts(dataset.train_index),
+            "classes": dataset.class_counts(rows),
         }
-        training_clips = dataset.log_mel_chunks(dataset.train_index)
+        if settings.leave_out_unnamed:
+            data["left_out_unnamed"] = len(dataset.train_index) - len(rows)
+        training_clips = dataset.log_mel_chunks(rows)
         codec = Codec.fit(training_clips, settings.feature_config, settings.feature, settings.layout)
         folder.path.mkdir(parents=True, exist_ok=True)
         codec.save(folder.codec_path)
         config = dataclasses.asdict(settings.feature_config)
         folder.write_meta({"settings": dataclasses.asdict(settings), "feature_config": config, "data": data})
         return cls(folder, settings, codec, data)
+
+    def train_rows(self, dataset) -> np.ndarray:
+        """The rows of ``dataset`` this run trains on: its training split, less what the settings leave out."""
+        return dataset.train_rows(self.settings.leave_out_unnamed)
 
     def check_settings(self, settings: TrainSettings) -> None:
         """Refuse settings that define another run than this one (``steps`` may differ)."""
