@@ -102,7 +102,7 @@ def pipeline(read, shapes, indices, next_frame: bool = False, share=None):
 
 
 def fit_steps(run: Run, dataset, start: int, stop: int, callbacks=()) -> None:
-    """Train ``run.model`` from step ``start`` to ``stop`` on the training split of ``dataset``, in one ``fit``."""
+    """Train ``run.model`` from step ``start`` to ``stop`` on the rows of ``dataset`` it trains on, in one ``fit``."""
     read, shapes = clip_reader(run, dataset)
     fit_batches(run.model, run.settings, read, shapes, len(run.train_rows(dataset)), start, stop, callbacks)
 
@@ -173,8 +173,10 @@ def train(
         )
     n_train = len(dataset.train_rows(settings.leave_out_unnamed))
     if settings.batch_size > n_train:
+        left_out = " (the unnamed clips left out; --keep-unnamed keeps them)" if settings.leave_out_unnamed else ""
         raise RunError(
-            f"--batch-size {settings.batch_size} is larger than the {n_train} training samples; use at most {n_train}"
+            f"--batch-size {settings.batch_size} is larger than the {n_train} training samples{left_out}; "
+            f"use at most {n_train}"
         )
     strategy = distribute.strategy()
     replicas = strategy.num_replicas_in_sync
