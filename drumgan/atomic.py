@@ -9,6 +9,8 @@ the classifier, results) goes through here. The temporary file has a name of its
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import secrets
 import tempfile
@@ -16,18 +18,31 @@ from pathlib import Path
 
 from .errors import OutputError
 
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # what a full disk (or a spent quota) says
+
+
+def no_space_message(path) -> str:
+    """One line: the disk that holds ``path`` (a file or folder being written; None if unknown) is full."""
+    where = f"the folder {Path(path).parent}" if path else "a file"
+    return f"the disk is full: {where} cannot be written (free some space, or write elsewhere)"
+
 
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path`` (same suffix) to write to; on success it replaces ``path``.
 
-    On an exception the temporary file is removed and ``path`` is left as it was.
+    On an exception the temporary file is removed and ``path`` is left as it was; a full disk is raised as
+    :class:`OutputError` in one line naming the folder.
     """
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{path.suffix}")
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as error:
+        if error.errno in NO_SPACE:
+            raise OutputError(no_space_message(path)) from None
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -38,6 +53,18 @@ def write_atomically(path, write) -> None:
         write(f)
         f.flush()
         os.fsync(f.fileno())
+
+
+@contextlib.contextmanager
+def locked(lock_path):
+    """Hold an exclusive lock (``flock`` on ``lock_path``, created if need be) for the block: writers of the same
+    file that read, change and write it take turns. It is released when the block ends or the process dies."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_text_atomically(path, text: str) -> None:

@@ -12,7 +12,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import distribute
+from . import distribute, signals
+from .atomic import NO_SPACE, no_space_message
 from .config import SAMPLE_RATES, FeatureConfig
 from .errors import RunError
 from .paths import DEFAULT_RUNS, project_root, runs_dir
@@ -116,7 +117,13 @@ def _train(args) -> int:
     result = run.result
     if args.json:
         print(json.dumps(result))
-    else:
+    if result["stopped_by_signal"]:
+        print(
+            f"stopped at step {result['step']} by {result['stopped_by_signal']}; the same command resumes",
+            file=sys.stderr,
+        )
+        return signals.exit_status(result["stopped_by_signal"])
+    if not args.json:
         resumed = f" (resumed from step {result['resumed_from']})" if result["resumed_from"] else ""
         if args.minutes:
             within = f"its --steps {settings.steps} done within --minutes {args.minutes:g}; a larger --steps trains on"
@@ -132,10 +139,11 @@ def _train(args) -> int:
 
 def _generate(args) -> int:
     from .atomic import writable_folder
-    from .generation import class_request, generate_spectra, set_truncation, write_spectra
+    from .generation import check_count, class_request, generate_spectra, set_truncation, write_spectra
     from .latents import parse_mixture
     from .training.run import Run
 
+    check_count(args.n)
     if args.like and (args.class_name or args.mix):
         raise RunError("--like takes the class of the file it is given; leave out --class and --mix")
     if args.like and args.truncation != 1:
@@ -265,7 +273,6 @@ def _evaluate(args) -> int:
     results = evaluate(
         runs, dataset, args.n, args.seed, progress=sys.stderr.isatty(), per_class_n=per_class_n, sources=args.source
     )
-    path = save_results(results, args.results)
     if args.json:
         keys = ("classifier_accuracy", "rows", "per_class")
         print(json.dumps({k: results[k] for k in keys if k in results}))
@@ -286,6 +293,8 @@ def _evaluate(args) -> int:
             print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
             print(text_table(per_class_rows(results["per_class"])))
             print(f"met: share_asked >= {TARGET_RATIO} x real_accuracy, for classes of {MIN_TRAIN}+ training clips")
+    path = save_results(results, args.results, merge=True)  # after printing: a refusal loses no figure
+    if not args.json:
         print(f"written to {path}")
     return 0
 
@@ -540,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = commands.add_parser("generate", help="write generated samples of a trained run as WAV files")
     gen.add_argument("--run", required=True, metavar="RUN_DIR")
-    gen.add_argument("-n", type=_positive, default=16, help="how many (default 16)")
+    gen.add_argument("-n", type=_positive, default=16, help="how many (default 16, at most 10000 a call)")
     gen.add_argument("--out", required=True, metavar="DIR")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument(
@@ -678,10 +687,20 @@ def main(argv=None) -> int:
         warnings.filterwarnings("ignore", category=DeprecationWarning)  # library internals, not the user's concern
         warnings.showwarning = lambda message, *rest: print(f"warning: {message}", file=sys.stderr)
         try:
-            return args.handler(args)
+            with signals.raising_stopped():
+                return args.handler(args)
         except (SourceError, RunError, CheckpointError, DamagedFile, OutputError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         except TrainingDiverged as error:
             print(f"error: {error}", file=sys.stderr)
             return 3
+        except KeyboardInterrupt as error:
+            name = error.name if isinstance(error, signals.Stopped) else "SIGINT"
+            print(f"stopped by {name}: nothing partial was left in place of a file", file=sys.stderr)
+            return signals.exit_status(name)
+        except OSError as error:
+            if error.errno not in NO_SPACE:
+                raise
+            print(f"error: {no_space_message(error.filename)}", file=sys.stderr)
+            return 2

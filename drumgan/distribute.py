@@ -16,6 +16,8 @@ import json
 import os
 import sys
 
+import numpy as np
+
 from .errors import RunError
 
 STRATEGIES = ("none", "mirrored", "multi-worker")
@@ -178,6 +180,32 @@ def replica_draw(draw, batch):
     return draw_rows(draw, batch, replica_rows(batch))
 
 
+def input_share(chosen=None) -> tuple[int, int, int] | None:
+    """``(first, count, replicas)``: this process feeds replicas ``first`` to ``first + count`` of ``replicas``
+    (its own devices); None on one device."""
+    chosen = chosen or strategy()
+    replicas = chosen.num_replicas_in_sync
+    if replicas == 1:
+        return None
+    local = len(chosen.extended.worker_devices)
+    task = getattr(chosen.cluster_resolver, "task_id", None) or 0
+    return task * local, local, replicas
+
+
+def per_replica(chosen, batch, share):
+    """``batch`` (a tuple of arrays, this process's replicas' parts of a global batch in turn, as
+    :func:`input_share` gives them) as a distributed value: each replica of ``chosen`` its part, on its device."""
+    from .backend import tf
+
+    first, count, _ = share
+
+    def part(context):
+        i = context.replica_id_in_sync_group - first
+        return tf.nest.map_structure(lambda a: tf.constant(np.split(a, count)[i]), batch)
+
+    return chosen.experimental_distribute_values_from_function(part)
+
+
 def loss_share(loss):
     """A replica's share of a loss averaged over its clips: summed over the replicas (as the optimizers sum
     gradients), the shares give the loss of the global batch."""
@@ -190,6 +218,8 @@ def loss_share(loss):
 __all__ = [
     "STRATEGIES",
     "draw_rows",
+    "input_share",
+    "per_replica",
     "replica_draw",
     "is_chief",
     "loss_share",

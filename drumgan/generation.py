@@ -13,6 +13,9 @@ from .data.audio import write_wav, write_wavs
 from .errors import RunError
 from .latents import check_truncation, class_mixture
 
+MAX_CLIPS = 10_000  # clips one call generates at most (another seed gives others)
+WRITE_BATCH = 256  # clips made audible and written at a time
+
 
 def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | None = None) -> np.ndarray | None:
     """``n`` rows of the class vector asked for by ``name`` (one class) or ``mix`` (``{name: weight}``), for a
@@ -64,12 +67,22 @@ def truncated(run, psi: float):
             set_truncation(run, before)
 
 
+def check_count(n: int) -> int:
+    """``n``, if it is a number of clips one call can generate: 1 to :data:`MAX_CLIPS`.
+
+    Raises:
+        RunError: ``n`` below 1 or above :data:`MAX_CLIPS`.
+    """
+    if not 1 <= n <= MAX_CLIPS:
+        raise RunError(f"-n {n}: generate 1 to {MAX_CLIPS} clips a call (another --seed gives others)")
+    return n
+
+
 def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
     """``n`` generated spectra in the run's own representation (dB, ``(n, bins, n_frames)``: log-mels, or log-STFTs
     for a ``--feature stft`` run), from fixed latents or seed frames; a conditional run's ask for ``classes``
     (:func:`class_request`), else for classes drawn as the training kits hold them."""
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+    check_count(n)
     samples = run.model.sample(n, seed) if classes is None else run.model.sample(n, seed, classes=classes)
     return run.codec.decode(samples)
 
@@ -104,8 +117,11 @@ def generate_clips(run, n: int, seed: int = 0, classes=None) -> tuple[np.ndarray
 def write_spectra(run, spectra: np.ndarray, out_dir, seed: int = 0, prefix: str | None = None) -> list[Path]:
     """``spectra`` of ``run`` (:func:`generate_spectra`) made audible (Griffin-Lim with ``seed``) and written as WAVs
     ``prefix_000.wav`` ... (default prefix: the run's name)."""
-    waves = run.codec.to_audio(spectra, seed=seed)
-    return write_wavs(waves, out_dir, run.codec.config.sample_rate, prefix or run.name)
+    paths = []
+    for first in range(0, len(spectra), WRITE_BATCH):  # a bounded batch of audio at a time: any n fits in memory
+        waves = run.codec.to_audio(spectra[first : first + WRITE_BATCH], seed=seed)
+        paths += write_wavs(waves, out_dir, run.codec.config.sample_rate, prefix or run.name, first=first)
+    return paths
 
 
 def generate_wavs(run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None) -> list[Path]:
@@ -149,6 +165,5 @@ def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
     plt.close(fig)
     gap = np.zeros(config.sample_rate // 4, np.float32)
     audio = np.concatenate([part for wave in run.codec.to_audio(spectra, n_iter=16) for part in (wave, gap)])
-    with atomic_path(run.folder.preview_path(step, ".wav")) as tmp:
-        write_wav(tmp, audio, config.sample_rate)
+    write_wav(run.folder.preview_path(step, ".wav"), audio, config.sample_rate)
     return png

@@ -58,9 +58,8 @@ def difference(case: dict) -> float:
     start = one.get_weights()
     mirrored.set_weights(start)
     read = lambda rows: (data[rows], labels[rows]) if settings.conditional else (data[rows],)  # noqa: E731
-    shapes = [shape[1:], (CLASSES,)] if settings.conditional else [shape[1:]]
     for model in (one, mirrored):
-        fit_batches(model, settings, read, shapes, N, 0, STEPS)
+        fit_batches(model, settings, read, N, 0, STEPS)
     return update_difference(start, one.get_weights(), mirrored.get_weights())
 
 

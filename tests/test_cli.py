@@ -58,6 +58,7 @@ def test_sigkill_then_the_same_command_resumes(synthetic_kit, tmp_path):
         "samples_per_second",
         "checkpoint",
         "stopped_by_time",
+        "stopped_by_signal",
         "distribute",
         "replicas",
         "mixed_precision",

@@ -18,7 +18,7 @@ from helpers import run_cli, start_cli
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.training.loop import batch_indices, pipeline  # noqa: E402
+from drumgan.training.loop import batch_steps, read_batches  # noqa: E402
 
 TESTS = Path(__file__).parent
 
@@ -35,14 +35,14 @@ def test_on_one_device_a_replica_holds_the_whole_batch_and_the_whole_loss():
     assert distribute.name() == "none" and distribute.replicas() == 1 and distribute.is_chief()
 
 
-def test_a_workers_pipeline_gives_its_replicas_their_parts_of_each_steps_batch_in_turn():
+def test_a_worker_reads_its_replicas_parts_of_each_steps_batch():
     data = np.arange(12, dtype="float32")[:, None]
     read = lambda rows: (data[rows],)  # noqa: E731
-    steps = batch_indices(12, 4, seed=0, start=0, stop=3)
-    whole = [batch[:, 0].tolist() for batch in pipeline(read, [(1,)], steps).as_numpy_iterator()]
-    second_worker = pipeline(read, [(1,)], steps, share=(2, 2, 4))  # replicas 2 and 3 of 4
-    parts = [batch[:, 0].tolist() for batch in second_worker.as_numpy_iterator()]
-    assert parts == [half for batch in whole for half in (batch[2:3], batch[3:4])]
+    steps = lambda: batch_steps(12, 4, seed=0, start=0, stop=3)  # noqa: E731
+    whole = [batch[:, 0].tolist() for batch in read_batches(read, steps())]
+    second_worker = read_batches(read, steps(), share=(2, 2, 4))  # replicas 2 and 3 of 4
+    parts = [batch[:, 0].tolist() for batch in second_worker]
+    assert parts == [batch[2:4] for batch in whole]
 
 
 def test_a_choice_other_than_the_one_tensorflow_started_with_is_refused_in_one_line():

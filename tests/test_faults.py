@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import warnings
@@ -271,3 +272,184 @@ def test_two_trainings_on_one_folder_one_runs_and_the_checkpoint_always_loads(mo
     first.send_signal(signal.SIGKILL)
     first.communicate()
     assert Run.load(run).step == RunFolder(run).checkpoint_step() >= 1  # and loads after a kill
+
+
+# -- every file under a source is found -----------------------------------------------------------------------
+
+
+def test_a_source_mixing_kits_plain_folders_loose_and_special_files_counts_every_file(tmp_path):
+    source = tmp_path / "source"
+    kit = source / "deeper" / "kitfolder"
+    kit.mkdir(parents=True)
+    tone(kit / "kick.wav")
+    tone(kit / "unlisted snare.wav")
+    xml = "<drumkit_info><name>Nested Kit</name><instrumentList><instrument><name>Kick</name><filename>kick.wav"
+    (kit / "drumkit.xml").write_text(xml + "</filename></instrument></instrumentList></drumkit_info>")
+    for rel in ("plain/toms/tom1.wav", "plain/hat.wav", "loose_clap.wav", "deeper/cymbal.wav"):
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        tone(source / rel)
+    os.mkfifo(source / "plain" / "kick.wav")  # never opened: reading it would wait for ever
+    os.mkfifo(kit / "fifo snare.wav")
+    (source / "plain" / "loop").symlink_to(source)  # a symbolic link loop
+    (source / "plain" / "gone.wav").symlink_to(source / "nowhere.wav")  # broken, inside
+    found = discover(source)
+    names = sorted(os.path.basename(s.path) for s in found.samples)
+    assert names == ["cymbal.wav", "hat.wav", "kick.wav", "loose_clap.wav", "tom1.wav", "unlisted snare.wav"]
+    assert {s.kit for s in found.samples if "kitfolder" in s.path} == {"Nested Kit"}
+    reasons = {os.path.relpath(s.path, source): s.reason for s in found.skipped}
+    assert set(reasons) == {"plain/kick.wav", "deeper/kitfolder/fifo snare.wav", "plain/loop", "plain/gone.wav"}
+    assert "a FIFO, not a regular file" in reasons["plain/kick.wav"]
+    assert "a FIFO" in reasons["deeper/kitfolder/fifo snare.wav"]
+    assert "a folder already read (a loop)" in reasons["plain/loop"]
+    assert "broken symbolic link" in reasons["plain/gone.wav"]
+    dataset = prepare([source], cache=tmp_path / "cache", progress=False)
+    assert dataset.found == len(dataset) + len(dataset.skipped) == 10 and len(dataset) == 6
+
+
+# -- stopping: signals, full disks, absurd sizes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_training_after_its_step_with_a_checkpoint_and_one_line(
+    module_env, template_run, tmp_path, signum, status
+):
+    env = {**os.environ, **module_env}  # the dataset is cached already
+    run = tmp_path / "run"
+    command = ["train", "lstm", "--out", str(run), "--steps", "100000", *TINY_TRAIN]
+    trainer = start_cli(*command, env=env)
+    deadline = time.monotonic() + 120
+    while RunFolder(run).checkpoint_step() is None:  # training, past its first step
+        assert trainer.poll() is None and time.monotonic() < deadline, trainer.stderr.read()
+        time.sleep(0.2)
+    trainer.send_signal(signum)
+    out, err = trainer.communicate(timeout=60)
+    name = signal.Signals(signum).name
+    lines = err.strip().splitlines()
+    assert trainer.returncode == status and len(lines) == 1, err
+    step = int(lines[0].split("stopped at step ")[1].split()[0])
+    assert lines[0] == f"stopped at step {step} by {name}; the same command resumes"
+    assert RunFolder(run).checkpoint_step() == step  # written at the stop, not a minute before
+    again = start_cli(*command[:5], str(step + 2), *TINY_TRAIN, "--json", env=env)
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0 and json.loads(out.splitlines()[-1])["resumed_from"] == step
+
+
+def test_a_second_sigint_stops_at_once():
+    from drumgan.signals import Stopped, requests_to_stop
+
+    asked = []
+    with pytest.raises(Stopped), requests_to_stop(asked.append):
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the handler raises here
+    assert asked == ["SIGTERM"]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers restored
+
+
+def test_ctrl_c_outside_training_is_one_line_and_leaves_no_partial_file(lstm_run, capsys, monkeypatch):
+    import drumgan.data.audio as audio
+
+    written, write = [], audio.write_atomically
+
+    def interrupted_on_the_third(path, data):
+        if len(written) == 2:
+            write(path, lambda f: (f.write(b"RIFF half"), (_ for _ in ()).throw(KeyboardInterrupt)))
+        write(path, data)
+        written.append(path)
+
+    monkeypatch.setattr(audio, "write_atomically", interrupted_on_the_third)
+    out = lstm_run.parent / "wavs"
+    assert main(["generate", "--run", str(lstm_run), "-n", "4", "--out", str(out)]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["stopped by SIGINT: nothing partial was left in place of a file"]
+    assert sorted(p.name for p in out.iterdir()) == ["run_000.wav", "run_001.wav"]  # whole, and nothing else
+
+
+def disk_full(*args):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_full_disk_is_one_line_for_train_and_generate_and_nothing_truncated_is_left(lstm_run, capsys, monkeypatch):
+    import drumgan.atomic as atomic
+
+    checkpoint = (lstm_run / "checkpoint.npz").read_bytes()
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
+    assert main(["train", "lstm", "--out", str(lstm_run), "--steps", "3", *TINY_TRAIN]) == 2
+    line = one_error_line(capsys)
+    assert "the disk is full: the folder" in line and str(lstm_run) in line
+    assert (lstm_run / "checkpoint.npz").read_bytes() == checkpoint  # the old one survives
+    out = lstm_run.parent / "wavs"
+    assert main(["generate", "--run", str(lstm_run), "-n", "2", "--out", str(out)]) == 2
+    assert "the disk is full" in one_error_line(capsys) and list(out.iterdir()) == []
+    assert sorted(p.name for p in lstm_run.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_an_absurd_number_of_clips_is_refused_in_one_line(lstm_run, capsys):
+    assert main(["generate", "--run", str(lstm_run), "-n", "10000000", "--out", str(lstm_run.parent / "w")]) == 2
+    assert "generate 1 to 10000 clips a call" in one_error_line(capsys)
+    assert not (lstm_run.parent / "w").exists()
+
+
+def test_a_long_file_costs_its_first_seconds_not_its_length(tmp_path):
+    from drumgan.data.audio import DECODE_SECONDS, decode
+
+    path = tmp_path / "an hour.wav"
+    with sf.SoundFile(path, "w", 8000, 1, "PCM_16") as f:  # an hour of 8 kHz noise, written in parts
+        for _ in range(60):
+            f.write(np.random.default_rng(0).uniform(-0.5, 0.5, 8000 * 60))
+    data, rate, frames = decode(str(path))
+    assert len(data) == DECODE_SECONDS * 8000 and frames == 3600 * 8000
+
+
+def test_results_written_at_once_by_several_writers_keep_every_row(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from drumgan.errors import OutputError
+    from drumgan.evaluation.evaluator import save_results
+
+    path = tmp_path / "metrics.json"
+    alike = {"data": "d", "config": {"rate": 1}, "n": 4, "seed": 0}
+
+    def write(i):
+        return save_results({**alike, "rows": {f"run{i}": {"fd": i}}, "runs": {f"run{i}": {}}}, path, merge=True)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(16)))
+    saved = json.loads(path.read_text())
+    assert sorted(saved["rows"]) == sorted(f"run{i}" for i in range(16)) and len(saved["runs"]) == 16
+    with pytest.raises(OutputError, match="measured with another n"):
+        save_results({**alike, "n": 8, "rows": {"x": {}}}, path, merge=True)
+    assert len(json.loads(path.read_text())["rows"]) == 16
+
+
+def test_short_runs_of_every_family_stopped_by_time_under_load_all_exit(module_env, template_run, tmp_path):
+    env = {**os.environ, **module_env}  # the dataset is cached already
+    tiny = {"lstm": ["--units", "8"], "lstm-gan": ["--units", "8"], "conv-gan": ["--width", "4"]}
+    for round_ in range(2):  # the three families at once: each loads the cores the others train on
+        started = time.monotonic()
+        trainers = {
+            model: start_cli(
+                "train",
+                model,
+                "--out",
+                str(tmp_path / f"{model}-{round_}"),
+                "--steps",
+                "100000",
+                "--minutes",
+                "0.01",
+                "--batch-size",
+                "8",
+                "--json",
+                *options,
+                env=env,
+            )  # fmt: skip
+            for model, options in tiny.items()
+        }
+        for model, trainer in trainers.items():
+            try:
+                out, err = trainer.communicate(timeout=max(1, 150 - (time.monotonic() - started)))
+            except subprocess.TimeoutExpired:
+                for other in trainers.values():
+                    other.kill()
+                pytest.fail(f"{model} did not exit within 150 s of its start (round {round_})")
+            assert trainer.returncode == 0 and json.loads(out.splitlines()[-1])["stopped_by_time"], err

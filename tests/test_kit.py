@@ -30,8 +30,10 @@ def test_clips_are_numbered_within_their_class():
 def test_the_drumkit_validates_against_hydrogens_schema_and_reads_back_with_its_classes(waves, config, tmp_path):
     written = write_kit(waves, LABELS, config.sample_rate, tmp_path, "test")
     assert written["schema_errors"] == []
-    found = discover(tmp_path)  # a folder of kits: only the kit, not the WAV folder beside it
+    found = discover(tmp_path / "test")
     assert sorted(s.label for s in found.samples) == sorted(LABELS) and not found.skipped
+    both = discover(tmp_path)  # the kit and the WAV folder beside it, named by class too
+    assert sorted(s.label for s in both.samples) == sorted(LABELS * 2) and not both.skipped
     assert sorted(p.name for p in (tmp_path / "test_wav").iterdir()) == sorted(f"{c}.wav" for c in clip_names(LABELS))
     dataset = prepare([tmp_path / "test"], cache=tmp_path / "cache", progress=False)
     assert dataset.class_counts() == {c: LABELS.count(c) for c in dataset.class_names}

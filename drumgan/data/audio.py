@@ -9,16 +9,18 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from ..atomic import writable_folder
+from ..atomic import writable_folder, write_atomically
 from ..config import FeatureConfig
 from ..errors import OutputError
+
+DECODE_SECONDS = 30.0  # what is read of a file: drum samples are shorter (the Hydrogen kits' longest: 12 s)
 
 
 class SampleError(ValueError):
     """A file that cannot be used as a drum sample; the message is the reason."""
 
 
-def _decode_fallback(path: str) -> tuple[np.ndarray, int]:
+def _decode_fallback(path: str, max_seconds: float) -> tuple[np.ndarray, int]:
     """Decode with librosa/audioread, for containers libsndfile does not read."""
     import warnings
 
@@ -26,7 +28,7 @@ def _decode_fallback(path: str) -> tuple[np.ndarray, int]:
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        data, rate = librosa.load(path, sr=None, mono=False)
+        data, rate = librosa.load(path, sr=None, mono=False, duration=max_seconds)
     data = np.atleast_2d(data).T  # (frames, channels)
     return data.astype(np.float32), int(rate)
 
@@ -65,11 +67,13 @@ def _declared_frames(path: str) -> int | None:
     return None
 
 
-def decode(path: str) -> tuple[np.ndarray, int]:
-    """Read an audio file at its own rate, bit depth and channel count.
+def decode(path: str, max_seconds: float = DECODE_SECONDS) -> tuple[np.ndarray, int, int]:
+    """Read the first ``max_seconds`` of an audio file at its own rate, bit depth and channel count: a drum clip
+    needs its start, and a long file costs no more than that.
 
     Returns:
-        ``(data, rate)`` with ``data`` float32 of shape ``(frames, channels)``.
+        ``(data, rate, frames)`` with ``data`` float32 of shape ``(frames read, channels)`` and ``frames`` the
+        file's whole length.
 
     Raises:
         SampleError: the file is empty, truncated or not audio.
@@ -79,23 +83,25 @@ def decode(path: str) -> tuple[np.ndarray, int]:
         raise SampleError("empty file (0 bytes)")
     try:
         with sf.SoundFile(path) as f:
-            declared = f.frames
-            data = f.read(dtype="float32", always_2d=True)
-            rate = f.samplerate
+            declared, rate = f.frames, f.samplerate
+            length, limit = declared, int(max_seconds * rate)
+            data = f.read(frames=min(declared, limit), dtype="float32", always_2d=True)
+            if len(data) == limit and declared > limit:
+                declared = limit  # what was read is whole; past it nothing is looked at
     except Exception as error:  # libsndfile could not read it: try audioread, else report libsndfile's reason
         try:
-            data, rate = _decode_fallback(path)
+            data, rate = _decode_fallback(path, max_seconds)
         except Exception:
             raise SampleError(f"not a readable audio file ({_reason(error)})") from None
-        declared = len(data)
+        declared = length = len(data)
     promised = _declared_frames(path)
-    if promised is not None and len(data) < promised:
+    if promised is not None and len(data) < min(promised, int(max_seconds * rate)):
         raise SampleError(f"truncated: the header promises {promised} frames, the file holds {len(data)}")
     if len(data) < declared:
         raise SampleError(f"truncated: {declared} frames declared, {len(data)} decoded")
     if len(data) == 0:
         raise SampleError("no audio frames")
-    return data, int(rate)
+    return data, int(rate), max(len(data), length)
 
 
 def _reason(error: Exception) -> str:
@@ -146,7 +152,7 @@ def to_fixed_length(data: np.ndarray, rate: int, config: FeatureConfig) -> np.nd
 
 def load_sample(path: str, config: FeatureConfig) -> np.ndarray:
     """Decode and prepare one file: see :func:`decode` and :func:`to_fixed_length`."""
-    data, rate = decode(path)
+    data, rate, _ = decode(path)
     return to_fixed_length(data, rate, config)
 
 
@@ -160,8 +166,9 @@ def _pcm16(wave: np.ndarray) -> np.ndarray:
 
 
 def write_wav(path: str | os.PathLike, wave: np.ndarray, sample_rate: int) -> None:
-    """Write one mono waveform as 16-bit PCM WAV, clipped to [-1, 1]."""
-    sf.write(path, _pcm16(wave), sample_rate, subtype="PCM_16", format="WAV")
+    """Write one mono waveform as 16-bit PCM WAV, clipped to [-1, 1], atomically (whole or not at all)."""
+    data = wav_bytes(wave, sample_rate)
+    write_atomically(path, lambda f: f.write(data))
 
 
 def write_flac(path: str | os.PathLike, wave: np.ndarray, sample_rate: int) -> None:
@@ -176,13 +183,13 @@ def wav_bytes(wave: np.ndarray, sample_rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_wavs(waves: np.ndarray, out_dir, sample_rate: int, prefix: str = "drum") -> list[Path]:
-    """One 16-bit PCM WAV per wave, ``out_dir/prefix_000.wav`` ...; returns the paths."""
+def write_wavs(waves: np.ndarray, out_dir, sample_rate: int, prefix: str = "drum", first: int = 0) -> list[Path]:
+    """One 16-bit PCM WAV per wave, ``out_dir/prefix_000.wav`` ... (numbered from ``first``); returns the paths."""
     out_dir = writable_folder(out_dir, "the output folder")
-    paths = [out_dir / f"{prefix}_{i:03d}.wav" for i in range(len(waves))]
+    paths = [out_dir / f"{prefix}_{i:03d}.wav" for i in range(first, first + len(waves))]
     for path, wave in zip(paths, waves):
         try:
             write_wav(path, wave, sample_rate)
-        except (OSError, sf.LibsndfileError) as error:
-            raise OutputError(f"{path} cannot be written ({error})") from None
+        except OSError as error:
+            raise OutputError(f"{path} cannot be written ({error.strerror or error})") from None
     return paths

@@ -318,13 +318,13 @@ def _load_one(path: str, config: FeatureConfig):
     from .audio import SampleError, decode, to_fixed_length
 
     try:
-        data, rate = decode(path)
+        data, rate, frames = decode(path)
         wave = to_fixed_length(data, rate, config)
     except SampleError as error:
         return None, str(error), None
     except Exception as error:  # anything else a broken file provokes still gets a reason
         return None, f"could not be decoded ({type(error).__name__}: {error})", None
-    return wave, None, (rate, data.shape[1], len(data) / rate)
+    return wave, None, (rate, data.shape[1], frames / rate)
 
 
 def decode_files(paths_, config: FeatureConfig, workers: int | None = None, progress: bool = False) -> np.ndarray:

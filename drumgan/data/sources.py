@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,25 +108,72 @@ class _Confined:
             return "its file name is not valid UTF-8: rename it"
         return None
 
-    def files(self, suffixes=None) -> tuple[list[Path], list[Skipped]]:
-        """The regular files in the folder (with one of ``suffixes``, if given) that may be read, and the rest."""
-        found, refused = [], []
-        for path in sorted(self.folder.rglob("*")):
-            if (suffixes is not None and path.suffix.lower() not in suffixes) or path.is_dir():
-                continue
-            reason = self.why_not(path)
-            if reason:
-                refused.append(Skipped(shown(path), reason))
-            elif path.is_file():
-                found.append(path)
-        return found, refused
+
+def _special(path: Path) -> str:
+    """Why ``path``, found in a folder but neither a folder nor a regular file, is not read (it is never opened)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "a broken symbolic link: there is nothing to read"
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a special file"
+    )
+    return f"{kind}, not a regular file: it was not opened"
 
 
-def discover_kit(kit_dir: Path) -> Discovery:
+def _entries(folder: Path, confined: _Confined, seen: set[str]):
+    """``(path, is_folder, reason)`` for each entry of ``folder`` in name order: ``reason`` None for a regular file or
+    a folder to read, else why it is not read. A folder reached a second time (a symbolic link loop, or a second
+    link to it) is reported, not read again; ``seen`` holds the real paths of the folders read."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        yield folder, False, f"the folder cannot be listed ({error.strerror or error})"
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        reason = confined.why_not(path)
+        if reason:
+            yield path, False, reason
+        elif entry.is_dir():  # a link inside the folder is followed
+            real = os.path.realpath(path)
+            if real in seen:
+                yield path, False, f"a symbolic link to {shown(real)}, a folder already read (a loop): not read again"
+            else:
+                seen.add(real)
+                yield path, True, None
+        elif entry.is_file():
+            yield path, False, None
+        else:
+            yield path, False, _special(path)
+
+
+def _files(folder: Path, confined: _Confined, seen: set[str]) -> tuple[list[Path], list[Skipped]]:
+    """Every regular file under ``folder`` that may be read, depth first in name order, and every other file."""
+    files, skipped = [], []
+    for path, is_folder, reason in _entries(folder, confined, seen):
+        if reason:
+            skipped.append(Skipped(shown(path), reason))
+        elif is_folder:
+            more, refused = _files(path, confined, seen)
+            files, skipped = files + more, skipped + refused
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def discover_kit(kit_dir: Path, seen: set[str] | None = None) -> Discovery:
     """One Hydrogen kit: every file drumkit.xml lists, labelled by its instrument name.
 
-    Audio files in the kit folder that drumkit.xml does not list are kept too, labelled by their
-    file name; listed files that are missing, or that lie outside the kit folder, are reported as skipped.
+    Audio files under the kit folder that drumkit.xml does not list are kept too, labelled by their file name;
+    listed files that are missing, are not regular files, or lie outside the kit folder are reported as skipped,
+    and so are special files (FIFOs, devices, sockets) and symbolic link loops under it.
     """
     kit, listed = _read_drumkit(kit_dir)
     confined = _Confined(kit_dir)
@@ -133,60 +181,74 @@ def discover_kit(kit_dir: Path) -> Discovery:
     for filename, instrument in listed.items():
         path = kit_dir / filename
         reason = confined.why_not(path)
+        where = f"listed in drumkit.xml (instrument '{instrument}') but"
         if reason:
-            skipped.append(Skipped(shown(path), f"listed in drumkit.xml (instrument '{instrument}') but {reason}"))
+            skipped.append(Skipped(shown(path), f"{where} {reason}"))
         elif path.is_file():
             samples.append(SampleRef(str(path), classify(instrument, path.stem), kit, instrument))
+        elif os.path.lexists(path):
+            skipped.append(Skipped(shown(path), f"{where} {_special(path)}"))
         else:
-            reason = f"listed in drumkit.xml (instrument '{instrument}') but missing from the kit folder"
-            skipped.append(Skipped(str(path), reason))
+            skipped.append(Skipped(shown(path), f"{where} missing from the kit folder"))
     listed_paths = {os.path.normpath(kit_dir / f) for f in listed}
-    files, refused = confined.files(AUDIO_EXTENSIONS)
+    files, refused = _files(kit_dir, confined, {os.path.realpath(kit_dir)} if seen is None else seen)
     for path in files:
-        if os.path.normpath(path) not in listed_paths:
+        if os.path.normpath(path) not in listed_paths and path.suffix.lower() in AUDIO_EXTENSIONS:
             samples.append(SampleRef(str(path), classify(path.stem), kit, ""))
     return Discovery(samples, skipped + [s for s in refused if os.path.normpath(s.path) not in listed_paths])
 
 
-def discover_folder(folder: Path) -> Discovery:
-    """Any folder of audio files, recursively.
+def _plain_sample(path: Path, root: Path) -> SampleRef:
+    """A file of a plain folder: its class from the file name, else the nearest folder that names one, else 'other';
+    its kit the first sub-folder under ``root`` (or ``root`` itself for files at its top)."""
+    relative = path.relative_to(root)
+    kit = relative.parts[0] if len(relative.parts) > 1 else root.name
+    return SampleRef(str(path), classify(path.stem, *reversed(relative.parts[:-1])), kit, "")
 
-    Every regular file is a candidate (one that is not audio is skipped later, with its reason).
-    The class comes from the file name, else the nearest folder that names one, else 'other';
-    the kit is the first sub-folder under ``folder`` (or ``folder`` itself for files at its top).
-    """
-    samples = []
-    files, refused = _Confined(folder).files()
-    for path in files:
-        relative = path.relative_to(folder)
-        parents = [part for part in reversed(relative.parts[:-1])]
-        kit = relative.parts[0] if len(relative.parts) > 1 else folder.name
-        samples.append(SampleRef(str(path), classify(path.stem, *parents), kit, ""))
-    return Discovery(samples, refused)
+
+def discover_tree(root: Path) -> Discovery:
+    """Every file under ``root``, which may mix Hydrogen kits (a folder with a drumkit.xml, at any depth), plain
+    folders and loose files: each kit's files as :func:`discover_kit` finds them, every other regular file as a
+    sample (one that is not audio is skipped later, with its reason), and what is not read with its reason."""
+    confined, seen = _Confined(root), {os.path.realpath(root)}
+    samples, skipped = [], []
+
+    def visit(folder: Path) -> None:
+        if (folder / "drumkit.xml").is_file():
+            try:
+                found = discover_kit(folder, seen)
+            except SourceError as error:  # one broken kit does not stop the others; its files are still counted
+                files, refused = _files(folder, _Confined(folder), seen)
+                why = "its kit's drumkit.xml cannot be read, so the kit's files were not used"
+                audio = [Skipped(shown(p), why) for p in files if p.suffix.lower() in AUDIO_EXTENSIONS]
+                xml = Skipped(str(folder / "drumkit.xml"), f"{error}; the kit's files were not used")
+                skipped.extend([xml, *audio, *refused])
+                return
+            samples.extend(found.samples)
+            skipped.extend(found.skipped)
+            return
+        for path, is_folder, reason in _entries(folder, confined, seen):
+            if reason:
+                skipped.append(Skipped(shown(path), reason))
+            elif is_folder:
+                visit(path)
+            else:
+                samples.append(_plain_sample(path, root))
+
+    visit(root)
+    return Discovery(samples, skipped)
 
 
 def discover(source: str | os.PathLike) -> Discovery:
-    """Samples under one source: a Hydrogen kit, a folder of kits, or a plain folder."""
+    """Samples under one source: a file, or a folder of Hydrogen kits, plain folders and loose files, mixed."""
     source = Path(source).expanduser()
-    if not source.exists():
+    if not os.path.lexists(source):
         raise SourceError(f"The data source {source} does not exist: pass an existing folder of drum samples.")
     if source.is_file():
         return Discovery([SampleRef(str(source), classify(source.stem), source.parent.name)], [])
-    if (source / "drumkit.xml").is_file():
-        return discover_kit(source)
-    kits = sorted(p for p in source.iterdir() if (p / "drumkit.xml").is_file())
-    if kits:
-        samples, skipped = [], []
-        for kit in kits:
-            try:
-                found = discover_kit(kit)
-            except SourceError as error:  # one broken kit does not stop the others
-                skipped.append(Skipped(str(kit / "drumkit.xml"), f"{error}; the kit's files were not used"))
-                continue
-            samples += found.samples
-            skipped += found.skipped
-        return Discovery(samples, skipped)
-    return discover_folder(source)
+    if not source.is_dir():
+        return Discovery([], [Skipped(shown(source), _special(source))])
+    return discover_tree(source)
 
 
 def discover_all(sources: list[str | os.PathLike]) -> Discovery:

@@ -10,15 +10,16 @@ at that rate; there ``real_heldout`` is the held-out files at 44.1 kHz too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_text_atomically
+from ..atomic import locked, write_text_atomically
 from ..data.audio import resample_clips
-from ..errors import RunError
+from ..errors import OutputError, RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
 from ..generation import generate_waves, run_truncation
@@ -293,9 +294,41 @@ def table_rows(results: dict, columns=METRICS) -> list[dict]:
     return [{"row": name, "n": row["n"], **{c: row[c] for c in columns if c in row}} for name, row in rows]
 
 
-def save_results(results: dict, path) -> Path:
-    """Write ``results`` as JSON (atomically), creating the folder."""
+MEASURED_ALIKE = ("data", "config", "n", "seed")  # what results must share for their rows to be compared
+MERGED = ("rows", "runs", "per_class")  # what results of several evaluate calls hold a row of each
+
+
+def save_results(results: dict, path, merge: bool = False) -> Path:
+    """Write ``results`` as JSON (atomically), creating the folder. With ``merge``, the rows already in ``path``
+    that ``results`` does not hold are kept (under a lock, so that writers at the same time keep each other's).
+
+    Raises:
+        OutputError: ``merge`` into a file of results measured otherwise (another dataset, config, ``n`` or seed),
+            whose rows cannot stand beside these.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(path, json.dumps(results, indent=2))
+    with locked(path.with_name(f".{path.name}.lock")) if merge else contextlib.nullcontext():
+        if merge and path.exists():
+            results = _merged(_read_results(path), results, path)
+        write_text_atomically(path, json.dumps(results, indent=2))
     return path
+
+
+def _read_results(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise OutputError(
+            f"{path} cannot be read as results ({error}): move it away or write to another --results"
+        ) from None
+
+
+def _merged(old: dict, new: dict, path: Path) -> dict:
+    differ = [key for key in MEASURED_ALIKE if old.get(key) != new.get(key)]
+    if differ:
+        raise OutputError(
+            f"{path} holds results measured with another {', '.join(differ)}, which cannot stand beside these: "
+            "write to another --results, or move it away"
+        )
+    return {**new, **{key: {**old.get(key, {}), **new[key]} for key in MERGED if key in new or key in old}}

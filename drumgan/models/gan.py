@@ -20,6 +20,7 @@ from ..latents import one_hot, truncate
 from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 from . import augment
 
+SAMPLE_BATCH = 256  # latents the generator turns into samples at a time
 REAL_STREAM, FAKE_STREAM = 1, 2  # the random streams of the real and the fake clips' augmentations (noise: 0)
 
 
@@ -153,8 +154,13 @@ class GAN(keras.Model):
             classes = np.asarray(classes, "float32")
             if classes.shape != (len(latents), self.n_classes):
                 raise ValueError(f"expected classes of shape {(len(latents), self.n_classes)}, got {classes.shape}")
-        inputs = self.inputs(np.asarray(latents, "float32"), classes)
-        return np.asarray(self.held(self.sampler(inputs, training=False)))
+        latents = np.asarray(latents, "float32")
+        parts = []
+        for first in range(0, len(latents), SAMPLE_BATCH):  # a bounded batch at a time: any n fits in memory
+            rows = slice(first, first + SAMPLE_BATCH)
+            inputs = self.inputs(latents[rows], None if classes is None else classes[rows])
+            parts.append(np.asarray(self.held(self.sampler(inputs, training=False))))
+        return np.concatenate(parts)
 
     def held(self, samples):
         """``samples`` held at or above :attr:`floor` (where there is one)."""

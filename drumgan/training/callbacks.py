@@ -78,6 +78,22 @@ class TimeBudget(keras.callbacks.Callback):
             self.reached = self.model.stop_training = True
 
 
+class SignalStop(keras.callbacks.Callback):
+    """Stops training cleanly (after the step under way) once :meth:`request` is called with a signal's name, as
+    :func:`drumgan.signals.requests_to_stop` calls it; ``signal`` is that name (None: not asked)."""
+
+    def __init__(self):
+        super().__init__()
+        self.signal: str | None = None
+
+    def request(self, name: str) -> None:
+        self.signal = name
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.signal:
+            self.model.stop_training = True
+
+
 class Previewer(keras.callbacks.Callback):
     """Calls ``render(step)`` every ``every`` steps (previews from fixed latents)."""
 

@@ -1,4 +1,4 @@
-"""The resumable training loop: the batches of each step, the ``tf.data`` pipeline and :func:`train`.
+"""The resumable training loop: the batches of each step, read ahead in a Python thread, and :func:`train`.
 
 Training the same folder again resumes from its checkpoint and continues the same run: batches and
 noise are drawn from the seed and the step, so the resumed run draws what the uninterrupted one would
@@ -12,15 +12,16 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .. import distribute, precision
-from ..backend import tf
+from .. import distribute, precision, signals
+from ..backend import keras
 from ..errors import RunError
 from ..latents import one_hot
 from ..settings import TrainSettings
-from .callbacks import Previewer, ProgressBar, RunRecorder, TimeBudget
+from .callbacks import Previewer, ProgressBar, RunRecorder, SignalStop, TimeBudget
 from .folder import RunFolder
 from .run import Run
 
@@ -37,92 +38,110 @@ def batch_order(n: int, batch_size: int, seed: int, start: int, stop: int) -> np
     return flat[offset : offset + last - first].reshape(stop - start, batch_size).astype(np.int32)
 
 
-def batch_indices(n: int, batch_size: int, seed: int, start: int, stop: int, chunk: int = ORDER_CHUNK):
-    """:func:`batch_order` of steps ``start`` to ``stop`` as a ``tf.data`` dataset of a row per step, drawn ``chunk``
-    steps at a time: a run that only its time budget stops (``stop`` :data:`~drumgan.settings.UNLIMITED_STEPS`)
-    needs no table of every step. Python runs once per chunk, not once per step."""
-
-    def rows(first):
-        last = min(stop, int(first) + chunk)
-        return batch_order(n, batch_size, seed, int(first), last)
-
-    def chunk_rows(first):
-        table = tf.numpy_function(rows, [first], tf.int32, stateful=False)
-        return tf.data.Dataset.from_tensor_slices(tf.ensure_shape(table, [None, batch_size]))
-
-    return tf.data.Dataset.range(start, stop, chunk).flat_map(chunk_rows)
+def batch_steps(n: int, batch_size: int, seed: int, start: int, stop: int, chunk: int = ORDER_CHUNK):
+    """:func:`batch_order` of steps ``start`` to ``stop``, a step's row at a time, drawn ``chunk`` steps at a time: a
+    run that only its time budget stops (``stop`` :data:`~drumgan.settings.UNLIMITED_STEPS`) needs no table of
+    every step."""
+    for first in range(start, stop, chunk):
+        yield from batch_order(n, batch_size, seed, first, min(stop, first + chunk))
 
 
 def clip_reader(run: Run, dataset):
-    """``(read, shapes)``: ``read(positions)`` gives the training split's clips at ``positions`` as the model takes
-    them (encoded by the run's codec) and, for a conditional run, their one-hot classes, read from the dataset a
-    batch at a time; ``shapes`` is what each of those arrays holds per clip."""
+    """``read(positions)``: the training split's clips at ``positions`` as the model takes them (encoded by the run's
+    codec) and, for a conditional run, their one-hot classes, read from the dataset a batch at a time."""
     train, n_classes = run.train_rows(dataset), len(dataset.class_names)
-    clip_shape = run.codec.encode(run.codec.read(dataset, train[:1])).shape[1:]
 
     def read(positions: np.ndarray):
         rows = train[positions]
         clips = run.codec.encode(run.codec.read(dataset, rows))
         return (clips, one_hot(dataset.labels[rows], n_classes)) if run.settings.conditional else (clips,)
 
-    return read, [clip_shape, (n_classes,)] if run.settings.conditional else [clip_shape]
+    return read
 
 
-def pipeline(read, shapes, indices, next_frame: bool = False, share=None):
-    """A prefetching ``tf.data`` pipeline of the batches whose indices ``indices`` gives (a dataset of a row per
-    step, as from :func:`batch_indices`): ``read(indices)`` returns a batch's float32 arrays, one per entry of
-    ``shapes`` (each array's shape per clip), as :func:`clip_reader` does; the LSTM gets next-frame targets.
+def read_batches(read, steps, next_frame: bool = False, share=None):
+    """The batches of ``steps`` (rows of clip positions, as from :func:`batch_steps`), each a tuple of float32
+    arrays as ``read(positions)`` returns them (:func:`clip_reader`); the LSTM gets ``(frames, next frames)``.
 
-    ``share = (first, count, replicas)``: each step's batch is cut into ``replicas`` equal parts and parts
-    ``first`` to ``first + count`` (one worker's replicas) follow each other, as
-    ``distribute_datasets_from_function`` hands them to that worker's devices in turn.
+    The batches are read :data:`READ_STEPS` steps' worth at a time (Python's cost paid once a read), the next read
+    in a Python thread while the steps of the last one train, so training holds a few dozen batches, not the
+    dataset. Nothing runs behind TensorFlow's back: an early stop (a time budget, a signal, an error) leaves at
+    most one read to finish, which the thread does without waiting on anyone, so the process always exits.
 
-    The batches are read from the dataset :data:`READ_STEPS` steps' worth at a time (Python's cost paid once a
-    read), one read and two batches ahead of training, so training holds a few dozen batches, not the dataset
-    (``benchmarks/README.md``, change 10); autotuning is off because its thread held up the end of ``fit`` by up
-    to 2.5 s (change 3).
+    ``share = (first, count, replicas)``: each step's batch is cut into ``replicas`` equal parts and only parts
+    ``first`` to ``first + count`` (one worker's replicas) are read.
     """
-    if share is not None:
-        first, count, replicas = share
-        indices = indices.flat_map(
-            lambda idx: tf.data.Dataset.from_tensor_slices(tf.reshape(idx, [replicas, -1])[first : first + count])
-        )
 
-    def load(steps):  # the batches of several steps in one read: Python runs once per READ_STEPS steps
-        flat = tf.numpy_function(read, [tf.reshape(steps, [-1])], [tf.float32] * len(shapes), stateful=False)
-        arrays = [tf.reshape(a, [-1, tf.shape(steps)[1], *shape]) for a, shape in zip(flat, shapes)]
-        return tuple(arrays) if len(arrays) > 1 else arrays[0]
+    def load(rows):
+        rows = np.stack(rows)
+        if share is not None:
+            first, count, replicas = share
+            part = rows.shape[1] // replicas
+            rows = rows[:, first * part : (first + count) * part]
+        arrays = read(rows.reshape(-1))
+        arrays = [a.reshape(len(rows), -1, *a.shape[1:]) for a in arrays]
+        return [tuple(a[i] for a in arrays) for i in range(len(rows))]
 
-    batches = indices.batch(READ_STEPS).map(load).prefetch(1).unbatch()
-    if next_frame:
-        batches = batches.map(lambda seq: (seq[:, :-1], seq[:, 1:]))
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return batches.prefetch(2).with_options(options)
+    def groups():
+        group = []
+        for row in steps:
+            group.append(row)
+            if len(group) == READ_STEPS:
+                yield group
+                group = []
+        if group:
+            yield group
+
+    with ThreadPoolExecutor(1, thread_name_prefix="drumgan-read") as reader:
+        pending = None
+        try:
+            for group in groups():
+                ahead = reader.submit(load, group)
+                if pending is not None:
+                    yield from _batches(pending.result(), next_frame)
+                pending = ahead
+            if pending is not None:
+                yield from _batches(pending.result(), next_frame)
+        finally:
+            if pending is not None:
+                pending.cancel()
+
+
+def _batches(batches, next_frame: bool):
+    for batch in batches:
+        yield (batch[0][:, :-1], batch[0][:, 1:]) if next_frame else batch if len(batch) > 1 else batch[0]
 
 
 def fit_steps(run: Run, dataset, start: int, stop: int, callbacks=()) -> None:
-    """Train ``run.model`` from step ``start`` to ``stop`` on the rows of ``dataset`` it trains on, in one ``fit``."""
-    read, shapes = clip_reader(run, dataset)
-    fit_batches(run.model, run.settings, read, shapes, len(run.train_rows(dataset)), start, stop, callbacks)
+    """Train ``run.model`` from step ``start`` to ``stop`` on the rows of ``dataset`` it trains on."""
+    read = clip_reader(run, dataset)
+    fit_batches(run.model, run.settings, read, len(run.train_rows(dataset)), start, stop, callbacks)
 
 
-def fit_batches(model, settings: TrainSettings, read, shapes, n: int, start: int, stop: int, callbacks=()) -> None:
+def fit_batches(model, settings: TrainSettings, read, n: int, start: int, stop: int, callbacks=()) -> None:
     """Train ``model`` from step ``start`` to ``stop`` on batches of ``n`` clips that ``read`` gives (as in
-    :func:`pipeline`), each replica of its strategy its part of each batch, in one ``fit``."""
+    :func:`read_batches`), each replica of its strategy its part of each batch, calling Keras ``callbacks`` as
+    ``fit`` does; a callback stops training early by setting ``model.stop_training``."""
     strategy = model.distribute_strategy  # the one it was built in
     replicas = strategy.num_replicas_in_sync
-
-    def batches_of(share=None):
-        indices = batch_indices(n, settings.batch_size, settings.seed, start, stop)
-        return pipeline(read, shapes, indices, next_frame=settings.model == "lstm", share=share)
-
-    def worker_batches(context):
-        count = replicas // context.num_input_pipelines
-        return batches_of((context.input_pipeline_id * count, count, replicas))
-
-    batches = batches_of() if replicas == 1 else strategy.distribute_datasets_from_function(worker_batches)
-    model.fit(batches, epochs=1, steps_per_epoch=stop - start, verbose=0, callbacks=list(callbacks), shuffle=False)
+    share = distribute.input_share(strategy)
+    steps = batch_steps(n, settings.batch_size, settings.seed, start, stop)
+    callbacks = keras.callbacks.CallbackList(list(callbacks), model=model)
+    model.make_train_function()
+    model.stop_training = False
+    model.reset_metrics()
+    callbacks.on_train_begin()
+    logs = None
+    with contextlib.closing(read_batches(read, steps, next_frame=settings.model == "lstm", share=share)) as batches:
+        for batch, data in enumerate(batches):
+            callbacks.on_train_batch_begin(batch)
+            if replicas > 1:
+                data = distribute.per_replica(strategy, data, share)
+            logs = model.train_function([data])
+            callbacks.on_train_batch_end(batch, logs)
+            if model.stop_training:
+                break
+    callbacks.on_train_end(logs)
 
 
 def train(
@@ -151,10 +170,12 @@ def train(
 
     Returns:
         The :class:`Run`; its ``result`` is ``{"model", "step", "resumed_from", "seconds", "samples_per_second",
-        "checkpoint", "stopped_by_time", "distribute", "replicas", "mixed_precision", "xla"}`` (``checkpoint`` None
-        for a run of weights alone or a worker other than the chief; ``stopped_by_time`` True where ``minutes`` ran
-        out first; ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its
-        replicas; ``mixed_precision``: :func:`drumgan.precision.mixed`; ``xla`` as asked).
+        "checkpoint", "stopped_by_time", "stopped_by_signal", "distribute", "replicas", "mixed_precision", "xla"}``
+        (``checkpoint`` None for a run of weights alone or a worker other than the chief; ``stopped_by_time`` True
+        where ``minutes`` ran out first; ``stopped_by_signal`` 'SIGINT' or 'SIGTERM' where one stopped training
+        after its step under way (a checkpoint written at the stop; a second SIGINT stops at once), else None;
+        ``distribute`` and ``replicas``: the strategy, :func:`drumgan.distribute.name`, and its replicas;
+        ``mixed_precision``: :func:`drumgan.precision.mixed`; ``xla`` as asked).
 
     Raises:
         TrainingDiverged: a loss became NaN or infinite (the last good checkpoint is kept).
@@ -220,14 +241,16 @@ def _fit(
         run.model.seed_frames.assign(np.concatenate([run.codec.encode(chunk)[:, 0, :] for chunk in chunks]))
     history = [row for row in run.history() if row["step"] <= start]
     recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
-    callbacks = [recorder, ProgressBar(start, settings.steps, progress)]
+    stop = SignalStop()
+    callbacks = [stop, recorder, ProgressBar(start, settings.steps, progress)]
     if preview and preview_every:
         callbacks.append(Previewer(lambda step: preview(run, step), preview_every))
     if budget is not None:
         callbacks.insert(0, budget)
     began = time.perf_counter()
     if start < settings.steps:
-        fit_steps(run, dataset, start, settings.steps, callbacks)
+        with signals.requests_to_stop(stop.request):
+            fit_steps(run, dataset, start, settings.steps, callbacks)
         recorder.raise_if_diverged()
     seconds = time.perf_counter() - began
     done = run.step - start
@@ -239,4 +262,5 @@ def _fit(
         "samples_per_second": round(done * settings.samples_per_step / seconds, 2) if done else 0.0,
         "checkpoint": str(run.folder.checkpoint) if run.folder.checkpoint.exists() else None,
         "stopped_by_time": bool(budget and budget.reached),
+        "stopped_by_signal": stop.signal,
     }
