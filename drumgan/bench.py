@@ -129,8 +129,8 @@ def training_throughput(
     model_name: str, dataset, steps: int, warmup: int = 2, jit_compile: bool = False, **overrides
 ) -> dict:
     """Samples per second of training ``model_name`` with its default settings (or ``overrides``) on
-    ``dataset``, through the same ``tf.data`` pipeline and ``fit`` as ``train``: the ``steps`` batches
-    after ``warmup`` batches (graph tracing), timed from batch end to batch end within one ``fit``.
+    ``dataset``, through the same batch reader and training loop as ``train``: the ``steps`` batches
+    after ``warmup`` batches (graph tracing), timed from batch end to batch end within one loop.
     ``jit_compile`` compiles the training step with XLA."""
     from .settings import TrainSettings
     from .training.loop import fit_steps
