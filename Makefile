@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test lint format runs export evaluate per-class bench time-to-quality notebooks lab clean
+.PHONY: setup data browser demo prepare test lint format runs export evaluate per-class bench time-to-quality notebooks lab tensorboard clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ notebooks: setup data  ## re-run every notebook in full mode and save its output
 
 lab: setup  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
+
+tensorboard: setup  ## TensorBoard on 127.0.0.1:6006: every run's losses, previews and measures, and the time-to-quality curves
+	$(BIN)/tensorboard --logdir_spec runs:runs,time_to_quality:results/logs --host 127.0.0.1 --port 6006
 
 clean:  ## remove the environment and the cache
 	rm -rf $(VENV) data/cache

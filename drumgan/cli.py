@@ -258,7 +258,7 @@ def _evaluate(args) -> int:
     from .atomic import writable_folder
     from .data.dataset import prepare
     from .display.tables import text_table
-    from .evaluation.evaluator import evaluate, save_results, table_rows
+    from .evaluation.evaluator import evaluate, log_results, save_results, table_rows
     from .evaluation.metrics import BETTER, HEARING_METRICS, METRICS
     from .generation import set_truncation
     from .training.run import Run
@@ -293,9 +293,10 @@ def _evaluate(args) -> int:
             print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
             print(text_table(per_class_rows(results["per_class"])))
             print(f"met: share_asked >= {TARGET_RATIO} x real_accuracy, for classes of {MIN_TRAIN}+ training clips")
+    log_results(runs, results)
     path = save_results(results, args.results, merge=True)  # after printing: a refusal loses no figure
     if not args.json:
-        print(f"written to {path}")
+        print(f"written to {path}; each run's measures also in its logs/evaluate (TensorBoard)")
     return 0
 
 
@@ -347,7 +348,7 @@ def _time_to_quality(args, out) -> int:
     from .atomic import writable_folder
     from .data.dataset import prepare
     from .display.tables import text_table
-    from .evaluation.curve import curve_rows, summary_rows, time_to_quality
+    from .evaluation.curve import curve_rows, log_curves, summary_rows, time_to_quality
     from .evaluation.evaluator import save_results
 
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
@@ -366,13 +367,14 @@ def _time_to_quality(args, out) -> int:
     log = lambda line: print(line, file=out, flush=True)  # noqa: E731
     results = time_to_quality(recipes, dataset, args.time_to_quality, args.every, log=log)
     path = save_results(results, results_path)
+    log_curves(results, results_path.parent / "logs" / results_path.stem)
     print("\n" + text_table(curve_rows(results)), file=out)
     print("\n" + text_table(summary_rows(results)), file=out)
     for name, recipe in results["recipes"].items():
         reached = recipe["minutes_to_target"]
         when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"
         print(f"{name}: FD <= {results['target_fd']:.1f} (1.1 x Griffin-Lim) {when}", file=out)
-    print(f"written to {path}", file=out)
+    print(f"written to {path}; TensorBoard logs in {path.parent / 'logs' / path.stem}", file=out)
     if args.json:
         print(json.dumps(results))
     return 0

@@ -63,6 +63,17 @@ class QualityProbe(keras.callbacks.Callback):
         return point
 
 
+def log_curves(results: dict, log_dir: Path) -> None:
+    """Each recipe's curve into TensorBoard logs ``log_dir/RECIPE``: ``time_to_quality/<metric>`` at each point's
+    seconds of training (the x axis of TensorBoard's step view), so that recipes are compared against time."""
+    from ..training.logs import write_measures
+
+    for name, recipe in results["recipes"].items():
+        for point in recipe["points"]:
+            measures = {metric: point[metric] for metric in CURVE_METRICS}
+            write_measures(log_dir / name, round(60 * point["minutes"]), measures, prefix="time_to_quality")
+
+
 def first_reaching(points: list[dict], target_fd: float) -> float | None:
     """The minutes of the first point whose FD is at most ``target_fd``, or None."""
     return next((p["minutes"] for p in points if p["fd"] <= target_fd), None)

@@ -23,6 +23,7 @@ from ..errors import OutputError, RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
 from ..generation import generate_waves, run_truncation
+from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
@@ -292,6 +293,12 @@ def table_rows(results: dict, columns=METRICS) -> list[dict]:
     :func:`drumgan.display.tables.text_table`."""
     rows = results["rows"].items()
     return [{"row": name, "n": row["n"], **{c: row[c] for c in columns if c in row}} for name, row in rows]
+
+
+def log_results(runs, results: dict) -> None:
+    """Each run's row of ``results`` into its TensorBoard logs (``logs/evaluate``), at the run's step."""
+    for run in runs:
+        write_measures(run.folder.logs("evaluate"), run.step, results["rows"][run.name])
 
 
 MEASURED_ALIKE = ("data", "config", "n", "seed")  # what results must share for their rows to be compared

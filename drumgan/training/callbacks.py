@@ -1,4 +1,4 @@
-"""Keras callbacks for a training run: checkpoints with loss history, previews, a progress bar."""
+"""Keras callbacks for a training run: checkpoints with loss history and TensorBoard logs, previews, a progress bar."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from ..backend import keras
 from ..errors import TrainingDiverged
 from ..settings import UNLIMITED_STEPS
+from . import logs
 from .checkpoint import save_checkpoint, step_of
 from .folder import RunFolder
 
@@ -21,10 +22,18 @@ class RunRecorder(keras.callbacks.Callback):
     before anything is written and is raised as :class:`TrainingDiverged` by :meth:`raise_if_diverged`.
     """
 
-    def __init__(self, folder: RunFolder, history: list[dict], checkpoint_seconds: float = 60.0, log_every: int = 10):
+    def __init__(
+        self,
+        folder: RunFolder,
+        history: list[dict],
+        checkpoint_seconds: float = 60.0,
+        log_every: int = 10,
+        logged_to: int = 0,
+    ):
         super().__init__()
         self.folder, self.history = folder, history
         self.checkpoint_seconds, self.log_every = checkpoint_seconds, log_every
+        self.logged_to, self.last_logged = logged_to, None  # the last step (and row) in the TensorBoard logs
         self.diverged: str | None = None
 
     def on_train_begin(self, logs=None):
@@ -50,8 +59,14 @@ class RunRecorder(keras.callbacks.Callback):
             self.save()
 
     def save(self) -> None:
+        """The checkpoint, then the history and the TensorBoard logs up to its step (a step logged is never logged
+        again: a resumed run starts after the checkpoint's step)."""
         saved_step = save_checkpoint(self.folder.checkpoint, self.model)
         self.folder.write_history([row for row in self.history if row["step"] <= saved_step])
+        rows = [row for row in self.history if self.logged_to < row["step"] <= saved_step]
+        logs.write_history(self.folder, rows, self.last_logged)  # speed from this process's rows alone
+        logs.write_previews(self.folder, [s for s in self.folder.preview_steps() if self.logged_to < s <= saved_step])
+        self.logged_to, self.last_logged = saved_step, rows[-1] if rows else self.last_logged
         self.last_save = time.monotonic()
 
     def raise_if_diverged(self) -> None:

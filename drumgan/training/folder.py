@@ -3,7 +3,8 @@
 ``run.json`` (settings, feature config, the data it was trained on), ``codec.npz`` (the normaliser),
 ``checkpoint.npz`` (weights, optimizer state and step), ``weights.npz`` (what generation needs, for sharing a
 run without its checkpoint: :command:`python -m drumgan export`), ``history.csv`` (losses), ``previews/`` (a mel
-grid PNG and a WAV from fixed latents every so many steps) and ``.lock`` (held by the one process that
+grid PNG and a WAV from fixed latents every so many steps), ``logs/`` (TensorBoard: ``train`` the losses,
+``previews`` the preview images and audio, ``evaluate`` the measures) and ``.lock`` (held by the one process that
 trains the run). Every file is written atomically, so a reader never sees half of one.
 """
 
@@ -62,6 +63,15 @@ class RunFolder:
     @property
     def previews(self) -> Path:
         return self.path / "previews"
+
+    def logs(self, part: str) -> Path:
+        """The TensorBoard log folder of ``part``: 'train' (losses and speed), 'previews' (images and audio) or
+        'evaluate' (the measures of each evaluation)."""
+        return self.path / "logs" / part
+
+    def preview_steps(self) -> list[int]:
+        """The steps that have a preview image, in order."""
+        return [int(path.stem.split("_")[1]) for path in self.preview_images()]
 
     def copy_to(self, path) -> RunFolder:
         """This run as it is now (settings, codec, checkpoint or weights, history) copied into the folder ``path``,

@@ -240,11 +240,12 @@ def _fit(
         chunks = run.codec.read_chunks(dataset, run.train_rows(dataset))
         run.model.seed_frames.assign(np.concatenate([run.codec.encode(chunk)[:, 0, :] for chunk in chunks]))
     history = [row for row in run.history() if row["step"] <= start]
-    recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=max(1, min(10, settings.steps // 20)))
+    log_every = max(1, min(10, settings.steps // 20))
+    recorder = RunRecorder(run.folder, history, checkpoint_seconds, log_every=log_every, logged_to=start)
     stop = SignalStop()
     callbacks = [stop, recorder, ProgressBar(start, settings.steps, progress)]
-    if preview and preview_every:
-        callbacks.append(Previewer(lambda step: preview(run, step), preview_every))
+    if preview and preview_every:  # before the recorder, which logs the previews up to each checkpoint
+        callbacks.insert(1, Previewer(lambda step: preview(run, step), preview_every))
     if budget is not None:
         callbacks.insert(0, budget)
     began = time.perf_counter()
