@@ -101,6 +101,35 @@ def jupyterlab(root: Path, home: Path):
         log.close()
 
 
+@contextlib.contextmanager
+def tensorboard(logdir: Path, log: Path):
+    """TensorBoard serving ``logdir`` on 127.0.0.1 (its output in ``log``); yields its base URL once its scalar
+    tags answer."""
+    port = _free_port()
+    command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host", "127.0.0.1"]
+    out = open(log, "w")
+    server = subprocess.Popen([*command, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/data/plugin/scalars/tags", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"TensorBoard did not start; see {log}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        out.close()
+
+
 def wait_for(driver, condition, seconds: float = 60.0, every: float = 0.5):
     """Poll ``condition(driver)`` until it returns something true; returns it, or the last value at the deadline."""
     deadline = time.monotonic() + seconds
@@ -128,6 +157,21 @@ def players_loaded(expected: int):
 
 def page_text(driver) -> str:
     return driver.execute_script("return document.body.innerText")
+
+
+DEEP_TEXT = """
+const text = node => {
+    let found = node.shadowRoot ? text(node.shadowRoot) : '';
+    for (const child of node.childNodes) found += child.nodeType === 3 ? child.textContent + ' ' : text(child);
+    return found;
+};
+return text(document.body);
+"""
+
+
+def deep_text(driver) -> str:
+    """The page's text, shadow roots included (TensorBoard's dashboards draw inside them)."""
+    return driver.execute_script(DEEP_TEXT)
 
 
 def overflowing(driver) -> list[str]:

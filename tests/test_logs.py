@@ -1,16 +1,13 @@
 """TensorBoard logs: what a run writes into RUN/logs/ (read back from the event files), resumed without a step
 twice, the measures of evaluate, the time-to-quality curves, and TensorBoard serving them."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import json
 import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import chromium, deep_text, missing, tensorboard, wait_for
 
 from helpers import tiny
 
@@ -22,6 +19,9 @@ from drumgan.generation import save_preview  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
 from drumgan.training.logs import write_measures  # noqa: E402
 from drumgan.training.loop import train  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "artifacts" / "browser"
 
 
 def read(log_dir: Path) -> dict[str, list]:
@@ -82,33 +82,29 @@ def test_measures_and_curves_are_logged_at_their_step(tmp_path):
     assert steps(curve) == [60, 120] and np.isclose(float(tf.make_ndarray(curve[1].tensor_proto)), 50)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def tags_of(url: str, plugin: str) -> dict:
+    with urllib.request.urlopen(f"{url}/data/plugin/{plugin}/tags", timeout=10) as answer:
+        return json.loads(answer.read())
 
 
-def test_tensorboard_serves_the_shipped_runs_curves():
-    port = free_port()
-    root = Path(__file__).parent.parent
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(root / "runs"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
-    )  # fmt: skip
+def test_tensorboard_serves_the_shipped_runs_curves(tmp_path):
+    with tensorboard(ROOT / "runs", tmp_path / "tensorboard.log") as url:
+        tags = wait_for(None, lambda _: (t := tags_of(url, "scalars")) and "conv_gan/logs/train" in t and t, 60)
+    assert "train/generator_loss" in tags["conv_gan/logs/train"], tags
+    assert {"lstm_baseline/logs/train", "lstm_gan/logs/train", "conv_gan_conditional/logs/train"} <= set(tags)
+
+
+@pytest.mark.skipif(missing() is not None, reason=f"no browser: {missing()}")
+def test_tensorboards_dashboards_list_a_runs_tags_in_a_browser(synthetic_dataset, tmp_path):
+    train(tmp_path / "runs" / "tiny", tiny("conv-gan", 4), synthetic_dataset, preview=save_preview, preview_every=2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver = chromium()
     try:
-        deadline, tags = time.monotonic() + 90, {}
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/data/plugin/scalars/tags", timeout=5) as answer:
-                    tags = __import__("json").loads(answer.read())
-                if "conv_gan/logs/train" in tags:
-                    break
-            except OSError:
-                pass
-            time.sleep(1)
-        assert "train/generator_loss" in tags.get("conv_gan/logs/train", {}), tags
-        assert {"lstm_baseline/logs/train", "lstm_gan/logs/train", "conv_gan_conditional/logs/train"} <= set(tags)
+        with tensorboard(tmp_path / "runs", tmp_path / "tensorboard.log") as url:
+            for dashboard, tag in (("scalars", "train/critic_loss"), ("audio", "previews/audio")):
+                driver.get(f"{url}/#{dashboard}")
+                shown = wait_for(driver, lambda d, tag=tag: tag in deep_text(d), 60)
+                driver.save_screenshot(str(SCREENSHOTS / f"tensorboard_{dashboard}.png"))
+                assert shown, f"{tag} not listed on TensorBoard's {dashboard} dashboard: {deep_text(driver)[:500]}"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        driver.quit()

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import locked, write_text_atomically
+from ..backend import tf
 from ..data.audio import resample_clips
 from ..errors import OutputError, RunError
 from ..features.inverse import to_audio
@@ -298,7 +299,12 @@ def table_rows(results: dict, columns=METRICS) -> list[dict]:
 def log_results(runs, results: dict) -> None:
     """Each run's row of ``results`` into its TensorBoard logs (``logs/evaluate``), at the run's step."""
     for run in runs:
-        write_measures(run.folder.logs("evaluate"), run.step, results["rows"][run.name])
+        try:
+            write_measures(run.folder.logs("evaluate"), run.step, results["rows"][run.name])
+        except (OSError, tf.errors.OpError) as error:  # a run folder one may read but not write
+            warnings.warn(
+                f"{run.folder.logs('evaluate')} cannot be written, measures not logged ({error})", stacklevel=2
+            )
 
 
 MEASURED_ALIKE = ("data", "config", "n", "seed")  # what results must share for their rows to be compared
