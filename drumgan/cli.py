@@ -406,7 +406,7 @@ def _add_truncation(parser) -> None:
 
 
 def _add_distribute(parser, what: str, choices=distribute.STRATEGIES) -> None:
-    workers = ", or several worker processes named by TF_CONFIG (README)" if "multi-worker" in choices else ""
+    workers = ", or several worker processes named by TF_CONFIG (docs/SCALING.md)" if "multi-worker" in choices else ""
     parser.add_argument(
         "--distribute",
         choices=choices,

@@ -55,7 +55,7 @@ def _name_asked(gpus: int, cpu_devices: int) -> str:
     if name is None:
         name = "multi-worker" if workers > 1 else "mirrored" if max(gpus, cpu_devices) > 1 else "none"
     if name == "multi-worker" and workers < 1:
-        raise RunError("--distribute multi-worker needs TF_CONFIG naming the cluster and this worker (README)")
+        raise RunError("--distribute multi-worker needs TF_CONFIG naming the cluster and this worker (docs/SCALING.md)")
     return name
 
 

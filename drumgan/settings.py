@@ -58,7 +58,7 @@ RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' def
     ),
 }
 FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defaults; ``steps``: the length measured
-    # for its shipped run (README, shipped runs): the conv GAN reaches held-out drums' FD at about 2000 steps and,
+    # for its shipped run: the conv GAN reaches held-out drums' FD at about 2000 steps and,
     # trained on, comes nearer its training clips than held-out drums are (benchmarks/README.md, time to quality)
     "lstm": dict(steps=3000, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
     "lstm-gan": {**RECIPES["r1"], "units": 64, "steps": 15000},  # r1 measured better than its first settings
