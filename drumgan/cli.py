@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 import warnings
@@ -63,11 +62,8 @@ def _prepare(args) -> int:
 def _train(args) -> int:
     distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from . import precision
-    from .data.dataset import prepare
     from .generation import save_preview
-    from .training.folder import RunFolder
     from .training.loop import train
-    from .training.run import Run
 
     settings = TrainSettings.for_model(
         args.model,
@@ -95,25 +91,17 @@ def _train(args) -> int:
         leave_out_unnamed=False if args.keep_unnamed else None,
     )
     precision.use_mixed(args.mixed_precision)
-    folder = RunFolder(args.out)
-    lock = folder.lock() if distribute.is_chief() else contextlib.nullcontext()  # the chief's alone (train's docs)
-    with lock:  # from here to the end: a second trainer, an unusable folder or run is refused before any work
-        if folder.exists():
-            existing = Run.load(folder.path)
-            existing.check_settings(settings)
-            existing.check_steps(settings.steps)
-        dataset = prepare(args.source, config=settings.feature_config, progress=sys.stderr.isatty())
-        run = train(
-            args.out,
-            settings,
-            dataset,
-            checkpoint_seconds=args.checkpoint_seconds,
-            preview=save_preview,
-            preview_every=args.preview_every,
-            progress=sys.stderr.isatty(),
-            minutes=args.minutes,
-            xla=args.xla,
-        )
+    run = train(
+        args.out,
+        settings,
+        source=args.source,
+        checkpoint_seconds=args.checkpoint_seconds,
+        preview=save_preview,
+        preview_every=args.preview_every,
+        progress=sys.stderr.isatty(),
+        minutes=args.minutes,
+        xla=args.xla,
+    )
     result = run.result
     if args.json:
         print(json.dumps(result))

@@ -55,3 +55,19 @@ def test_a_conditional_run_trains_on_the_named_clips_and_records_what_it_left_ou
     assert left_out > 0 and run.data["left_out_unnamed"] == left_out
     assert run.data["train"] == len(run.train_rows(hydrogen)) == len(hydrogen.train_index) - left_out
     assert run.data["classes"]["other"] == hydrogen.class_counts(hydrogen.train_index)["other"] - left_out
+
+
+def test_training_an_existing_run_reads_its_settings_once_and_builds_its_model_once(
+    synthetic_dataset, tmp_path, monkeypatch
+):
+    import drumgan.training.run as run_module
+    from drumgan.training.folder import RunFolder
+
+    train(tmp_path / "r", tiny("lstm", 2), synthetic_dataset, progress=False)
+    reads, builds = [], []
+    read_meta, build_model = RunFolder.read_meta, run_module.build_model
+    monkeypatch.setattr(RunFolder, "read_meta", lambda self: reads.append(1) or read_meta(self))
+    monkeypatch.setattr(run_module, "build_model", lambda *a, **k: builds.append(1) or build_model(*a, **k))
+    run = train(tmp_path / "r", tiny("lstm", 3), synthetic_dataset, progress=False)
+    assert run.step == 3 and run.result["resumed_from"] == 2
+    assert (len(reads), len(builds)) == (1, 1)

@@ -24,8 +24,6 @@ from ..atomic import writable_folder, write_text_atomically
 from ..errors import OutputError, RunError
 from ..npzfile import read_npz
 
-_HELD: set[str] = set()  # the run folders whose lock this process holds
-
 
 class RunFolder:
     """The paths of one run folder and the reading and writing of its small files (no TensorFlow)."""
@@ -148,13 +146,8 @@ class RunFolder:
         """Hold the folder's exclusive lock while training; another process asking for it is refused in one line.
 
         The lock (``flock`` on ``.lock``) is released when the block ends or the process dies, however it dies.
-        Within the process that holds it, asking again is allowed (the command line holds it from its first check
-        to the end of training). A folder it created for a run that was then refused is removed again.
+        A folder it created for a run that was then refused is removed again.
         """
-        key = os.path.realpath(self.path)
-        if key in _HELD:
-            yield self
-            return
         created = not self.path.exists()
         try:
             writable_folder(self.path, "the run folder")
@@ -171,11 +164,9 @@ class RunFolder:
                 ) from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-            _HELD.add(key)
             try:
                 yield self
             finally:
-                _HELD.discard(key)
                 if created and not self.exists():  # refused before a run was made: leave nothing behind
                     self.lock_path.unlink(missing_ok=True)
                     with contextlib.suppress(OSError):

@@ -148,6 +148,7 @@ def train(
     run_dir,
     settings: TrainSettings,
     dataset=None,
+    source=None,
     checkpoint_seconds: float = 60.0,
     preview=None,
     preview_every: int = 0,
@@ -161,7 +162,8 @@ def train(
         run_dir: the run folder; created if new, resumed if it holds a checkpoint.
         settings: from :meth:`TrainSettings.for_model`.
         dataset: a :class:`drumgan.data.dataset.DrumDataset` with the settings' feature config; default
-            :func:`drumgan.data.dataset.prepare` of the default source.
+            :func:`drumgan.data.dataset.prepare` of ``source`` (a folder or list of them; None: the default
+            source), made only once the run folder is locked and a run already there is checked.
         checkpoint_seconds: the longest time between checkpoints.
         preview: ``preview(run, step)``, called every ``preview_every`` steps.
         minutes: stop cleanly after this many minutes of training (checkpoint written), before
@@ -185,34 +187,23 @@ def train(
     """
     from ..data.dataset import prepare
 
-    dataset = dataset if dataset is not None else prepare(config=settings.feature_config, progress=progress)
-    if dataset.config != settings.feature_config:
-        have, need = dataset.config, settings.feature_config
-        raise RunError(
-            f"the dataset holds {have.n_mels}x{have.n_frames} log-mels at {have.sample_rate} Hz, the settings need "
-            f"{need.n_mels}x{need.n_frames} at {need.sample_rate} Hz: prepare it with config=settings.feature_config"
-        )
-    n_train = len(dataset.train_rows(settings.leave_out_unnamed))
-    if settings.batch_size > n_train:
-        left_out = " (the unnamed clips left out; --keep-unnamed keeps them)" if settings.leave_out_unnamed else ""
-        raise RunError(
-            f"--batch-size {settings.batch_size} is larger than the {n_train} training samples{left_out}; "
-            f"use at most {n_train}"
-        )
     strategy = distribute.strategy()
     replicas = strategy.num_replicas_in_sync
     if settings.batch_size % replicas:
         raise RunError(f"--batch-size {settings.batch_size} does not split evenly among {replicas} replicas")
     if minutes and distribute.name() == "multi-worker":
         raise RunError("--minutes cannot stop several workers at the same step; give --steps")
+
+    def get_dataset():
+        return dataset if dataset is not None else prepare(source, config=settings.feature_config, progress=progress)
+
     chief = distribute.is_chief(strategy)
     with _writable_copy(run_dir, chief) as folder, folder.lock():
         with strategy.scope():
-            run = Run.create(folder.path, settings, dataset)
-        run.check_steps(settings.steps)
+            run, data = Run.open(folder.path, settings, get_dataset)
         run.model.jit_compile = xla
         budget = TimeBudget(60 * minutes) if minutes else None
-        run.result = _fit(run, settings, dataset, checkpoint_seconds, preview, preview_every, progress, budget)
+        run.result = _fit(run, settings, data, checkpoint_seconds, preview, preview_every, progress, budget)
         run.result.update(distribute=distribute.name(), replicas=replicas, mixed_precision=precision.mixed(), xla=xla)
         if not chief:
             run.result["checkpoint"] = None

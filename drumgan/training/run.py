@@ -28,13 +28,19 @@ class Run:
         result: what the last :func:`~drumgan.training.loop.train` call did (None for a loaded run).
     """
 
-    def __init__(self, folder: RunFolder, settings: TrainSettings, codec: Codec, data: dict):
-        self.folder, self.settings, self.codec, self.data = folder, settings, codec, data
+    def __init__(self, folder: RunFolder, settings: TrainSettings, codec: Codec, meta: dict):
+        self.folder, self.settings, self.codec, self.meta = folder, settings, codec, meta
+        self.data = meta["data"]
         self.result: dict | None = None
         keras.utils.set_random_seed(settings.seed)
-        counts = list(data.get("classes", {}).values()) or None
+        counts = list(self.data.get("classes", {}).values()) or None
         self.model = build_model(
-            settings, codec.config.n_frames, codec.n_bins, n_train=data["train"], floor=codec.floor, class_counts=counts
+            settings,
+            codec.config.n_frames,
+            codec.n_bins,
+            n_train=self.data["train"],
+            floor=codec.floor,
+            class_counts=counts,
         )
         if folder.checkpoint.exists():
             load_checkpoint(folder.checkpoint, self.model)
@@ -77,20 +83,37 @@ class Run:
         except (TypeError, ValueError) as error:
             raise RunError(f"{folder.meta_path} holds settings this version cannot use ({error})") from None
         codec = Codec.load(folder.codec_path, config)
-        return cls(folder, settings, codec, meta["data"])
+        return cls(folder, settings, codec, meta)
 
     @classmethod
-    def create(cls, run_dir, settings: TrainSettings, dataset) -> Run:
-        """Open ``run_dir`` for training on ``dataset``: a new run, or the one already there if it matches."""
+    def open(cls, run_dir, settings: TrainSettings, get_dataset) -> tuple[Run, object]:
+        """The run in ``run_dir`` to train with ``settings``, and its dataset: the one already there, checked
+        against ``settings`` and ``settings.steps`` before ``get_dataset()`` is called (so a refused run costs no
+        data), then against the dataset; or a new one made on ``get_dataset()``. The folder is read and the model
+        built once.
+
+        Raises:
+            RunError: the folder holds other settings or data, is past ``settings.steps`` or cannot train on; the
+                dataset is at another config; the batch is larger than the training set.
+        """
         folder = RunFolder(run_dir)
         if folder.exists():
             run = cls.load(run_dir)
             run.check_settings(settings)
+            run.check_steps(settings.steps)
+            dataset = _checked(get_dataset(), settings)
             run.check_data(dataset, "Train your own into a new --out folder (in a notebook: another RUN_NAME).")
             if run.data["data_id"] != dataset.data_id:  # recorded under the data's former name: record today's
                 run.data["data_id"] = dataset.data_id
-                folder.write_meta({**folder.read_meta(), "data": run.data})
-            return run
+                folder.write_meta(run.meta)
+            return run, dataset
+        dataset = _checked(get_dataset(), settings)
+        return cls.create(run_dir, settings, dataset), dataset
+
+    @classmethod
+    def create(cls, run_dir, settings: TrainSettings, dataset) -> Run:
+        """A new run in ``run_dir`` on ``dataset``: its codec fitted on the training clips, its settings written."""
+        folder = RunFolder(run_dir)
         rows = dataset.train_rows(settings.leave_out_unnamed)
         data = {
             "data_id": dataset.data_id,
@@ -105,8 +128,9 @@ class Run:
         folder.path.mkdir(parents=True, exist_ok=True)
         codec.save(folder.codec_path)
         config = dataclasses.asdict(settings.feature_config)
-        folder.write_meta({"settings": dataclasses.asdict(settings), "feature_config": config, "data": data})
-        return cls(folder, settings, codec, data)
+        meta = {"settings": dataclasses.asdict(settings), "feature_config": config, "data": data}
+        folder.write_meta(meta)
+        return cls(folder, settings, codec, meta)
 
     def train_rows(self, dataset) -> np.ndarray:
         """The rows of ``dataset`` this run trains on: its training split, less what the settings leave out."""
@@ -148,10 +172,27 @@ class Run:
 
     def save_steps(self, steps: int) -> None:
         """Record a new total of steps (the only setting a re-run may change)."""
-        meta = self.folder.read_meta()
-        meta["settings"]["steps"] = steps
-        self.folder.write_meta(meta)
+        self.meta["settings"]["steps"] = steps
+        self.folder.write_meta(self.meta)
         self.settings = dataclasses.replace(self.settings, steps=steps)
+
+
+def _checked(dataset, settings: TrainSettings):
+    """``dataset``, if ``settings`` can train on it: its config, and a batch no larger than its training clips."""
+    if dataset.config != settings.feature_config:
+        have, need = dataset.config, settings.feature_config
+        raise RunError(
+            f"the dataset holds {have.n_mels}x{have.n_frames} log-mels at {have.sample_rate} Hz, the settings need "
+            f"{need.n_mels}x{need.n_frames} at {need.sample_rate} Hz: prepare it with config=settings.feature_config"
+        )
+    n_train = len(dataset.train_rows(settings.leave_out_unnamed))
+    if settings.batch_size > n_train:
+        left_out = " (the unnamed clips left out; --keep-unnamed keeps them)" if settings.leave_out_unnamed else ""
+        raise RunError(
+            f"--batch-size {settings.batch_size} is larger than the {n_train} training samples{left_out}; "
+            f"use at most {n_train}"
+        )
+    return dataset
 
 
 __all__ = ["Run", "RunFolder"]
