@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test lint format runs export evaluate per-class bench time-to-quality notebooks lab tensorboard clean
+.PHONY: setup data browser demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality notebooks lab tensorboard clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ demo: setup data prepare  ## everything, then 8 drums from each shipped run: WAV
 
 test: setup data browser  ## unit tests, the browser test and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
+
+test-fast:  ## the quick unit tests alone (no slow training tests, notebooks, browser or installs): a few minutes
+	@test -x $(BIN)/python || { echo "make test-fast: no $(VENV) yet; run make setup (or make test) first"; exit 2; }
+	DRUMGAN_QUICK=1 $(BIN)/python -m pytest tests -m "not slow" --ignore=tests/test_browser.py -p no:nbval \
+		-o addopts="-p no:cacheprovider --durations=5"
 
 lint: setup  ## ruff: the linter and the formatter's check (the tests run both too)
 	$(BIN)/ruff check .

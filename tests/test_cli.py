@@ -12,6 +12,8 @@ from drumgan.evaluation.metrics import METRICS, REFERENCE_ROWS
 
 from helpers import run_cli, start_cli
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.cli import main  # noqa: E402

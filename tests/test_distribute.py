@@ -16,6 +16,8 @@ from drumgan.errors import RunError
 
 from helpers import run_cli, start_cli
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.training.loop import batch_steps, read_batches  # noqa: E402
@@ -140,7 +142,7 @@ def test_two_workers_on_localhost_train_one_run_that_the_chief_alone_writes(synt
     assert chief["replicas"] == other["replicas"] == 2 and chief["step"] == other["step"] == 3
     assert chief["checkpoint"] == str(run / "checkpoint.npz") and other["checkpoint"] is None
     assert sorted(p.name for p in run.iterdir() if not p.name.startswith(".")) == [
-        "checkpoint.npz", "codec.npz", "history.csv", "run.json",
+        "checkpoint.npz", "codec.npz", "history.csv", "logs", "run.json",
     ]  # fmt: skip
     env = {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
     again = _last_json(run_cli(*_train_args(synthetic_kit, run, 4), "--distribute", "none", env=env))

@@ -9,6 +9,8 @@ from drumgan.evaluation.metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
 
 from conftest import requires_hydrogen
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.evaluation.classifier import embed, train_classifier  # noqa: E402

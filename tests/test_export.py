@@ -9,6 +9,8 @@ from drumgan.errors import CheckpointError, RunError
 
 from helpers import run_cli, tiny
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.generation import generate_log_mels  # noqa: E402

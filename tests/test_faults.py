@@ -24,6 +24,8 @@ from drumgan.data.synthetic import make_synthetic_kit
 
 from helpers import start_cli
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.cli import main  # noqa: E402

@@ -3,6 +3,8 @@ import pytest
 
 from drumgan.settings import TrainSettings
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.models import build_model  # noqa: E402

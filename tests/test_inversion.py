@@ -13,6 +13,8 @@ from drumgan.training.run import Run
 from conftest import requires_hydrogen
 from helpers import run_cli
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 
 @requires_hydrogen
 def test_variations_of_a_held_out_clip_are_nearest_to_it(hydrogen):

@@ -13,6 +13,8 @@ from drumgan.kit import SCHEMA, clip_names, schema_errors, write_kit
 
 from helpers import noise_drums, run_cli
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 LABELS = ["kick", "kick", "snare", "hihat", "tom", "cymbal", "clap", "other"]
 needs_schema = pytest.mark.skipif(not SCHEMA.is_file(), reason=f"no {SCHEMA}: run `make data` (hydrogen-data)")
 

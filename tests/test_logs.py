@@ -11,6 +11,8 @@ from browser import chromium, deep_text, missing, tensorboard, wait_for
 
 from helpers import tiny
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
 

@@ -5,6 +5,8 @@ from drumgan.errors import RunError
 
 from helpers import tiny
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.training.loop import (  # noqa: E402

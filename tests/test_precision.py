@@ -6,6 +6,8 @@ import pytest
 
 from helpers import tiny
 
+pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
+
 tf = pytest.importorskip("tensorflow")
 
 from drumgan import precision  # noqa: E402
