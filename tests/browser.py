@@ -60,6 +60,32 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
+def _serving(what: str, command: list[str], ready: str, log: Path, seconds: float, env=None):
+    """A server started with ``command`` (its output in ``log``), until the block ends; it is ready once the URL
+    ``ready`` answers (RuntimeError naming ``what`` and ``log`` if it does not within ``seconds``)."""
+    out = open(log, "w")
+    server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                urllib.request.urlopen(ready, timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{what} did not start; see {log}") from None
+                time.sleep(0.5)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        out.close()
+
+
+@contextlib.contextmanager
 def jupyterlab(root: Path, home: Path):
     """JupyterLab serving ``root`` on 127.0.0.1 with a token; yields its base URL (token included).
 
@@ -78,27 +104,9 @@ def jupyterlab(root: Path, home: Path):
     ]
     if os.geteuid() == 0:  # CI runs as root
         command.append("--allow-root")
-    log = open(home / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start; see {home / 'jupyterlab.log'}") from None
-                time.sleep(0.5)
+    with _serving("JupyterLab", command, f"{url}/api/status?token={token}", home / "jupyterlab.log", 60, env):
         yield url, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @contextlib.contextmanager
@@ -107,27 +115,9 @@ def tensorboard(logdir: Path, log: Path):
     tags answer."""
     port = _free_port()
     command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host", "127.0.0.1"]
-    out = open(log, "w")
-    server = subprocess.Popen([*command, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/data/plugin/scalars/tags", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"TensorBoard did not start; see {log}") from None
-                time.sleep(0.5)
+    with _serving("TensorBoard", [*command, "--port", str(port)], f"{url}/data/plugin/scalars/tags", log, 90):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        out.close()
 
 
 def wait_for(driver, condition, seconds: float = 60.0, every: float = 0.5):

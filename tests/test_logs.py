@@ -42,7 +42,7 @@ def test_a_run_logs_its_losses_previews_and_audio_and_a_resume_adds_only_new_ste
     train(run_dir, settings, synthetic_dataset, preview=save_preview, preview_every=10, progress=False)
     folder = RunFolder(run_dir)
     scalars = read(folder.logs("train"))
-    assert set(scalars) == {"train/critic_loss", "train/generator_loss", "train/steps_per_second"}
+    assert set(scalars) == {"train/critic_loss", "train/generator_loss", "train/penalty", "train/steps_per_second"}
     assert steps(scalars["train/critic_loss"]) == [row["step"] for row in folder.read_history()] == list(range(1, 21))
     previews = read(folder.logs("previews"))
     assert steps(previews["previews/mel"]) == steps(previews["previews/audio"]) == [10, 20]

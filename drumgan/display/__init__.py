@@ -1,1 +1,29 @@
-"""What a notebook shows: figures (:mod:`.plots`), inline players (:mod:`.players`) and text tables (:mod:`.tables`)."""
+"""What a notebook shows: figures (:mod:`.plots`), inline players (:mod:`.players`), text tables (:mod:`.tables`)
+and the explorer of 07 (:mod:`.explorer`); each name imported on first use."""
+
+from ..lazy import exports
+
+_NAMES = {
+    **dict.fromkeys(
+        (
+            "plot_beside_real",
+            "plot_class_shares",
+            "plot_counts",
+            "plot_grid",
+            "plot_history",
+            "plot_metrics",
+            "plot_normalizer",
+            "plot_quality_curves",
+            "plot_rows",
+            "plot_source_formats",
+            "plot_waveforms",
+            "preview_images",
+        ),
+        ".plots",
+    ),  # fmt: skip
+    **dict.fromkeys(("class_grid", "nearest_real_grid", "player_grid"), ".players"),
+    "text_table": ".tables",
+    "Explorer": ".explorer",
+}
+__getattr__, __dir__ = exports(__name__, _NAMES)
+__all__ = list(_NAMES)

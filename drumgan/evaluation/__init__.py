@@ -1,2 +1,16 @@
 """Offline evaluation: the metrics and their names (:mod:`.metrics`), nearest neighbours (:mod:`.neighbours`),
-drumgan's own drum classifier (:mod:`.classifier`) and the rows it all measures (:mod:`.evaluator`)."""
+drumgan's own drum classifier (:mod:`.classifier`), the rows it all measures (:mod:`.evaluator`), the per-class
+check of a conditional run (:mod:`.per_class`) and time-to-quality curves (:mod:`.curve`); each name imported on
+first use."""
+
+from ..lazy import exports
+
+_NAMES = {
+    **dict.fromkeys(("Evaluator", "evaluate", "relative_to_ceiling", "save_results", "table_rows"), ".evaluator"),
+    **dict.fromkeys(("BETTER", "DESCRIPTIONS", "HEARING_METRICS", "METRICS", "at_most"), ".metrics"),
+    **dict.fromkeys(("memorisation_summary", "nearest_clips"), ".neighbours"),
+    **dict.fromkeys(("MIN_TRAIN", "TARGET_RATIO", "per_class_rows"), ".per_class"),  # per_class: the module's name
+    "summary_rows": ".curve",
+}
+__getattr__, __dir__ = exports(__name__, _NAMES)
+__all__ = list(_NAMES)

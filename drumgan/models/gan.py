@@ -96,6 +96,7 @@ class GAN(keras.Model):
             self.ema_generator.trainable = False
         self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
+        self.penalty_tracker = keras.metrics.Mean(name="penalty")  # the critic loss's gradient penalty or R1 term
         self.built = True  # its networks are: nothing for fit to build from a batch (which a strategy's fit would try)
 
     def compile(self, generator_optimizer, critic_optimizer, **kwargs):
@@ -105,7 +106,8 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        return [self.critic_loss_tracker, self.generator_loss_tracker]
+        penalised = self.loss_name == "wgan-gp" or self.r1_weight
+        return [self.critic_loss_tracker, self.generator_loss_tracker, *([self.penalty_tracker] if penalised else [])]
 
     @property
     def optimized(self) -> list:
@@ -228,17 +230,18 @@ class GAN(keras.Model):
         return tf.cond(due, lambda: scale * self._r1_penalty(real, classes), lambda: tf.zeros((), real.dtype))
 
     def _critic_loss(self, real, fake, classes, i: int):
-        """The loss of critic step ``i`` of this generator step."""
+        """The loss of critic step ``i`` of this generator step, and the penalty term in it (the weighted gradient
+        penalty, or the lazy R1 term; 0 without either)."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
         draw = 2 * i + 1
         (real_scores, class_loss), fake_scores = self._judge(real, classes), self._score(fake, classes)
         if self.loss_name == "wgan-gp":
-            penalty = self._gradient_penalty(real, fake, classes, draw)
-            loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores) + self.gp_weight * penalty
+            penalty = self.gp_weight * self._gradient_penalty(real, fake, classes, draw)
+            loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
         else:
+            penalty = self._lazy_r1(real, classes) if self.r1_weight else tf.zeros((), real.dtype)
             loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
-        loss += class_loss
-        return loss + self._lazy_r1(real, classes) if self.r1_weight else loss
+        return loss + class_loss + penalty, penalty
 
     def _generator_loss(self, fake_scores):
         if self.loss_name == "wgan-gp":
@@ -254,7 +257,7 @@ class GAN(keras.Model):
         for i in range(self.critic_steps):
             fake = self._fake(batch, classes, 2 * i)
             with tf.GradientTape() as tape:
-                critic_loss = self._critic_loss(real, fake, classes, i)
+                critic_loss, penalty = self._critic_loss(real, fake, classes, i)
                 share = self.critic_optimizer.scale_loss(loss_share(critic_loss))
             grads = tape.gradient(share, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
@@ -269,6 +272,7 @@ class GAN(keras.Model):
             self._update_average()
         self.critic_loss_tracker.update_state(critic_loss)
         self.generator_loss_tracker.update_state(generator_loss)
+        self.penalty_tracker.update_state(penalty)
         return {m.name: m.result() for m in self.metrics}
 
     def _update_average(self):

@@ -10,6 +10,7 @@ worker trains a copy of it in a temporary folder, so a run resumes on any number
 from __future__ import annotations
 
 import contextlib
+import itertools
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -82,29 +83,17 @@ def read_batches(read, steps, next_frame: bool = False, share=None):
         arrays = [a.reshape(len(rows), -1, *a.shape[1:]) for a in arrays]
         return [tuple(a[i] for a in arrays) for i in range(len(rows))]
 
-    def groups():
-        group = []
-        for row in steps:
-            group.append(row)
-            if len(group) == READ_STEPS:
-                yield group
-                group = []
-        if group:
-            yield group
-
+    steps = iter(steps)
+    groups = iter(lambda: list(itertools.islice(steps, READ_STEPS)), [])  # READ_STEPS steps' rows at a time
     with ThreadPoolExecutor(1, thread_name_prefix="drumgan-read") as reader:
         pending = None
-        try:
-            for group in groups():
-                ahead = reader.submit(load, group)
-                if pending is not None:
-                    yield from _batches(pending.result(), next_frame)
-                pending = ahead
+        for group in groups:
+            ahead = reader.submit(load, group)  # read while the steps of the last read train
             if pending is not None:
                 yield from _batches(pending.result(), next_frame)
-        finally:
-            if pending is not None:
-                pending.cancel()
+            pending = ahead
+        if pending is not None:
+            yield from _batches(pending.result(), next_frame)
 
 
 def _batches(batches, next_frame: bool):
