@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import signal
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -355,7 +356,9 @@ def _decoded(files: list[str], config: FeatureConfig, workers: int, progress: bo
         bar = stack.enter_context(tqdm(total=len(files), desc="decoding samples", unit="file", disable=not progress))
         mapped = map
         if workers > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=get_context("spawn")))
+            ignore_ctrl_c = (signal.SIGINT, signal.SIG_IGN)  # the main process stops them, in one line, not each
+            pool = ProcessPoolExecutor(workers, get_context("spawn"), initializer=signal.signal, initargs=ignore_ctrl_c)
+            stack.enter_context(pool)
             mapped = partial(pool.map, chunksize=8)
         for start in range(0, len(files), block):
             for result in mapped(load, files[start : start + block]):
