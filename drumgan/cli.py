@@ -528,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--xla",
         action="store_true",
-        help="compile the training step with XLA (for GPUs; on a CPU the conv GAN trained 4 times more slowly with it)",
+        help="compile the training step with XLA (for GPUs; slower on a CPU, see benchmarks/README.md)",
     )
     tr.add_argument(
         "--json",
