@@ -83,22 +83,20 @@ def decode(path: str, max_seconds: float = DECODE_SECONDS) -> tuple[np.ndarray, 
         raise SampleError("empty file (0 bytes)")
     try:
         with sf.SoundFile(path) as f:
-            declared, rate = f.frames, f.samplerate
-            length, limit = declared, int(max_seconds * rate)
-            data = f.read(frames=min(declared, limit), dtype="float32", always_2d=True)
-            if len(data) == limit and declared > limit:
-                declared = limit  # what was read is whole; past it nothing is looked at
+            length, rate = f.frames, f.samplerate
+            data = f.read(frames=min(length, int(max_seconds * rate)), dtype="float32", always_2d=True)
     except Exception as error:  # libsndfile could not read it: try audioread, else report libsndfile's reason
         try:
             data, rate = _decode_fallback(path, max_seconds)
         except Exception:
             raise SampleError(f"not a readable audio file ({_reason(error)})") from None
-        declared = length = len(data)
+        length = len(data)
+    limit = int(max_seconds * rate)  # what was asked for: past it nothing is looked at
     promised = _declared_frames(path)
-    if promised is not None and len(data) < min(promised, int(max_seconds * rate)):
+    if promised is not None and len(data) < min(promised, limit):
         raise SampleError(f"truncated: the header promises {promised} frames, the file holds {len(data)}")
-    if len(data) < declared:
-        raise SampleError(f"truncated: {declared} frames declared, {len(data)} decoded")
+    if len(data) < min(length, limit):
+        raise SampleError(f"truncated: {length} frames declared, {len(data)} decoded")
     if len(data) == 0:
         raise SampleError("no audio frames")
     return data, int(rate), max(len(data), length)
