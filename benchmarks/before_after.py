@@ -22,8 +22,8 @@ import time
 import numpy as np
 
 from drumgan.backend import tf
-from drumgan.bench import generation_timing, training_throughput
-from drumgan.data.dataset import prepare
+from drumgan.bench.speed import generation_timing, training_throughput
+from drumgan.data.preparation import prepare
 from drumgan.features import inverse, spectral
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import sys
 
-from drumgan.data.dataset import prepare
+from drumgan.bench.curve import summary_rows, time_to_quality
+from drumgan.data.preparation import prepare
 from drumgan.display.tables import text_table
-from drumgan.evaluation.curve import summary_rows, time_to_quality
 from drumgan.settings import TrainSettings
 
 MODEL = "conv-gan"

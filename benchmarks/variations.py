@@ -15,10 +15,10 @@ import time
 
 import numpy as np
 
-from drumgan.data.dataset import prepare
+from drumgan.data.preparation import prepare
 from drumgan.display.tables import text_table
 from drumgan.evaluation.neighbours import nearest_neighbours
-from drumgan.inversion import invert, variations
+from drumgan.generation.projection import invert, variations
 from drumgan.training.run import Run
 
 N_VARIATIONS = 16

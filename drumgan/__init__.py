@@ -12,7 +12,7 @@ from .lazy import exports
 
 _NAMES = {
     # data and features
-    "prepare": ".data.dataset",
+    "prepare": ".data.preparation",
     "discover": ".data.sources",
     "log_mel": ".features.spectral",
     "to_audio": ".features.inverse",
@@ -27,18 +27,18 @@ _NAMES = {
     "run_folder": ".runmode",
     "project_root": ".paths",
     # generating
-    "generate_clips": ".generation",
-    "generate_log_mels": ".generation",
-    "generate_along": ".generation",
-    "class_request": ".generation",
-    "kit_clips": ".generation",
-    "truncated": ".generation",
-    "save_preview": ".generation",
+    "generate_clips": ".generation.sampling",
+    "generate_log_mels": ".generation.sampling",
+    "generate_along": ".generation.sampling",
+    "class_request": ".generation.sampling",
+    "kit_clips": ".generation.sampling",
+    "truncated": ".generation.sampling",
+    "save_preview": ".display.previews",
     "class_path": ".latents",
     "slerp": ".latents",
-    "invert": ".inversion",
-    "variations": ".inversion",
-    "write_kit": ".kit",
+    "invert": ".generation.projection",
+    "variations": ".generation.projection",
+    "write_kit": ".generation.kit",
 }
 __getattr__, __dir__ = exports(__name__, _NAMES)
 __all__ = ["CLASSES", "FeatureConfig", *_NAMES]

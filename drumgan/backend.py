@@ -28,15 +28,15 @@ def stderr_silenced():
 
 
 def _import_tensorflow():
-    """Import TensorFlow and start its devices quietly, split and distributed as :mod:`drumgan.distribute` reads
+    """Import TensorFlow and start its devices quietly, split and distributed as :mod:`drumgan.devices` reads
     from the environment; returns the module."""
-    from . import distribute
+    from . import devices
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with stderr_silenced():
         import tensorflow
 
-        distribute.start(tensorflow)  # before the first op, which fixes the devices
+        devices.start(tensorflow)  # before the first op, which fixes the devices
         tensorflow.constant(0.0) + 0.0  # the first op probes the devices (the cuInit line)
     return tensorflow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .data.sources import HYDROGEN_DRUMKITS
+HYDROGEN_DRUMKITS = Path("/usr/share/hydrogen/data/drumkits")  # the default data: Debian's hydrogen-drumkits
 
 
 def project_root() -> Path:

@@ -8,9 +8,8 @@ import pytest
 import soundfile as sf
 
 from drumgan.config import FeatureConfig
-from drumgan.data.sources import HYDROGEN_DRUMKITS
 from drumgan.data.synthetic import make_synthetic_kit
-from drumgan.paths import hydrogen_available
+from drumgan.paths import HYDROGEN_DRUMKITS, hydrogen_available
 
 from helpers import decaying_tone, tiny
 
@@ -38,7 +37,7 @@ def synthetic_kit(tmp_path_factory):
 @pytest.fixture(scope="session")
 def synthetic_dataset(synthetic_kit, tmp_path_factory):
     """The synthetic kit prepared once per session, cached in a folder of its own."""
-    from drumgan.data.dataset import prepare
+    from drumgan.data.preparation import prepare
 
     return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)
 
@@ -67,7 +66,7 @@ def conditional_run(synthetic_dataset, tmp_path_factory):
 @pytest.fixture(scope="session")
 def hydrogen():
     """The Hydrogen kits prepared (from the cache after the first time)."""
-    from drumgan.data.dataset import prepare
+    from drumgan.data.preparation import prepare
 
     return prepare([HYDROGEN_DRUMKITS], progress=False)
 

@@ -10,7 +10,7 @@ from drumgan.settings import TrainSettings
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.backend import keras  # noqa: E402
-from drumgan.bench import (  # noqa: E402
+from drumgan.bench.speed import (  # noqa: E402
     SECOND_ORDER,
     forward_flops,
     generation_timing,
@@ -94,7 +94,7 @@ def test_target_rows_say_which_targets_are_met():
 
 
 def test_the_environment_names_the_device_and_the_strategy():
-    from drumgan.bench import environment
+    from drumgan.bench.speed import environment
 
     found = environment()
     assert found["device"] == f"CPU ({os.cpu_count()} cores); --distribute none, 1 replica(s)" or found["gpu"]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.cli import main  # noqa: E402
+from drumgan.cli.commands import main  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from drumgan.config import CLASSES
 from drumgan.errors import RunError
-from drumgan.generation import class_request, generate_log_mels, set_truncation, truncated
+from drumgan.generation.sampling import class_request, generate_log_mels, set_truncation, truncated
 from drumgan.latents import class_mixture, class_path, parse_mixture, slerp, truncate
 from drumgan.training.run import Run
 

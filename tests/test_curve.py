@@ -8,8 +8,7 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.evaluation.classifier import train_classifier  # noqa: E402
-from drumgan.evaluation.curve import (  # noqa: E402
+from drumgan.bench.curve import (  # noqa: E402
     CURVE_METRICS,
     QualityProbe,
     curve_rows,
@@ -17,6 +16,7 @@ from drumgan.evaluation.curve import (  # noqa: E402
     summary_rows,
     time_to_quality,
 )
+from drumgan.evaluation.classifier import train_classifier  # noqa: E402
 from drumgan.evaluation.evaluator import Evaluator  # noqa: E402
 from drumgan.training.loop import fit_steps  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402

@@ -6,10 +6,10 @@ import pytest
 import soundfile as sf
 
 from drumgan.config import CLASSES, FeatureConfig
-from drumgan.data import dataset as dataset_module
-from drumgan.data.dataset import SyntheticDataWarning, prepare, resolve_sources, split_by_kit
-from drumgan.data.sources import HYDROGEN_DRUMKITS
+from drumgan.data import preparation
+from drumgan.data.preparation import SyntheticDataWarning, prepare, resolve_sources, split_by_kit
 from drumgan.errors import SourceError
+from drumgan.paths import HYDROGEN_DRUMKITS
 
 from conftest import requires_hydrogen
 
@@ -83,8 +83,8 @@ def test_parallel_and_serial_builds_agree(synthetic_kit, tmp_path):
 
 def test_decoding_a_block_at_a_time_keeps_every_file_in_order(synthetic_kit, tmp_path, monkeypatch):
     whole = prepare([synthetic_kit], cache=tmp_path / "a", progress=False, workers=2)
-    monkeypatch.setattr(dataset_module, "DECODE_BLOCK", 3)  # blocks of 6 files for 2 processes
-    monkeypatch.setattr(dataset_module, "ANALYSIS_BLOCK", 5)
+    monkeypatch.setattr(preparation, "DECODE_BLOCK", 3)  # blocks of 6 files for 2 processes
+    monkeypatch.setattr(preparation, "ANALYSIS_BLOCK", 5)
     monkeypatch.setattr("drumgan.data.shards.SHARD_ROWS", 4)
     blocks = prepare([synthetic_kit], cache=tmp_path / "b", progress=False, workers=2)
     assert np.array_equal(blocks.paths, whole.paths) and np.array_equal(blocks.log_mels, whole.log_mels)
@@ -110,7 +110,7 @@ def test_split_by_kit_covers_classes_and_falls_back_to_files():
 
 def test_no_real_source_falls_back_to_a_synthetic_kit_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.delenv("DRUMGAN_DATA", raising=False)
-    monkeypatch.setattr(dataset_module.paths, "hydrogen_available", lambda: False)
+    monkeypatch.setattr(preparation.paths, "hydrogen_available", lambda: False)
     with pytest.warns(SyntheticDataWarning, match="SYNTHETIC"):
         sources, synthetic = resolve_sources(None, tmp_path)
     assert synthetic and (sources[0] / "synthetic_kit_0").is_dir()

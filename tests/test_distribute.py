@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from drumgan import distribute
+from drumgan import devices, distribute
 from drumgan.errors import RunError
 
 from helpers import run_cli, start_cli
@@ -48,11 +48,11 @@ def test_a_worker_reads_its_replicas_parts_of_each_steps_batch():
 
 
 def test_a_choice_other_than_the_one_tensorflow_started_with_is_refused_in_one_line():
-    distribute.request("none", 1)  # what this process has: accepted
+    devices.request("none", 1)  # what this process has: accepted
     with pytest.raises(RunError, match="DRUMGAN_DISTRIBUTE=mirrored before it starts"):
-        distribute.request("mirrored")
+        devices.request("mirrored")
     with pytest.raises(RunError, match="DRUMGAN_CPU_DEVICES=2 before it starts"):
-        distribute.request(cpu_devices=2)
+        devices.request(cpu_devices=2)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_a_bad_choice_in_the_environment_says_what_to_give(monkeypatch, env, mes
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(RunError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        distribute._name_asked(gpus=0, cpu_devices=distribute._cpu_devices_asked())
+        devices._name_asked(gpus=0, cpu_devices=devices._cpu_devices_asked())
 
 
 def test_the_command_line_reports_a_bad_choice_in_one_line_with_exit_status_2(synthetic_kit, tmp_path):

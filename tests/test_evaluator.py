@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from drumgan.data.dataset import prepare
-from drumgan.data.sources import HYDROGEN_DRUMKITS
+from drumgan.data.preparation import prepare
 from drumgan.errors import RunError
 from drumgan.evaluation import metrics
 from drumgan.evaluation.metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
+from drumgan.paths import HYDROGEN_DRUMKITS
 
 from conftest import requires_hydrogen
 
@@ -94,7 +94,7 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
 
 
 def test_a_truncated_run_is_measured_from_its_truncated_latents_and_says_so(tiny_runs, synthetic_dataset, evaluator):
-    from drumgan.generation import set_truncation
+    from drumgan.generation.sampling import set_truncation
 
     run = Run.load(tiny_runs / "conv-gan")
     plain = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.generation import generate_log_mels  # noqa: E402
+from drumgan.generation.export import TOLERANCE_DB, export_weights, half_precision_error  # noqa: E402
+from drumgan.generation.sampling import generate_log_mels  # noqa: E402
 from drumgan.training.checkpoint import load_weights, save_weights  # noqa: E402
-from drumgan.training.export import TOLERANCE_DB, export_weights, half_precision_error  # noqa: E402
 from drumgan.training.loop import train  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 

@@ -18,7 +18,7 @@ import pytest
 import soundfile as sf
 
 from drumgan.data.cache import CacheWarning
-from drumgan.data.dataset import prepare
+from drumgan.data.preparation import prepare
 from drumgan.data.sources import discover
 from drumgan.data.synthetic import make_synthetic_kit
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.cli import main  # noqa: E402
+from drumgan.cli.commands import main  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 

@@ -6,7 +6,7 @@ from helpers import tiny
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.generation import generate_wavs  # noqa: E402
+from drumgan.generation.sampling import generate_wavs  # noqa: E402
 from drumgan.training.loop import train  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 
@@ -25,7 +25,7 @@ def test_generated_wavs_have_the_configured_rate_length_and_range(synthetic_data
 
 @pytest.mark.parametrize("feature", ["mel", "stft"])
 def test_clips_are_the_log_mels_and_the_audio_of_one_draw_of_the_runs_own_spectra(synthetic_dataset, tmp_path, feature):
-    from drumgan.generation import generate_clips, generate_log_mels, generate_spectra, generate_waves
+    from drumgan.generation.sampling import generate_clips, generate_log_mels, generate_spectra, generate_waves
 
     run = train(tmp_path / feature, tiny("conv-gan", 2, feature=feature), synthetic_dataset, progress=False)
     spectra = generate_spectra(run, 3, seed=5)

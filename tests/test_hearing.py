@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from drumgan.data.dataset import decode_files
+from drumgan.data.preparation import decode_files
 from drumgan.errors import SourceError
 from drumgan.evaluation import hearing
 from drumgan.evaluation.hearing import AUDIO_CONFIG, AUDIO_RATE, Hearing, to_audio_rate

@@ -6,7 +6,7 @@ import pytest
 import soundfile as sf
 
 from drumgan.evaluation.neighbours import nearest_neighbours
-from drumgan.inversion import invert, variations
+from drumgan.generation.projection import invert, variations
 from drumgan.paths import runs_dir
 from drumgan.training.run import Run
 

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from drumgan.data.dataset import prepare
+from drumgan.data.preparation import prepare
 from drumgan.data.sources import discover
 from drumgan.errors import OutputError
-from drumgan.kit import SCHEMA, clip_names, schema_errors, write_kit
+from drumgan.generation.kit import SCHEMA, clip_names, schema_errors, write_kit
 
 from helpers import noise_drums, run_cli
 
@@ -99,7 +99,7 @@ def test_generate_and_kit_take_a_truncation_and_refuse_one_outside_0_to_1(condit
 
 def test_an_unconditional_runs_clips_are_named_by_classify_in_class_order(tiny_runs):
     from drumgan.config import CLASSES
-    from drumgan.generation import kit_clips
+    from drumgan.generation.sampling import kit_clips
     from drumgan.training.run import Run
 
     heard = ["snare", "kick", "other", "kick", "hihat", "tom", "snare"]

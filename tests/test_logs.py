@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 tf = pytest.importorskip("tensorflow")
 event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
 
-from drumgan.evaluation.curve import log_curves  # noqa: E402
-from drumgan.generation import save_preview  # noqa: E402
+from drumgan.bench.curve import log_curves  # noqa: E402
+from drumgan.display.previews import save_preview  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
 from drumgan.training.logs import write_measures  # noqa: E402
 from drumgan.training.loop import train  # noqa: E402

@@ -1,7 +1,7 @@
 import numpy as np
 
+from drumgan.bench import roundtrip
 from drumgan.data.synthetic import GENERATORS
-from drumgan.features import roundtrip
 
 
 def test_identical_spectrograms_score_zero():

@@ -11,7 +11,7 @@ from helpers import tiny
 
 tf = pytest.importorskip("tensorflow")
 
-from drumgan.generation import generate_wavs  # noqa: E402
+from drumgan.generation.sampling import generate_wavs  # noqa: E402
 from drumgan.training.loop import train  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 

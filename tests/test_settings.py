@@ -56,7 +56,7 @@ def test_help_defaults_name_each_family_that_uses_the_setting():
 
 def test_settings_and_the_command_line_parser_import_no_tensorflow():
     code = (
-        "import sys, drumgan.settings, drumgan.cli; drumgan.cli.build_parser(); "
+        "import sys, drumgan.settings, drumgan.cli.commands; drumgan.cli.commands.build_parser(); "
         "print(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
     )
     assert (

@@ -42,7 +42,7 @@ def test_the_shipped_runs_take_at_most_15_mb():
 @pytest.mark.parametrize("name", DEFAULT_RUNS)
 def test_each_default_run_is_finished_and_bound_to_the_hydrogen_data(name, hydrogen):
     pytest.importorskip("tensorflow")
-    from drumgan.generation import generate_waves
+    from drumgan.generation.sampling import generate_waves
     from drumgan.training.run import Run
 
     run = Run.load(RUNS / name)

@@ -11,7 +11,6 @@ from pathlib import Path
 from ..errors import SourceError
 from .labels import classify
 
-HYDROGEN_DRUMKITS = Path("/usr/share/hydrogen/data/drumkits")
 AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".flac", ".aif", ".aiff", ".aifc", ".ogg", ".oga", ".opus", ".mp3"})
 
 

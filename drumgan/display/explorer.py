@@ -27,7 +27,7 @@ class Explorer:
         weights: ``{class: weight}`` of the class mixture asked for (conditional runs).
         seed_a, seed_b, t: the two latents' seeds and the place between them (0: ``seed_a``, 1: ``seed_b``).
         truncation: how far the latent is pulled toward the mean (:func:`drumgan.latents.truncate`; 1: none).
-        inversion: an uploaded sample's :class:`~drumgan.inversion.Inversion`, or None; while set, Generate
+        inversion: an uploaded sample's :class:`~drumgan.generation.projection.Inversion`, or None; while set, Generate
             makes variations of it, ``spread`` from it (``seed_a`` picks the variation).
         kept: ``(label, wave)`` clips collected for a kit.
     """
@@ -65,7 +65,7 @@ class Explorer:
     def generate(self) -> tuple[np.ndarray, np.ndarray]:
         """Make the clip the controls ask for: ``(log_mel dB, wave)``, also kept as :attr:`log_mel`, :attr:`wave`."""
         if self.inversion is not None:
-            from ..inversion import variations
+            from ..generation.projection import variations
 
             sample = variations(self.run, self.inversion, 1, self.spread, seed=self.seed_a)
         else:
@@ -78,7 +78,7 @@ class Explorer:
     def use_sample(self, path) -> float:
         """Invert the audio file at ``path`` into the run, so that Generate makes variations of it; returns the
         reconstruction's RMS distance on the normalised log-mel."""
-        from ..inversion import invert, load_spectrum
+        from ..generation.projection import invert, load_spectrum
 
         self.inversion = invert(self.run, load_spectrum(path, self.run.codec))
         self.sample_name = Path(path).name
@@ -95,8 +95,8 @@ class Explorer:
         return len(self.kept)
 
     def write_kit(self, out_dir, name: str, overwrite: bool = False) -> dict:
-        """Write the kept clips as a kit (:func:`drumgan.kit.write_kit`), in class order."""
-        from ..kit import write_kit
+        """Write the kept clips as a kit (:func:`drumgan.generation.kit.write_kit`), in class order."""
+        from ..generation.kit import write_kit
 
         if not self.kept:
             raise ValueError("keep at least one clip first")

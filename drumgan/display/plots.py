@@ -244,7 +244,7 @@ def plot_class_shares(results: dict, ax=None):
 
 
 def plot_quality_curves(results: dict, metrics=("fd", "kid", "is")):
-    """Each recipe's curve of :func:`~drumgan.evaluation.curve.time_to_quality` results against minutes of training,
+    """Each recipe's curve of :func:`~drumgan.bench.curve.time_to_quality` results against minutes of training,
     one panel per metric, with the Griffin-Lim row's value (and for FD the target) as lines; returns the Figure."""
     fig, axes = _grid(len(metrics), len(metrics), panel_height=3.2)
     for ax, metric in zip(axes, metrics):

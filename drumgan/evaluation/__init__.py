@@ -1,7 +1,6 @@
 """Offline evaluation: the metrics and their names (:mod:`.metrics`), nearest neighbours (:mod:`.neighbours`),
 drumgan's own drum classifier (:mod:`.classifier`), the rows it all measures (:mod:`.evaluator`), the per-class
-check of a conditional run (:mod:`.per_class`) and time-to-quality curves (:mod:`.curve`); each name imported on
-first use."""
+check of a conditional run (:mod:`.per_class`); each name imported on first use."""
 
 from ..lazy import exports
 
@@ -10,7 +9,6 @@ _NAMES = {
     **dict.fromkeys(("BETTER", "DESCRIPTIONS", "HEARING_METRICS", "METRICS", "at_most"), ".metrics"),
     **dict.fromkeys(("memorisation_summary", "nearest_clips"), ".neighbours"),
     **dict.fromkeys(("MIN_TRAIN", "TARGET_RATIO", "per_class_rows"), ".per_class"),  # per_class: the module's name
-    "summary_rows": ".curve",
 }
 __getattr__, __dir__ = exports(__name__, _NAMES)
 __all__ = list(_NAMES)

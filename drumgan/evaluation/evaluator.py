@@ -23,7 +23,7 @@ from ..data.audio import resample_clips
 from ..errors import OutputError, RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
-from ..generation import generate_waves, run_truncation
+from ..generation.sampling import generate_waves, run_truncation
 from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
@@ -42,7 +42,7 @@ class Evaluator:
         progress: show a bar while the classifier trains (once per dataset).
         hearing: also measure each row from its audio (:mod:`.hearing`; the training kits are decoded at
             44.1 kHz on the first measurement).
-        sources: where ``dataset`` came from (as for :func:`~drumgan.data.dataset.prepare`; default its default),
+        sources: where ``dataset`` came from (as for :func:`~drumgan.data.preparation.prepare`; default its default),
             to find the data of a run trained on the same files at another sample rate.
     """
 
@@ -83,7 +83,7 @@ class Evaluator:
     def audio_clips(self, index) -> np.ndarray:
         """The dataset's clips ``index`` at :data:`~.hearing.AUDIO_RATE`: its own where it has that rate, else its
         files decoded afresh (with the same trimming and length in seconds)."""
-        from ..data.dataset import decode_files
+        from ..data.preparation import decode_files
 
         if self.config.sample_rate == AUDIO_RATE:
             return np.asarray(self.dataset.waves[index])
@@ -164,7 +164,7 @@ class Evaluator:
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
                 "evaluate runs of one --size at a time"
             )
-        from ..data.dataset import prepare
+        from ..data.preparation import prepare
 
         cache = Path(self.dataset.cache_path).parent if self.dataset.cache_path else None
         twin = prepare(self.sources, config, cache=cache, progress=False)

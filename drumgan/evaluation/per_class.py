@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..generation import class_request, generate_waves
+from ..generation.sampling import class_request, generate_waves
 from . import metrics
 
 MIN_TRAIN = 50  # classes with fewer training clips are reported but not held to the target

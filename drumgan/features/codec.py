@@ -17,7 +17,6 @@ import numpy as np
 
 from ..atomic import write_atomically
 from ..config import FEATURES, LAYOUTS, FeatureConfig
-from ..data.shards import chunks
 from ..errors import DamagedFile
 from ..npzfile import read_npz
 from .inverse import log_stft_to_audio, log_stft_to_magnitude, mfcc_to_log_mel, to_audio
@@ -128,9 +127,10 @@ class Codec:
         """The spectra of a dataset's clips at ``rows``: its cached log-mels, or the log-STFTs of its waves."""
         return self.analyse(dataset.waves[rows]) if self.feature == "stft" else dataset.log_mels[rows]
 
-    def read_chunks(self, dataset, index):
-        """:meth:`read` of ``index``, a bounded chunk of clips at a time."""
-        return (self.read(dataset, rows) for rows in chunks(np.asarray(index)))
+    def read_chunks(self, dataset, index, size: int = 512):
+        """:meth:`read` of ``index``, ``size`` clips at a time (one pass with bounded memory)."""
+        index = np.asarray(index)
+        return (self.read(dataset, index[start : start + size]) for start in range(0, len(index), size))
 
     def encode(self, spectra: np.ndarray) -> np.ndarray:
         """Spectra (dB) -> normalised model tensors in [-1, 1]."""

@@ -36,7 +36,7 @@ def build_generator(size, width: int, latent_dim: int = LATENT_DIM, n_classes: i
     """latent (batch, latent_dim) [and class mixture (batch, n_classes)] -> image (batch, bins, frames, 1) in
     [-1, 1]; ``size`` is the side of a square image or ``(bins, frames)``.
 
-    Two parts, so that a clip can be inverted past the latent (:mod:`drumgan.inversion`): ``head`` maps the
+    Two parts, so that a clip can be inverted past the latent (:mod:`drumgan.generation.projection`): ``head`` maps the
     inputs to the first feature map (4 frames), ``body`` the feature map to the image. A class mixture enters the
     head through a linear embedding added to the latent's, so a mixture of classes is the mixture of their
     embeddings.

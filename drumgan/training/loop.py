@@ -151,7 +151,7 @@ def train(
         run_dir: the run folder; created if new, resumed if it holds a checkpoint.
         settings: from :meth:`TrainSettings.for_model`.
         dataset: a :class:`drumgan.data.dataset.DrumDataset` with the settings' feature config; default
-            :func:`drumgan.data.dataset.prepare` of ``source`` (a folder or list of them; None: the default
+            :func:`drumgan.data.preparation.prepare` of ``source`` (a folder or list of them; None: the default
             source), made only once the run folder is locked and a run already there is checked.
         checkpoint_seconds: the longest time between checkpoints.
         preview: ``preview(run, step)``, called every ``preview_every`` steps.
@@ -174,7 +174,7 @@ def train(
             already past ``settings.steps``; or the batch is larger than the training set or does not split evenly
             among the replicas; or ``minutes`` is asked of several workers.
     """
-    from ..data.dataset import prepare
+    from ..data.preparation import prepare
 
     strategy = distribute.strategy()
     replicas = strategy.num_replicas_in_sync

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from ..config import FeatureConfig
-from . import inverse, spectral
+from ..features import inverse, spectral
 
 TARGETS = {"spectral_convergence": 0.2, "log_spectral_distance_db": 2.0, "seconds_per_64": 2.0}
 """What the default audio path is held to on real held-out drums (each at most this)."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 
-from . import distribute
-from .config import SAMPLE_RATES, FeatureConfig
-from .paths import project_root
-from .settings import (
+from .. import devices
+from ..config import SAMPLE_RATES, FeatureConfig
+from ..paths import project_root
+from ..settings import (
     AUGMENTATIONS,
     CONDITIONAL_CLASS_WEIGHT,
     CONDITIONAL_STEPS,
@@ -49,7 +49,7 @@ def _add_truncation(parser) -> None:
     )
 
 
-def _add_distribute(parser, what: str, choices=distribute.STRATEGIES) -> None:
+def _add_distribute(parser, what: str, choices=devices.STRATEGIES) -> None:
     workers = ", or several worker processes named by TF_CONFIG (docs/SCALING.md)" if "multi-worker" in choices else ""
     parser.add_argument(
         "--distribute",
@@ -354,7 +354,7 @@ COMMANDS = {
 }
 
 
-def build_parser(handlers: dict, description: str) -> argparse.ArgumentParser:
+def parser_for(handlers: dict, description: str) -> argparse.ArgumentParser:
     """The parser of ``python -m drumgan``: each command of :data:`COMMANDS`, run by ``handlers[command]``."""
     parser = argparse.ArgumentParser(prog="python -m drumgan", description=description)
     commands = parser.add_subparsers(dest="command", required=True)

@@ -10,12 +10,13 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import cli_options, distribute, signals
-from .atomic import NO_SPACE, no_space_message
-from .config import FeatureConfig
-from .errors import RunError
-from .paths import DEFAULT_RUNS, project_root, runs_dir
-from .settings import TrainSettings
+from .. import devices, signals
+from ..atomic import NO_SPACE, no_space_message
+from ..config import FeatureConfig
+from ..errors import RunError
+from ..paths import DEFAULT_RUNS, project_root, runs_dir
+from ..settings import TrainSettings
+from .options import parser_for
 
 
 def _summary_lines(summary: dict) -> list[str]:
@@ -43,7 +44,7 @@ def _report(args, record: dict, *lines: str) -> None:
 
 
 def _prepare(args) -> int:
-    from .data.dataset import prepare
+    from ..data.preparation import prepare
 
     dataset = prepare(args.source, _feature_config(args), progress=not args.json or sys.stderr.isatty())
     summary = dataset.summary()
@@ -52,10 +53,10 @@ def _prepare(args) -> int:
 
 
 def _train(args) -> int:
-    distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
-    from . import precision
-    from .generation import save_preview
-    from .training.loop import train
+    devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
+    from .. import precision
+    from ..display.previews import save_preview
+    from ..training.loop import train
 
     settings = TrainSettings.for_model(
         args.model,
@@ -118,10 +119,10 @@ def _train(args) -> int:
 
 
 def _generate(args) -> int:
-    from .atomic import writable_folder
-    from .generation import check_count, class_request, generate_spectra, set_truncation, write_spectra
-    from .latents import parse_mixture
-    from .training.run import Run
+    from ..atomic import writable_folder
+    from ..generation.sampling import check_count, class_request, generate_spectra, set_truncation, write_spectra
+    from ..latents import parse_mixture
+    from ..training.run import Run
 
     check_count(args.n)
     if args.like and (args.class_name or args.mix):
@@ -134,7 +135,7 @@ def _generate(args) -> int:
     writable_folder(args.out, "--out")  # before the work, not after it
     record = {"run": str(run.dir), "step": run.step, "truncation": args.truncation}
     if args.like:
-        from .inversion import variations_of_file
+        from ..generation.projection import variations_of_file
 
         spectra, inversion = variations_of_file(run, args.like, args.n, args.spread, args.seed)
         record["like"] = {"file": str(args.like), "reconstruction_distance": inversion.distance}
@@ -153,18 +154,18 @@ def _generate(args) -> int:
 
 
 def _kit(args) -> int:
-    from .atomic import writable_folder
-    from .generation import kit_clips, set_truncation
-    from .kit import write_kit
-    from .training.run import Run
+    from ..atomic import writable_folder
+    from ..generation.kit import write_kit
+    from ..generation.sampling import kit_clips, set_truncation
+    from ..training.run import Run
 
     run = Run.load(args.run)
     set_truncation(run, args.truncation)
     writable_folder(args.out, "--out")  # before the work, not after it
     classify = None
     if not run.settings.conditional:  # its clips are named by the evaluation classifier
-        from .data.dataset import prepare
-        from .evaluation.evaluator import Evaluator
+        from ..data.preparation import prepare
+        from ..evaluation.evaluator import Evaluator
 
         evaluator = Evaluator(prepare(args.source, config=run.codec.config, progress=False), seed=args.seed)
         classify = lambda waves: [evaluator.dataset.class_names[i] for i in evaluator.predicted_classes(waves)]  # noqa: E731
@@ -189,8 +190,8 @@ def _kit(args) -> int:
 
 
 def _export(args) -> int:
-    from .training.export import export_weights
-    from .training.run import Run
+    from ..generation.export import export_weights
+    from ..training.run import Run
 
     run = Run.load(args.run)
     if not run.folder.checkpoint.exists():
@@ -206,9 +207,9 @@ def _export(args) -> int:
 
 
 def _demo(args) -> int:
-    from .demo import make_demo
-    from .training.folder import RunFolder
-    from .training.run import Run
+    from ..display.demo import make_demo
+    from ..training.folder import RunFolder
+    from ..training.run import Run
 
     folders = args.run or [runs_dir() / name for name in DEFAULT_RUNS]
     missing = [str(f) for f in folders if not RunFolder(f).exists()]
@@ -223,14 +224,14 @@ def _demo(args) -> int:
 
 
 def _evaluate(args) -> int:
-    distribute.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
-    from .atomic import writable_folder
-    from .data.dataset import prepare
-    from .display.tables import text_table
-    from .evaluation.evaluator import evaluate, log_results, save_results, table_rows
-    from .evaluation.metrics import BETTER, HEARING_METRICS, METRICS
-    from .generation import set_truncation
-    from .training.run import Run
+    devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
+    from ..atomic import writable_folder
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..evaluation.evaluator import evaluate, log_results, save_results, table_rows
+    from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
+    from ..generation.sampling import set_truncation
+    from ..training.run import Run
 
     runs = [Run.load(folder) for folder in args.run or []]
     for run in runs:
@@ -257,7 +258,7 @@ def _evaluate(args) -> int:
         print(text_table(table_rows(results, HEARING_METRICS)))
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         if per_class_n:
-            from .evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows
+            from ..evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows
 
             print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
             print(text_table(per_class_rows(results["per_class"])))
@@ -272,9 +273,9 @@ def _evaluate(args) -> int:
 def _roundtrip(args) -> int:
     import numpy as np
 
-    from .data.dataset import prepare
-    from .display.tables import text_table
-    from .features.roundtrip import TARGETS, compare
+    from ..bench.roundtrip import TARGETS, compare
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
 
     dataset = prepare(args.source, _feature_config(args), progress=False)
     clips = dataset.test_index if len(dataset.test_index) else dataset.train_index
@@ -300,8 +301,8 @@ def _roundtrip(args) -> int:
 
 
 def _bench(args) -> int:
-    from .bench import run_benchmarks, target_rows
-    from .display.tables import text_table
+    from ..bench.speed import run_benchmarks, target_rows
+    from ..display.tables import text_table
 
     out = sys.stderr if args.json else sys.stdout
     if args.time_to_quality:
@@ -314,11 +315,11 @@ def _bench(args) -> int:
 
 
 def _time_to_quality(args, out) -> int:
-    from .atomic import writable_folder
-    from .data.dataset import prepare
-    from .display.tables import text_table
-    from .evaluation.curve import curve_rows, log_curves, summary_rows, time_to_quality
-    from .evaluation.evaluator import save_results
+    from ..atomic import writable_folder
+    from ..bench.curve import curve_rows, log_curves, summary_rows, time_to_quality
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..evaluation.evaluator import save_results
 
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
     features = [name.strip() for name in args.features.split(",") if name.strip()]
@@ -368,13 +369,13 @@ HANDLERS = {
 
 
 def build_parser():
-    """The command line's parser (:mod:`drumgan.cli_options`), each command run by its function here."""
-    return cli_options.build_parser(HANDLERS, __doc__)
+    """The command line's parser (:mod:`drumgan.cli.options`), each command run by its function here."""
+    return parser_for(HANDLERS, __doc__)
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .errors import CheckpointError, DamagedFile, OutputError, SourceError, TrainingDiverged
+    from ..errors import CheckpointError, DamagedFile, OutputError, SourceError, TrainingDiverged
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")

@@ -98,10 +98,10 @@ def time_to_quality(
         {"settings", "points", "minutes_to_target", "steps_per_minute", "probe_seconds", "final"}}}``, ``final``
         from :func:`final_samples`.
     """
+    from ..evaluation.evaluator import Evaluator
     from ..settings import UNLIMITED_STEPS
     from ..training.loop import fit_steps
     from ..training.run import Run
-    from .evaluator import Evaluator
 
     evaluator = Evaluator(dataset, classifier, seed=seed, hearing=False)  # the curve's metrics only
     n = n or len(dataset.test_index)
@@ -143,9 +143,9 @@ def final_samples(run, dataset, n: int, seed: int = 0) -> dict:
     """What the end of a curve does not show: copies of training clips, near-duplicates within the set and a
     pattern every ``frames_per_step`` frames (:func:`~drumgan.evaluation.metrics.period_contrast_db`), measured
     on ``n`` generated log-mels."""
-    from ..generation import generate_log_mels
-    from .metrics import period_contrast_db
-    from .neighbours import memorisation_summary
+    from ..evaluation.metrics import period_contrast_db
+    from ..evaluation.neighbours import memorisation_summary
+    from ..generation.sampling import generate_log_mels
 
     log_mels = generate_log_mels(run, n, seed)
     summary = memorisation_summary(log_mels, dataset)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_path
-from .config import CLASSES
-from .data.audio import write_wav, write_wavs
-from .errors import RunError
-from .latents import check_truncation, class_mixture
+from ..config import CLASSES
+from ..data.audio import write_wavs
+from ..errors import RunError
+from ..latents import check_truncation, class_mixture
 
 MAX_CLIPS = 10_000  # clips one call generates at most (another seed gives others)
 WRITE_BATCH = 256  # clips made audible and written at a time
@@ -147,23 +146,3 @@ def kit_clips(run, per_class: int, seed: int = 0, classify=None) -> tuple[np.nda
     labels = list(classify(waves))
     order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
     return waves[order], [labels[i] for i in order]
-
-
-def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
-    """A mel grid (PNG, four to a row, notebook width) and the audio (one WAV, samples in a row) from fixed latents."""
-    import matplotlib.pyplot as plt
-
-    from .display.plots import plot_grid
-
-    config = run.codec.config
-    spectra = generate_spectra(run, n, seed)
-    fig = plot_grid(run.codec.to_log_mel(spectra), config, columns=4, vmin=config.log_floor_db, vmax=0)
-    fig.suptitle(f"{run.name}: step {step}")
-    png = run.folder.preview_path(step, ".png")
-    with atomic_path(png) as tmp:
-        fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    gap = np.zeros(config.sample_rate // 4, np.float32)
-    audio = np.concatenate([part for wave in run.codec.to_audio(spectra, n_iter=16) for part in (wave, gap)])
-    write_wav(run.folder.preview_path(step, ".wav"), audio, config.sample_rate)
-    return png

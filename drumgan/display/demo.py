@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import html
 
-from .atomic import atomic_path, writable_folder, write_text_atomically
-from .data.audio import write_wavs
-from .generation import generate_clips
+from ..atomic import atomic_path, writable_folder, write_text_atomically
+from ..data.audio import write_wavs
+from ..generation.sampling import generate_clips
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>drumgan demo</title>
@@ -35,8 +35,8 @@ def make_demo(runs, out_dir, n: int = 8, seed: int = 0) -> dict:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .display.players import player_grid
-    from .display.plots import plot_grid
+    from .players import player_grid
+    from .plots import plot_grid
 
     out_dir = writable_folder(out_dir, "--out")
     wavs, sections, images, titles = [], [], [], []

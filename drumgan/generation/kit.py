@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .data.audio import write_flac, write_wav
-from .errors import OutputError
+from ..data.audio import write_flac, write_wav
+from ..errors import OutputError
 
 NAMESPACE = "http://www.hydrogen-music.org/drumkit"
 SCHEMA = Path("/usr/share/hydrogen/data/xsd/drumkit.xsd")  # shipped by Debian's hydrogen-data

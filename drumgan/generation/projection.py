@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backend import keras, tf
-from .data.audio import SampleError, load_sample
-from .errors import RunError
-from .settings import VARIATION_SPREAD
+from ..backend import keras, tf
+from ..data.audio import SampleError, load_sample
+from ..errors import RunError
+from ..settings import VARIATION_SPREAD
 
 LATENT_STEPS = 200  # Adam steps of the first stage
 RESIDUAL_STEPS = 200  # and of the second
@@ -124,7 +124,7 @@ def load_spectrum(path, codec) -> np.ndarray:
 def variations_of_file(
     run, path, n: int, spread: float = VARIATION_SPREAD, seed: int = 0
 ) -> tuple[np.ndarray, Inversion]:
-    """``n`` spectra (dB, the run's: :func:`drumgan.generation.generate_spectra`) of variations of the audio file at
+    """``n`` spectra (dB, the run's: :func:`.sampling.generate_spectra`) of variations of the audio file at
     ``path`` (:func:`variations`), and its inversion."""
     inversion = invert(run, load_spectrum(path, run.codec), seed)
     return run.codec.decode(variations(run, inversion, n, spread, seed)), inversion

@@ -1,6 +1,6 @@
 """Benchmarks, measured side by side in one process: this machine's matmul peak, training throughput and
 FLOP rate of each model, the original project's LSTM-GAN scheme, generation and data preparation; and, as a
-section of its own, time to quality (:mod:`drumgan.evaluation.curve`).
+section of its own, time to quality (:mod:`drumgan.bench.curve`).
 
 ``python -m drumgan bench [--quick] [--json]``, ``python -m drumgan bench --time-to-quality MINUTES``; the figures
 and what changed them are in ``benchmarks/README.md``.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import keras, tf
+from ..backend import keras, tf
 
 MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
 TARGETS = {  # figure (a path into the results) -> (target, True when higher is better), for a 2-core CPU
@@ -132,9 +132,9 @@ def training_throughput(
     ``dataset``, through the same batch reader and training loop as ``train``: the ``steps`` batches
     after ``warmup`` batches (graph tracing), timed from batch end to batch end within one loop.
     ``jit_compile`` compiles the training step with XLA."""
-    from .settings import TrainSettings
-    from .training.loop import fit_steps
-    from .training.run import Run
+    from ..settings import TrainSettings
+    from ..training.loop import fit_steps
+    from ..training.run import Run
 
     settings = TrainSettings.for_model(model_name, steps=warmup + steps, **overrides)
     clock = _BatchClock()
@@ -164,7 +164,7 @@ def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
     """Samples per second of the original project's LSTM-GAN scheme: batch size 1, a stateful LSTM(52)
     generator and critic, and per clip one ``train_on_batch`` on a real clip, one on a fake clip and one
     through the stacked generator and frozen critic (the classic Keras GAN loop)."""
-    from .features.codec import Codec
+    from ..features.codec import Codec
 
     codec = Codec.fit(dataset.log_mels[dataset.train_index], dataset.config, "mel", "sequence")
     data = codec.encode(dataset.log_mels[dataset.train_index])
@@ -205,10 +205,10 @@ def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
 
 def generation_timing(dataset, n: int = 64) -> dict:
     """Seconds to generate ``n`` samples with a conv GAN (default settings) and make them audio, by stage."""
-    from .features.inverse import griffin_lim, log_mel_to_magnitude
-    from .generation import generate_log_mels
-    from .settings import TrainSettings
-    from .training.run import Run
+    from ..features.inverse import griffin_lim, log_mel_to_magnitude
+    from ..generation.sampling import generate_log_mels
+    from ..settings import TrainSettings
+    from ..training.run import Run
 
     config = dataset.config
     with tempfile.TemporaryDirectory() as folder:
@@ -236,7 +236,7 @@ def generation_timing(dataset, n: int = 64) -> dict:
 
 def prepare_timing(sources=None) -> dict:
     """Seconds for a cold ``prepare`` (decoding every file into a fresh cache) and a warm one (from that cache)."""
-    from .data.dataset import prepare
+    from ..data.preparation import prepare
 
     with tempfile.TemporaryDirectory() as cache:
         began = time.perf_counter()
@@ -250,7 +250,7 @@ def prepare_timing(sources=None) -> dict:
 
 def device() -> str:
     """What the benchmarks ran on: the GPUs by name, else the CPU's core count; and the strategy's replicas."""
-    from . import distribute
+    from .. import distribute
 
     gpus = tf.config.list_physical_devices("GPU")
     names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
@@ -280,7 +280,7 @@ def environment() -> dict:
 
 def run_benchmarks(quick: bool = False, sources=None, log=print) -> dict:
     """Every figure of ``python -m drumgan bench``; ``log`` gets one line per stage as it finishes."""
-    from .data.dataset import prepare
+    from ..data.preparation import prepare
 
     results = {"quick": quick}
     log(f"device: {device()}")

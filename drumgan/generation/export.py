@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..generation import generate_log_mels
-from .checkpoint import inference_variables, save_weights
+from ..training.checkpoint import inference_variables, save_weights
+from .sampling import generate_log_mels
 
 TOLERANCE_DB = 0.5  # the largest log-mel change (dB) that half precision may make to any generated bin
 
