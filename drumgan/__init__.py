@@ -32,7 +32,6 @@ _NAMES = {
     "generate_along": ".generation.sampling",
     "class_request": ".generation.sampling",
     "kit_clips": ".generation.sampling",
-    "truncated": ".generation.sampling",
     "save_preview": ".display.previews",
     "class_path": ".latents",
     "slerp": ".latents",

@@ -28,42 +28,6 @@ UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm-gan": {"width", "noise_std", "conditional", "class_weight", "leave_out_unnamed"},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
-RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' default is the first
-    "r1": dict(  # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
-        loss="nonsaturating",  # StyleGAN2's loss, one critic step per generator step
-        critic_steps=1,
-        r1_weight=1.0,  # and its lazy R1 penalty on real clips
-        r1_every=16,
-        augment="shift,gain,cutout",  # DiffAugment, real and fake alike
-        ema=0.999,  # samples from a moving average of the generator's weights
-        floor=True,  # generated log-mels held at or above the data's floor
-        learning_rate=5e-4,
-        critic_learning_rate=None,  # one rate for both (a critic at twice the rate measured no better)
-        beta_1=0.0,
-        beta_2=0.99,
-        batch_size=32,
-    ),
-    "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9), batch 64
-        loss="wgan-gp",
-        critic_steps=5,
-        r1_weight=0.0,
-        augment="",
-        ema=0.0,
-        floor=False,
-        learning_rate=1e-4,
-        critic_learning_rate=None,
-        beta_1=0.5,
-        beta_2=0.9,
-        batch_size=64,
-    ),
-}
-FAMILY_DEFAULTS = {  # where a family departs from the TrainSettings field defaults; ``steps``: the length measured
-    # for its shipped run: the conv GAN reaches held-out drums' FD at about 2000 steps and,
-    # trained on, comes nearer its training clips than held-out drums are (benchmarks/README.md, time to quality)
-    "lstm": dict(steps=3000, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
-    "lstm-gan": {**RECIPES["r1"], "units": 64, "steps": 15000},  # r1 measured better than its first settings
-    "conv-gan": {**RECIPES["r1"], "steps": 2000},
-}
 CONDITIONAL_STEPS = 8000  # a conditional run's steps: its seven classes each need more (benchmarks/README.md)
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
 # as asked for (benchmarks/README.md, drums on demand)
@@ -82,31 +46,37 @@ def lstm_steps(n_frames: int, frames_per_step: int) -> int:
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Everything that defines a run; stored in ``run.json``. Build with :meth:`for_model`."""
+    """Everything that defines a run; stored in ``run.json``. Build with :meth:`for_model`.
+
+    The field defaults are the conv GAN's, the project's default model (its recipe is :data:`RECIPES`' 'r1');
+    :data:`FAMILY_DEFAULTS` says where the LSTMs depart from them, and :meth:`from_stored` reads a ``run.json``
+    written before a setting existed.
+    """
 
     model: str
-    steps: int = 1000
-    batch_size: int = 64
+    steps: int = 2000  # the conv GAN reaches held-out drums' FD at about 2000 steps (benchmarks/README.md)
+    batch_size: int = 32
     seed: int = 0
     feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs) or 'stft' (the log-magnitude STFT: n_fft / 2 bins)
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
     sample_rate: int = 16000  # Hz; the image keeps its shape at every rate (FeatureConfig.at_rate)
     width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
-    units: int = 128  # LSTM units per layer (the LSTM-GAN's default is 64)
+    units: int = 128  # LSTM units per layer
     frames_per_step: int = 4  # LSTM-GAN: frames per LSTM step (a reduction factor; 1 is a step per frame)
     noise_std: float = 0.05  # LSTM baseline: noise added to each generated frame
-    critic_steps: int = 5
-    loss: str = "wgan-gp"
-    learning_rate: float = 1e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.9
-    # GANs; the defaults below switch each addition off, so run.json files written before they existed still load
+    # GANs: StyleGAN2's non-saturating loss with one critic step per generator step and a lazy R1 penalty on
+    # real clips, DiffAugment, and samples from a moving average of the generator's weights
+    critic_steps: int = 1
+    loss: str = "nonsaturating"
+    learning_rate: float = 5e-4
+    beta_1: float = 0.0
+    beta_2: float = 0.99
     critic_learning_rate: float | None = None  # the critic's Adam rate (two time scales); None: learning_rate
-    r1_weight: float = 0.0  # gamma of the R1 penalty on real clips (0: none)
+    r1_weight: float = 1.0  # gamma of the R1 penalty on real clips (0: none)
     r1_every: int = 16  # R1 applied every this many critic steps, scaled by it (lazy regularisation)
-    augment: str = ""  # differentiable augmentations before the critic, e.g. "shift,gain,cutout" (models.augment)
-    ema: float = 0.0  # decay of the moving average of the generator's weights that samples (0: none)
-    floor: bool = False  # generated log-mels held at or above the data's floor (-80 dB), as real ones are
+    augment: str = "shift,gain,cutout"  # differentiable augmentations before the critic (models.augment)
+    ema: float = 0.999  # decay of the moving average of the generator's weights that samples (0: none)
+    floor: bool = True  # generated log-mels held at or above the data's floor (-80 dB), as real ones are
     conditional: bool = False  # conv GAN: generator and critic take a class mixture (drumgan.latents), the critic
     # by projection (Miyato & Koyama 2018); sampling asks for a class, a mixture, or draws one from the training kits
     class_weight: float = 0.0  # conditional conv GAN: weight of the critic's auxiliary class head (AC-GAN), which
@@ -115,6 +85,12 @@ class TrainSettings:
     leave_out_unnamed: bool = False  # train without the clips whose kit gives them no name (DrumDataset.unnamed),
     # which are 'other' by default; for_model sets it for a conditional run unless told otherwise, since a class
     # input should only be taught what a name says
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> TrainSettings:
+        """The settings a ``run.json`` records; a setting added after the file was written takes the value that
+        applied before it existed (:data:`BEFORE_IT_EXISTED`)."""
+        return cls(**{**BEFORE_IT_EXISTED, **stored})
 
     @classmethod
     def for_model(cls, model: str, recipe: str | None = None, **overrides) -> TrainSettings:
@@ -192,6 +168,49 @@ class TrainSettings:
     def samples_per_step(self) -> int:
         """Real samples through the critic (GANs) or the model (LSTM) per step."""
         return self.batch_size * max(self.critic_steps, 1)
+
+
+RECIPE_SETTINGS = (
+    "loss", "critic_steps", "r1_weight", "r1_every", "augment", "ema", "floor",
+    "learning_rate", "critic_learning_rate", "beta_1", "beta_2", "batch_size",
+)  # fmt: skip
+_FIELD_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainSettings) if f.name != "model"}
+RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' default is the first
+    # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
+    "r1": {name: _FIELD_DEFAULTS[name] for name in RECIPE_SETTINGS},
+    "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9), batch 64
+        loss="wgan-gp",
+        critic_steps=5,
+        r1_weight=0.0,
+        r1_every=16,
+        augment="",
+        ema=0.0,
+        floor=False,
+        learning_rate=1e-4,
+        critic_learning_rate=None,
+        beta_1=0.5,
+        beta_2=0.9,
+        batch_size=64,
+    ),
+}
+FAMILY_DEFAULTS = {  # where a family departs from the field defaults (the conv GAN's)
+    "lstm": dict(steps=3000, batch_size=64, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, critic_steps=0, loss="mse"),
+    "lstm-gan": dict(units=64, steps=15000),  # the r1 recipe, as the conv GAN's
+    "conv-gan": {},
+}
+BEFORE_IT_EXISTED = {  # each setting added after the first run.json, with what runs trained with before it
+    "frames_per_step": 1,
+    "sample_rate": 16000,
+    "critic_learning_rate": None,
+    "r1_weight": 0.0,
+    "r1_every": 16,
+    "augment": "",
+    "ema": 0.0,
+    "floor": False,
+    "conditional": False,
+    "class_weight": 0.0,
+    "leave_out_unnamed": False,
+}
 
 
 def augmentations(policy: str) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import pytest
 
 from drumgan.config import CLASSES
 from drumgan.errors import RunError
-from drumgan.generation.sampling import class_request, generate_log_mels, set_truncation, truncated
+from drumgan.generation.sampling import class_request, generate_log_mels, sampling_options
 from drumgan.latents import class_mixture, class_path, parse_mixture, slerp, truncate
 from drumgan.training.run import Run
 
@@ -90,16 +90,14 @@ def test_truncation_pulls_the_latents_to_the_mean_and_is_checked(conditional_run
     kicks = class_request(run, 3, "kick")
     drawn = generate_log_mels(run, 3, seed=0, classes=kicks)
     assert not np.allclose(drawn, drawn[0])
-    with truncated(run, 0.0):  # every latent at the mean: one clip a class
-        at_mean = generate_log_mels(run, 3, seed=0, classes=kicks)
-        snare = generate_log_mels(run, 1, seed=0, classes=class_request(run, 1, "snare"))[0]
+    at_mean = generate_log_mels(run, 3, seed=0, classes=kicks, truncation=0.0)  # one clip a class
+    snare = generate_log_mels(run, 1, seed=0, classes=class_request(run, 1, "snare"), truncation=0.0)[0]
     assert np.allclose(at_mean, at_mean[0]) and not np.allclose(at_mean[0], snare)
-    assert np.array_equal(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)  # as before, after the block
-    set_truncation(run, 0.5)
-    assert not np.allclose(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)
+    assert np.array_equal(generate_log_mels(run, 3, seed=0, classes=kicks), drawn)  # the run itself unchanged
+    assert not np.allclose(generate_log_mels(run, 3, seed=0, classes=kicks, truncation=0.5), drawn)
     lstm = Run.load(tiny_runs / "lstm")
     with pytest.raises(RunError, match="needs a GAN run"):
-        set_truncation(lstm, 0.5)
-    set_truncation(lstm, 1.0)  # nothing to truncate, nothing asked
+        generate_log_mels(lstm, 2, truncation=0.5)
+    assert sampling_options(lstm, truncation=1.0) == {}  # nothing to truncate, nothing asked
     with pytest.raises(RunError, match="between 0 and 1"):
-        set_truncation(run, -0.1)
+        sampling_options(run, truncation=-0.1)

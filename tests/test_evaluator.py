@@ -94,12 +94,9 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
 
 
 def test_a_truncated_run_is_measured_from_its_truncated_latents_and_says_so(tiny_runs, synthetic_dataset, evaluator):
-    from drumgan.generation.sampling import set_truncation
-
     run = Run.load(tiny_runs / "conv-gan")
     plain = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier)
-    set_truncation(run, 0.0)
-    results = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier)
+    results = evaluate([run], synthetic_dataset, n=6, classifier=evaluator.classifier, truncation=0.0)
     assert results["runs"]["conv-gan"]["truncation"] == 0.0 and "truncation" not in plain["runs"]["conv-gan"]
     assert results["rows"]["conv-gan"]["d_self"] != plain["rows"]["conv-gan"]["d_self"]  # other clips measured
 

@@ -1,5 +1,6 @@
 """What defines a run: family defaults, the checks on settings, and that none of it needs TensorFlow."""
 
+import dataclasses
 import subprocess
 import sys
 
@@ -81,7 +82,27 @@ def test_settings_of_runs_made_before_the_small_data_additions_switch_them_off()
     stored = {k: v for k, v in TrainSettings.for_model("conv-gan", recipe="wgan-gp").__dict__.items()}
     for name in ("critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"):
         stored.pop(name)
-    assert recipe_of(TrainSettings(**stored)) == "wgan-gp"
+    assert recipe_of(TrainSettings.from_stored(stored)) == "wgan-gp"
+
+
+FIRST_SETTINGS = {  # what the first run.json files held
+    "model", "steps", "batch_size", "seed", "feature", "image_size", "width", "units", "noise_std",
+    "critic_steps", "loss", "learning_rate", "beta_1", "beta_2",
+}  # fmt: skip
+
+
+def test_every_setting_added_since_the_first_run_json_has_its_value_from_before():
+    from drumgan.settings import BEFORE_IT_EXISTED
+
+    assert FIRST_SETTINGS | set(BEFORE_IT_EXISTED) == set(TrainSettings.__dataclass_fields__)
+    first = {k: v for k, v in dataclasses.asdict(TrainSettings.for_model("conv-gan")).items() if k in FIRST_SETTINGS}
+    old = TrainSettings.from_stored(first)
+    assert (old.sample_rate, old.frames_per_step, old.r1_weight, old.augment, old.ema) == (16000, 1, 0.0, "", 0.0)
+
+
+def test_the_settings_object_shows_the_conv_gans_defaults():
+    default, fields = TrainSettings.for_model("conv-gan"), TrainSettings.__dataclass_fields__
+    assert all(getattr(default, name) == field.default for name, field in fields.items() if name != "model")
 
 
 def test_a_conditional_conv_gan_gets_its_class_head_unless_told_otherwise():
@@ -98,7 +119,8 @@ def test_a_conditional_run_leaves_out_the_unnamed_clips_and_trains_longer_unless
 
     conditional = TrainSettings.for_model("conv-gan", conditional=True)
     assert (
-        conditional.leave_out_unnamed and conditional.steps == CONDITIONAL_STEPS > FAMILY_DEFAULTS["conv-gan"]["steps"]
+        conditional.leave_out_unnamed
+        and conditional.steps == CONDITIONAL_STEPS > TrainSettings.for_model("conv-gan").steps
     )
     mine = TrainSettings.for_model("conv-gan", conditional=True, leave_out_unnamed=False, steps=10)
     assert not mine.leave_out_unnamed and mine.steps == 10

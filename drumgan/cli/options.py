@@ -354,9 +354,30 @@ COMMANDS = {
 }
 
 
-def parser_for(handlers: dict, description: str) -> argparse.ArgumentParser:
+DESCRIPTION = (
+    "Command line: ``python -m drumgan {prepare,train,generate,kit,export,demo,evaluate,roundtrip,bench} ...``.\n\n"
+    "``-h`` on each for its options.\n"
+)
+SAME_NAMES = (  # the settings whose train option has the setting's own name
+    "steps", "batch_size", "seed", "feature", "sample_rate", "width", "units", "frames_per_step", "critic_steps",
+    "loss", "learning_rate", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor",
+    "class_weight",
+)  # fmt: skip
+
+
+def train_settings(args) -> dict:
+    """The settings ``train``'s options ask for (None: not given), for :meth:`TrainSettings.for_model`."""
+    return {
+        **{name: getattr(args, name) for name in SAME_NAMES},
+        "image_size": args.size,
+        "conditional": args.conditional or None,
+        "leave_out_unnamed": False if args.keep_unnamed else None,
+    }
+
+
+def parser_for(handlers: dict) -> argparse.ArgumentParser:
     """The parser of ``python -m drumgan``: each command of :data:`COMMANDS`, run by ``handlers[command]``."""
-    parser = argparse.ArgumentParser(prog="python -m drumgan", description=description)
+    parser = argparse.ArgumentParser(prog="python -m drumgan", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, add in COMMANDS.items():
         add(commands, handlers[name])

@@ -23,7 +23,7 @@ from ..data.audio import resample_clips
 from ..errors import OutputError, RunError
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
-from ..generation.sampling import generate_waves, run_truncation
+from ..generation.sampling import generate_waves
 from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
@@ -148,8 +148,9 @@ class Evaluator:
             "noise": noise / np.abs(noise).max(axis=1, keepdims=True),
         }
 
-    def run_waves(self, run, n: int) -> np.ndarray:
-        """``n`` samples of a trained run, made audible by the same Griffin-Lim as the ``griffin_lim`` row.
+    def run_waves(self, run, n: int, truncation: float = 1.0) -> np.ndarray:
+        """``n`` samples of a trained run (a GAN's latents truncated by ``truncation``), made audible by the same
+        Griffin-Lim as the ``griffin_lim`` row.
 
         A run trained on the same files at another sample rate is heard at its own rate, then resampled to the
         dataset's for the classifier; its own audio is kept in :attr:`run_audio` for the :mod:`.hearing` measures.
@@ -158,7 +159,7 @@ class Evaluator:
         config = run.codec.config
         if config == self.config:
             run.check_data(self.dataset, hint)
-            return generate_waves(run, n, self.seed)
+            return generate_waves(run, n, self.seed, truncation=truncation)
         if config.at_rate(self.config.sample_rate) != self.config:
             raise RunError(
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
@@ -171,12 +172,15 @@ class Evaluator:
         if not np.array_equal(twin.paths, self.dataset.paths):
             raise RunError(f"{run.dir} at {config.sample_rate} Hz was not trained on these files. {hint}")
         run.check_data(twin, hint)
-        native = generate_waves(run, n, self.seed)
+        native = generate_waves(run, n, self.seed, truncation=truncation)
         self.run_audio[run.name] = to_audio_rate(native, config.sample_rate)
         return resample_clips(native, config.sample_rate, self.config.sample_rate, self.config.n_samples)
 
-    def waves(self, runs, n: int | None = None, progress: bool = False) -> dict[str, np.ndarray]:
-        """The waves of every row: the reference rows, then ``n`` samples of each run, named after its folder."""
+    def waves(
+        self, runs, n: int | None = None, progress: bool = False, truncation: float = 1.0
+    ) -> dict[str, np.ndarray]:
+        """The waves of every row: the reference rows, then ``n`` samples of each run (:meth:`run_waves`), named
+        after its folder."""
         from tqdm.auto import tqdm
 
         n = n or min(len(self.dataset.test_index), metrics.REFERENCE_CLIPS)
@@ -196,12 +200,12 @@ class Evaluator:
         sets = self.reference_waves(n)
         steps.update()
         for run in runs:
-            sets[run.name] = self.run_waves(run, n)
+            sets[run.name] = self.run_waves(run, n, truncation)
             steps.update()
         steps.close()
         return sets
 
-    def report(self, sets: dict[str, np.ndarray], runs=()) -> dict:
+    def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
         heldout = "real_heldout"
         audio = dict(self.run_audio)
@@ -214,7 +218,7 @@ class Evaluator:
             "seed": self.seed,
             "data": self.dataset.data_id,
             "config": json.loads(self.config.to_json()),
-            "runs": {run.name: _run_record(run) for run in runs},
+            "runs": {run.name: _run_record(run, truncation) for run in runs},
         }
 
     def classify_waves(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -243,6 +247,7 @@ def evaluate(
     progress: bool = False,
     per_class_n: int = 0,
     sources=None,
+    truncation: float = 1.0,
 ) -> dict:
     """Metrics of the reference rows and of each run (rows named after the run folders).
 
@@ -252,6 +257,7 @@ def evaluate(
         n: samples per row; default the number of held-out samples (the real rows never have more), at most
             :data:`~drumgan.evaluation.metrics.REFERENCE_CLIPS`.
         sources: where ``dataset`` came from, for runs trained on its files at another sample rate (``Evaluator``).
+        truncation: each GAN's latents pulled toward the mean (:func:`drumgan.latents.truncate`; 1: none).
         per_class_n: if above 0, also :func:`drumgan.evaluation.per_class.per_class` of each run with this many
             clips per class (``per_class`` in the result).
 
@@ -260,19 +266,19 @@ def evaluate(
         ``"per_class": {name: {class: ...}}`` where asked.
     """
     evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress, sources=sources)
-    results = evaluator.report(evaluator.waves(runs, n, progress), runs)
+    results = evaluator.report(evaluator.waves(runs, n, progress, truncation), runs, truncation)
     if per_class_n:
         from .per_class import per_class
 
-        results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed) for run in runs}
+        results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed, truncation) for run in runs}
     return results
 
 
-def _run_record(run) -> dict:
-    """Where a measured run came from: its folder, family and step, and its truncation where it samples with one."""
+def _run_record(run, truncation: float = 1.0) -> dict:
+    """Where a measured run came from: its folder, family and step, and its truncation where it was sampled with
+    one."""
     record = {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step}
-    truncation = run_truncation(run)
-    return record if truncation in (None, 1) else {**record, "truncation": truncation}
+    return record if truncation == 1 else {**record, "truncation": truncation}
 
 
 def relative_to_ceiling(results: dict) -> list[dict]:

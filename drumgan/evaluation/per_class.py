@@ -13,14 +13,14 @@ MIN_TRAIN = 50  # classes with fewer training clips are reported but not held to
 TARGET_RATIO = 0.8  # a class is met when its requested-class share is at least this times the real accuracy
 
 
-def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
+def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.0) -> dict:
     """For each class: the training clips, the classifier's accuracy on held-out real clips of it and on the
     training clips of it (``train_accuracy``: what a generator that copied its training clips would score), and for
     ``run``'s clips of it (``n`` asked for, for a conditional run; the ones the classifier puts in it among
     ``n`` per class, for any other) their count, per-class FD to the training clips of the class and, for a
     conditional run, the share the classifier assigns to the class asked for, its ratio to the real accuracy
     and whether the class is held to (``judged``, at least :data:`MIN_TRAIN` training clips) and meets
-    (``met``) the :data:`TARGET_RATIO`."""
+    (``met``) the :data:`TARGET_RATIO`. A GAN's latents are truncated by ``truncation`` (1: none)."""
     from .classifier import clip_classes
 
     dataset = evaluator.dataset
@@ -29,7 +29,7 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
     reference_labels = dataset.labels[evaluator.reference_index]  # the training clips the evaluator classified
     real_predicted = clip_classes(evaluator.classifier, dataset, test)
     if not run.settings.conditional:
-        pooled = generate_waves(run, n * len(names), seed)
+        pooled = generate_waves(run, n * len(names), seed, truncation=truncation)
         pooled_predicted = evaluator.predicted_classes(pooled)
     rows = {}
     for k, name in enumerate(names):
@@ -44,7 +44,7 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0) -> dict:
         if run.settings.conditional:
             if not row["train"]:
                 continue
-            waves = generate_waves(run, n, seed + k, class_request(run, n, name))
+            waves = generate_waves(run, n, seed + k, class_request(run, n, name), truncation)
             predicted = evaluator.predicted_classes(waves)
             row["share_asked"] = float(np.mean(predicted == k))
             accuracy = row["real_accuracy"]

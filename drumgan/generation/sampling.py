@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -34,36 +33,18 @@ def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | 
     return np.repeat(vector[None], n, axis=0)
 
 
-def set_truncation(run, psi: float) -> None:
-    """Make every later sample of ``run`` (the ``generate_*`` functions, its measures) come from latents truncated
-    by ``psi`` (:func:`drumgan.latents.truncate`; 1: none).
+def sampling_options(run, classes=None, truncation: float = 1.0) -> dict:
+    """What ``run.model.sample`` is asked besides ``n`` and ``seed``: the ``classes`` of a conditional run
+    (:func:`class_request`) and the ``truncation`` of a GAN's latents (:func:`drumgan.latents.truncate`; 1: none),
+    each where given.
 
     Raises:
-        RunError: ``psi`` outside [0, 1], or other than 1 for a run without latents (the LSTM baseline).
+        RunError: ``truncation`` outside [0, 1], or other than 1 for a run without latents (the LSTM baseline).
     """
-    psi = check_truncation(psi)
-    if run_truncation(run) is None:
-        if psi != 1:
-            raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
-        return
-    run.model.truncation = psi
-
-
-def run_truncation(run) -> float | None:
-    """The truncation ``run`` samples with (:func:`set_truncation`), or None for a run without latents."""
-    return getattr(run.model, "truncation", None)
-
-
-@contextmanager
-def truncated(run, psi: float):
-    """``with truncated(run, psi):`` samples ``run`` as :func:`set_truncation` makes it, then as before."""
-    before = run_truncation(run)
-    set_truncation(run, psi)
-    try:
-        yield run
-    finally:
-        if before is not None:  # a run without latents had nothing set
-            set_truncation(run, before)
+    psi = check_truncation(truncation)
+    if psi != 1 and not hasattr(run.model, "latents"):
+        raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
+    return {**({"classes": classes} if classes is not None else {}), **({"truncation": psi} if psi != 1 else {})}
 
 
 def check_count(n: int) -> int:
@@ -77,18 +58,18 @@ def check_count(n: int) -> int:
     return n
 
 
-def generate_spectra(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+def generate_spectra(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
     """``n`` generated spectra in the run's own representation (dB, ``(n, bins, n_frames)``: log-mels, or log-STFTs
     for a ``--feature stft`` run), from fixed latents or seed frames; a conditional run's ask for ``classes``
-    (:func:`class_request`), else for classes drawn as the training kits hold them."""
+    (:func:`class_request`), else for classes drawn as the training kits hold them; a GAN's latents truncated by
+    ``truncation`` (:func:`sampling_options`)."""
     check_count(n)
-    samples = run.model.sample(n, seed) if classes is None else run.model.sample(n, seed, classes=classes)
-    return run.codec.decode(samples)
+    return run.codec.decode(run.model.sample(n, seed, **sampling_options(run, classes, truncation)))
 
 
-def generate_log_mels(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+def generate_log_mels(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
     """The log-mels (dB), ``(n, n_mels, n_frames)``, of :func:`generate_spectra`: what plots and measures read."""
-    return run.codec.to_log_mel(generate_spectra(run, n, seed, classes))
+    return run.codec.to_log_mel(generate_spectra(run, n, seed, classes, truncation))
 
 
 def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
@@ -101,15 +82,15 @@ def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
     return run.codec.to_log_mel(run.codec.decode(run.model.from_latents(latents, classes)))
 
 
-def generate_waves(run, n: int, seed: int = 0, classes=None) -> np.ndarray:
+def generate_waves(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
     """``n`` generated samples as peak-normalised audio ``(n, n_samples)`` (Griffin-Lim with ``seed``)."""
-    return run.codec.to_audio(generate_spectra(run, n, seed, classes), seed=seed)
+    return run.codec.to_audio(generate_spectra(run, n, seed, classes, truncation), seed=seed)
 
 
-def generate_clips(run, n: int, seed: int = 0, classes=None) -> tuple[np.ndarray, np.ndarray]:
+def generate_clips(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """``(log_mels, waves)`` of ``n`` generated samples: what to look at and what to listen to (each made from the
     run's own spectra, as :func:`generate_log_mels` and :func:`generate_waves` make them)."""
-    spectra = generate_spectra(run, n, seed, classes)
+    spectra = generate_spectra(run, n, seed, classes, truncation)
     return run.codec.to_log_mel(spectra), run.codec.to_audio(spectra, seed=seed)
 
 
@@ -123,12 +104,16 @@ def write_spectra(run, spectra: np.ndarray, out_dir, seed: int = 0, prefix: str 
     return paths
 
 
-def generate_wavs(run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None) -> list[Path]:
+def generate_wavs(
+    run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None, truncation: float = 1.0
+) -> list[Path]:
     """Generate ``n`` samples from ``run`` (of ``classes``, where asked) and write them as WAVs."""
-    return write_spectra(run, generate_spectra(run, n, seed, classes), out_dir, seed, prefix)
+    return write_spectra(run, generate_spectra(run, n, seed, classes, truncation), out_dir, seed, prefix)
 
 
-def kit_clips(run, per_class: int, seed: int = 0, classify=None) -> tuple[np.ndarray, list[str]]:
+def kit_clips(
+    run, per_class: int, seed: int = 0, classify=None, truncation: float = 1.0
+) -> tuple[np.ndarray, list[str]]:
     """Waves for a kit and their class names, in class order: ``per_class`` of every class a conditional run saw
     in training; for any other run ``per_class`` times as many clips as there are classes, each named by
     ``classify(waves)`` (its class names, e.g. the evaluation classifier's)."""
@@ -137,12 +122,13 @@ def kit_clips(run, per_class: int, seed: int = 0, classify=None) -> tuple[np.nda
     if run.settings.conditional:
         names = [name for name, count in run.data["classes"].items() if count]
         parts = [
-            generate_waves(run, per_class, seed + i, class_request(run, per_class, c)) for i, c in enumerate(names)
+            generate_waves(run, per_class, seed + i, class_request(run, per_class, c), truncation)
+            for i, c in enumerate(names)
         ]
         return np.concatenate(parts), [name for name in names for _ in range(per_class)]
     if classify is None:
         raise ValueError("a run that is not conditional needs classify to name its clips")
-    waves = generate_waves(run, per_class * len(CLASSES), seed)
+    waves = generate_waves(run, per_class * len(CLASSES), seed, truncation=truncation)
     labels = list(classify(waves))
     order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
     return waves[order], [labels[i] for i in order]

@@ -88,7 +88,6 @@ class GAN(keras.Model):
         self.augmentations = tuple(augmentations)
         self.layout = "image" if len(generator.output_shape) == 4 else "sequence"
         self.floor = None if floor is None else np.asarray(floor, np.float32)
-        self.truncation = 1.0  # what :meth:`sample` scales its latents by (:func:`drumgan.latents.truncate`)
         self.ema_generator = None
         if self.ema:
             self.ema_generator = keras.models.clone_model(generator)
@@ -138,11 +137,11 @@ class GAN(keras.Model):
         """``n`` standard-normal latents fixed by ``seed`` (the ones :meth:`sample` uses)."""
         return np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
 
-    def sample(self, n: int, seed: int = 0, classes=None) -> np.ndarray:
-        """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``, truncated by
-        :attr:`truncation`; a conditional GAN's ask for ``classes`` (``(n, n_classes)`` mixtures), else for classes
-        drawn with ``seed`` from :attr:`class_prior`."""
-        latents = truncate(self.latents(n, seed), self.truncation)
+    def sample(self, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
+        """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``, truncated by ``truncation``
+        (:func:`drumgan.latents.truncate`; 1: none); a conditional GAN's ask for ``classes`` (``(n, n_classes)``
+        mixtures), else for classes drawn with ``seed`` from :attr:`class_prior`."""
+        latents = truncate(self.latents(n, seed), truncation)
         if self.conditional and classes is None:
             drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
             classes = one_hot(drawn, self.n_classes)

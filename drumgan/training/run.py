@@ -77,7 +77,7 @@ class Run:
         folder = RunFolder(run_dir)
         meta = folder.read_meta()
         try:  # runs made before frames_per_step existed took a frame per step
-            settings = TrainSettings(**{"frames_per_step": 1, **meta["settings"]})
+            settings = TrainSettings.from_stored(meta["settings"])
             config = FeatureConfig(**meta["feature_config"])
             settings.check()
         except (TypeError, ValueError) as error:
