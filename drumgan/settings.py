@@ -28,9 +28,9 @@ UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm-gan": {"width", "noise_std", "conditional", "class_weight", "leave_out_unnamed"},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
-CONDITIONAL_STEPS = 8000  # a conditional run's steps: its seven classes each need more (benchmarks/README.md)
+CONDITIONAL_STEPS = 8000  # a conditional run's steps: its seven classes each need more
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
-# as asked for (benchmarks/README.md, drums on demand)
+# as asked for
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (bench --time-to-quality)
 VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
@@ -54,7 +54,7 @@ class TrainSettings:
     """
 
     model: str
-    steps: int = 2000  # the conv GAN reaches held-out drums' FD at about 2000 steps (benchmarks/README.md)
+    steps: int = 2000  # the conv GAN reaches held-out drums' FD at about 2000 steps
     batch_size: int = 32
     seed: int = 0
     feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs) or 'stft' (the log-magnitude STFT: n_fft / 2 bins)
@@ -176,7 +176,7 @@ RECIPE_SETTINGS = (
 )  # fmt: skip
 _FIELD_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainSettings) if f.name != "model"}
 RECIPES = {  # named sets of GAN training settings (``--recipe``); the GANs' default is the first
-    # measured fastest to quality per minute on a 2-core CPU (benchmarks/README.md, time to quality)
+    # measured fastest to quality per minute on a 2-core CPU (bench --time-to-quality)
     "r1": {name: _FIELD_DEFAULTS[name] for name in RECIPE_SETTINGS},
     "wgan-gp": dict(  # SpecGAN's: WGAN-GP, 5 critic steps, Adam 1e-4 (0.5, 0.9), batch 64
         loss="wgan-gp",

@@ -1,7 +1,7 @@
 """A prepared drum dataset: the clips, their log-mels, labels, kits and the train/test split.
 
 The clips' arrays are shards read a few rows at a time where the dataset is cached
-(:mod:`drumgan.data.shards`); :mod:`drumgan.data.prepare` builds and caches it.
+(:mod:`drumgan.data.shards`); :mod:`drumgan.data.preparation` builds and caches it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ and stateless LSTMs, so no state leaks from one batch into the next.
 Each LSTM step handles ``frames_per_step`` consecutive frames (Tacotron's reduction factor): the
 generator emits them together and the critic reads them together, so a 64-frame clip takes 16 steps
 at the default 4: a quarter of the recurrent matrix products, which dominate an LSTM's FLOPs, and of
-the sequential steps (the speed-up is measured in ``benchmarks/README.md``).
+the sequential steps.
 """
 
 from __future__ import annotations
