@@ -25,10 +25,10 @@ class FeatureConfig:
     so a round trip through the features returns exactly ``n_samples`` samples at ``sample_rate``.
     """
 
-    sample_rate: int = 16000
-    n_samples: int = 16384  # about 1.02 s at 16 kHz
-    n_fft: int = 1024
-    hop_length: int = 256
+    sample_rate: int = 44100
+    n_samples: int = 45056  # about 1.02 s: 64 frames of the hop
+    n_fft: int = 2816  # four hops
+    hop_length: int = 704  # 16 ms
     n_mels: int = 64
     n_mfcc: int = 20
     fmin: float = 0.0
@@ -37,7 +37,7 @@ class FeatureConfig:
     onset_db: float = -40.0  # leading samples below this, relative to the peak, are trimmed
     preroll_ms: float = 2.0  # kept before the detected onset
     fade_ms: float = 100.0  # fade-out applied when a long sample is cut to n_samples
-    griffin_lim_iters: int = 32
+    griffin_lim_iters: int = 8  # from onset-aligned phases (features.inverse.onset_phases)
     norm_std_scale: float = 3.0  # SpecGAN: (x - mean) / (3 * std), clipped to [-1, 1]
 
     def __post_init__(self):
@@ -82,8 +82,8 @@ class FeatureConfig:
 
     @classmethod
     def large(cls, **overrides) -> FeatureConfig:
-        """The 128x128 option: 128 mel bins and 128 frames (hop 128)."""
-        return cls(**{"n_mels": 128, "hop_length": 128, **overrides})
+        """The 128x128 option: 128 mel bins and 128 frames (half the hop, the same clip and FFT)."""
+        return cls(**{"n_mels": 128, "hop_length": cls.hop_length // 2, **overrides})
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)

@@ -203,4 +203,4 @@ def test_a_log_stft_conv_gan_trains_and_writes_wavs(synthetic_kit, tmp_path):
     assert made.returncode == 0, made.stderr
     for path in json.loads(made.stdout.splitlines()[-1])["files"]:
         info = sf.info(path)
-        assert (info.samplerate, info.frames) == (16000, 16384)
+        assert (info.samplerate, info.frames) == (44100, 45056)

@@ -50,11 +50,11 @@ def test_codec_round_trip(synthetic_dataset, feature, layout, tmp_path):
 def test_the_log_stft_codec_maps_its_range_without_clipping_and_gives_audio_and_log_mels(synthetic_dataset):
     config = synthetic_dataset.config
     codec = Codec.fit(None, config, "stft", "image")  # a fixed range: it reads no clips
-    assert codec.n_bins == 512
+    assert codec.n_bins == config.n_fft // 2 == 1408
     spectra = codec.read(synthetic_dataset, np.arange(4))
-    assert spectra.shape == (4, 512, 64)
+    assert spectra.shape == (4, 1408, 64)
     encoded = codec.encode(spectra)
-    assert encoded.shape == (4, 512, 64, 1) and -1 <= encoded.min() and encoded.max() < 1  # peaks not clipped
+    assert encoded.shape == (4, 1408, 64, 1) and -1 <= encoded.min() and encoded.max() < 1  # peaks not clipped
     assert np.allclose(codec.floor, -1) and np.allclose(codec.decode(encoded), spectra, atol=1e-3)
     waves = codec.to_audio(spectra)
     assert waves.shape == (4, config.n_samples) and np.allclose(np.abs(waves).max(axis=1), 1)

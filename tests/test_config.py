@@ -20,7 +20,7 @@ def test_a_config_at_another_rate_keeps_the_image_shape_and_about_one_second(rat
         assert abs(moved.duration - shape.duration) < 0.01
         assert moved.n_fft / moved.hop_length == shape.n_fft / shape.hop_length
         assert moved.fmax == rate / 2
-    assert FeatureConfig().at_rate(16000) == FeatureConfig()
+    assert FeatureConfig().at_rate(44100) == FeatureConfig() and FeatureConfig().at_rate(16000).n_fft == 1024
 
 
 def test_an_unoffered_rate_is_refused():

@@ -1,6 +1,7 @@
 """The demo: WAVs, a mel-grid PNG and an offline HTML page from trained runs."""
 
 import json
+import os
 import re
 
 import pytest
@@ -11,17 +12,23 @@ from helpers import run_cli
 pytest.importorskip("tensorflow")
 
 
-def test_demo_writes_a_kit_per_run_a_png_and_a_self_contained_page(tiny_runs, tmp_path):
-    out = tmp_path / "demo"
-    runs = [tiny_runs / "lstm", tiny_runs / "conv-gan"]
-    done = run_cli("demo", *[a for r in runs for a in ("--run", str(r))], "-n", "3", "--out", str(out), "--json")
+def test_demo_puts_real_drums_and_their_round_trip_before_a_kit_per_run(tiny_runs, synthetic_kit, tmp_path):
+    out, env = tmp_path / "demo", {**os.environ, "DRUMGAN_CACHE": str(tmp_path / "cache")}
+    runs = [a for r in ("lstm", "conv-gan") for a in ("--run", str(tiny_runs / r))]
+    done = run_cli("demo", *runs, "-n", "3", "--source", str(synthetic_kit), "--out", str(out), "--json", env=env)
     assert done.returncode == 0, done.stderr
     made = json.loads(done.stdout.strip().splitlines()[-1])
-    assert len(made["wavs"]) == 6 and {p.split("/")[-2] for p in made["wavs"]} == {"lstm", "conv-gan"}
-    assert sf.info(made["wavs"][0]).samplerate == 16000
+    folders = [p.split("/")[-2] for p in made["wavs"]]
+    assert len(made["wavs"]) == 12 and sorted(set(folders), key=folders.index) == [
+        "real",
+        "round_trip",
+        "lstm",
+        "conv-gan",
+    ]
+    assert sf.info(made["wavs"][0]).samplerate == 44100
     assert open(made["png"], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     page = open(made["html"]).read()
-    assert len(re.findall(r'<audio controls[^>]* src="data:audio/wav;base64,', page)) == 6
+    assert len(re.findall(r'<audio controls[^>]* src="data:audio/wav;base64,', page)) == 12
     assert "data:image/png;base64," in page and "http" not in page  # nothing to fetch
 
 

@@ -157,7 +157,7 @@ def test_every_row_is_also_heard_from_its_audio_at_44_1_khz(evaluator, synthetic
     assert not set(HEARING_METRICS) & set(quiet.measure(synthetic_dataset.waves[:4]))
 
 
-def test_a_run_at_44_1_khz_is_evaluated_beside_the_16_khz_data_on_the_same_classifier(
+def test_a_run_at_16_khz_is_evaluated_beside_the_44_1_khz_data_on_the_same_classifier(
     evaluator, synthetic_kit, synthetic_dataset, tmp_path
 ):
     from drumgan.evaluation.metrics import HEARING_METRICS
@@ -165,19 +165,19 @@ def test_a_run_at_44_1_khz_is_evaluated_beside_the_16_khz_data_on_the_same_class
 
     from helpers import tiny
 
-    at_44k = prepare(
+    at_16k = prepare(
         [synthetic_kit],
-        config=synthetic_dataset.config.at_rate(44100),
+        config=synthetic_dataset.config.at_rate(16000),
         progress=False,
         cache=synthetic_dataset.cache_path.parent,
     )
-    run = train(tmp_path / "fast", tiny("conv-gan", 2, sample_rate=44100), at_44k, progress=False)
+    run = train(tmp_path / "slow", tiny("conv-gan", 2, sample_rate=16000), at_16k, progress=False)
     heard = Evaluator(synthetic_dataset, evaluator.classifier, ndb_bins=5, sources=[synthetic_kit])
     waves = heard.run_waves(run, 4)
     assert waves.shape == (4, synthetic_dataset.config.n_samples)
-    assert heard.run_audio["fast"].shape == (4, 45056)
-    row = heard.report({"fast": waves})["rows"]["fast"]
-    assert set(HEARING_METRICS) <= set(row)
+    assert heard.run_audio["slow"].shape == (4, 45056)
+    row = heard.report({"slow": waves})["rows"]["slow"]
+    assert set(HEARING_METRICS) <= set(row) and row["high_db"] < -40  # nothing above 8 kHz at 16 kHz
 
 
 def test_a_run_at_another_rate_trained_on_other_files_is_refused(evaluator, synthetic_kit, synthetic_dataset, tmp_path):
@@ -204,7 +204,7 @@ def test_a_log_stft_run_is_heard_through_its_own_inverse_and_measured_like_any_r
     from helpers import tiny
 
     run = train(tmp_path / "stft", tiny("conv-gan", 2, feature="stft"), synthetic_dataset, progress=False)
-    assert run.codec.n_bins == 512 and run.model.generator.output_shape == (None, 512, 64, 1)
+    assert run.codec.n_bins == 1408 and run.model.generator.output_shape == (None, 1408, 64, 1)
     waves = evaluator.run_waves(run, 4)
     assert waves.shape == (4, synthetic_dataset.config.n_samples)
     assert np.allclose(np.abs(waves).max(axis=1), 1, atol=1e-4)  # peak-normalised like every row
@@ -221,3 +221,15 @@ def test_per_class_rows_name_the_run_only_where_there_are_several_and_mark_what_
     assert both[1]["share_asked"] == "-" and both[1]["fd"] == "-" and both[0]["fd"] == 12.0
     (alone,) = per_class_rows({"a": conditional})
     assert list(alone) == list(PER_CLASS_COLUMNS[1:]) and alone["class"] == "kick"
+
+
+def test_a_conditional_runs_classes_are_judged_by_both_listeners(evaluator, conditional_run):
+    from drumgan.evaluation.per_class import per_class, per_class_rows
+    from drumgan.training.run import Run
+
+    table = per_class(evaluator, Run.load(conditional_run), n=4)
+    for row in table.values():
+        assert 0 <= row["listener_share"] <= 1 and isinstance(row["listener_met"], bool)
+        assert row["listener_accuracy"] is None or 0 <= row["listener_accuracy"] <= 1
+    assert evaluator.second_listener_accuracy[0] is not None
+    assert {"listener_share", "listener_met"} <= set(per_class_rows({"c": table})[0])

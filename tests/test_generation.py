@@ -18,7 +18,7 @@ def test_generated_wavs_have_the_configured_rate_length_and_range(synthetic_data
     assert [p.name for p in paths] == ["r_000.wav", "r_001.wav", "r_002.wav"]
     for path in paths:
         info = sf.info(path)
-        assert (info.samplerate, info.frames, info.channels, info.subtype) == (16000, 16384, 1, "PCM_16")
+        assert (info.samplerate, info.frames, info.channels, info.subtype) == (44100, 45056, 1, "PCM_16")
         wave, _ = sf.read(path)
         assert 0 < np.abs(wave).max() <= 1
 
@@ -29,7 +29,7 @@ def test_clips_are_the_log_mels_and_the_audio_of_one_draw_of_the_runs_own_spectr
 
     run = train(tmp_path / feature, tiny("conv-gan", 2, feature=feature), synthetic_dataset, progress=False)
     spectra = generate_spectra(run, 3, seed=5)
-    assert spectra.shape == (3, 512 if feature == "stft" else 64, 64)
+    assert spectra.shape == (3, 1408 if feature == "stft" else 64, 64)
     log_mels, waves = generate_clips(run, 3, seed=5)
     assert np.array_equal(log_mels, generate_log_mels(run, 3, seed=5)) and log_mels.shape == (3, 64, 64)
-    assert np.array_equal(waves, generate_waves(run, 3, seed=5)) and waves.shape == (3, 16384)
+    assert np.array_equal(waves, generate_waves(run, 3, seed=5)) and waves.shape == (3, 45056)

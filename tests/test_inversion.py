@@ -68,7 +68,7 @@ def test_generate_class_mix_and_like_on_the_command_line(conditional_run, tiny_r
     )
     assert liked.returncode == 0, liked.stderr
     files = sorted((tmp_path / "like").iterdir())
-    assert len(files) == 2 and sf.info(files[0]).samplerate == 16000 and files[0].name.startswith("conv-gan_like_")
+    assert len(files) == 2 and sf.info(files[0]).samplerate == 44100 and files[0].name.startswith("conv-gan_like_")
     assert '"reconstruction_distance"' in liked.stdout.splitlines()[-1]
 
 

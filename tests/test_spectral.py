@@ -38,7 +38,7 @@ def test_log_stft_keeps_every_bin_but_nyquist_with_a_full_scale_sine_at_0_db_and
     t = np.arange(config.n_samples) / config.sample_rate
     tone = np.sin(2 * np.pi * 1000 * t).astype(np.float32)  # steady, full scale
     out = spectral.log_stft(np.stack([tone, np.zeros_like(tone)]), config)
-    assert out.shape == (2, config.n_fft // 2, config.n_frames) == (2, 512, 64) and out.dtype == np.float32
+    assert out.shape == (2, config.n_fft // 2, config.n_frames) == (2, 1408, 64) and out.dtype == np.float32
     bin_1k = round(1000 * config.n_fft / config.sample_rate)
     assert np.argmax(out[0, :, 32]) == bin_1k and abs(out[0, bin_1k, 32]) < 0.5  # 0 dB
     assert np.all(out[1] == spectral.LOG_STFT_FLOOR_DB) and out.min() >= spectral.LOG_STFT_FLOOR_DB

@@ -1,4 +1,6 @@
-"""How much audio the feature path loses: real -> features -> Griffin-Lim -> audio, measured."""
+"""How much audio the feature path loses: real -> features -> Griffin-Lim -> audio, measured by what a listener
+hears (the attack's rise, the tail's decay, the top octaves, descriptors from the audio) beside the spectral
+distances."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import numpy as np
 from ..config import FeatureConfig
 from ..features import inverse, spectral
 
-TARGETS = {"spectral_convergence": 0.2, "log_spectral_distance_db": 2.0, "seconds_per_64": 2.0}
-"""What the default audio path is held to on real held-out drums (each at most this)."""
+TARGETS = {"onset_ms": 3.0, "decay_ratio": 0.1, "high_db": 3.0}
+"""What the default audio path is held to on real held-out drums: an attack that rises in at most ``onset_ms``, a
+median decay within ``decay_ratio`` of the real clips' and a share above 8 kHz within ``high_db`` of theirs.
+Spectral convergence is reported, not held to: it scores one noise realisation, which no envelope keeps and no
+listener hears."""
 
 
 def spectral_convergence(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -88,14 +93,17 @@ def measure(waves: np.ndarray, config: FeatureConfig, n_mfccs=(40, 20, 13), n_it
 def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
     """The audio paths compared by :func:`compare`: name -> (what the model would learn, ``waves -> waves``).
 
-    The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim, as everything
-    drumgan generates is heard. The others change one thing: more mel bins or frames, more Griffin-Lim
-    iterations, the linear STFT magnitude (SpecGAN's own representation), which loses only the phase, or the
-    log-STFT feature a ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
+    The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim from onset-aligned
+    phases, as everything drumgan generates is heard. The others change one thing: Griffin-Lim from random
+    phases (the former default, 32 iterations), more iterations, more mel bins or frames, the linear STFT
+    magnitude (SpecGAN's own representation), which loses only the phase, or the log-STFT feature a
+    ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
     """
 
-    def log_mel_path(chosen: FeatureConfig, n_iter: int):
-        return lambda waves: inverse.log_mel_to_audio(spectral.log_mel(waves, chosen), chosen, n_iter=n_iter)
+    def log_mel_path(chosen: FeatureConfig, n_iter: int, onset_aligned: bool = True):
+        return lambda waves: inverse.log_mel_to_audio(
+            spectral.log_mel(waves, chosen), chosen, n_iter=n_iter, onset_aligned=onset_aligned
+        )
 
     def stft_path(n_iter: int):
         return lambda waves: inverse.griffin_lim(spectral.stft_magnitude(waves, config), config, n_iter=n_iter)
@@ -113,6 +121,10 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
     bins, frames = config.n_fft // 2 + 1, config.n_frames
     return {
         f"log-mel {config.n_mels}, Griffin-Lim {gl}": (f"{config.n_mels} x {frames}", log_mel_path(config, gl)),
+        f"log-mel {config.n_mels}, Griffin-Lim 32 from random phases": (
+            f"{config.n_mels} x {frames}",
+            log_mel_path(config, 32, onset_aligned=False),
+        ),
         f"log-mel {config.n_mels}, Griffin-Lim 100": (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
         f"log-mel {more_bins.n_mels}, Griffin-Lim {gl}": (
             f"{more_bins.n_mels} x {more_bins.n_frames}",
@@ -128,13 +140,41 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
     }
 
 
-def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
-    """Each of :func:`options` on ``waves``, measured against their STFT magnitude at ``config``'s FFT and hop:
-    ``{"default": {...}, name: {...}, ...}``, each ``{"representation", "spectral_convergence",
-    "log_spectral_distance_db", "seconds_per_64", "onset_ms", "real_onset_ms", "n"}``; ``default`` also names its
-    option and whether it meets :data:`TARGETS` (``meets``). ``onset_ms`` is the median rise time of the clips
-    (:func:`drumgan.evaluation.hearing.onset_ms`), ``real_onset_ms`` that of the real clips."""
-    reference, real_rise = spectral.stft_magnitude(waves, config), onset_rise_ms(waves, config)
+def heard(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict:
+    """What a listener hears of ``waves`` at ``config``'s rate: medians of ``onset_ms`` and ``high_db`` (at
+    :data:`~drumgan.evaluation.hearing.AUDIO_RATE`), ``decay_s`` (:func:`~drumgan.evaluation.metrics.envelope_times`)
+    and, given a :class:`~drumgan.evaluation.hearing.Hearing`, ``fd_audio``."""
+    from ..evaluation.hearing import high_share_db, onset_ms, to_audio_rate
+    from ..evaluation.metrics import envelope_times
+
+    audio = to_audio_rate(waves, config.sample_rate)
+    measures = {
+        "onset_ms": float(np.median(onset_ms(audio))),
+        "decay_s": float(np.median(envelope_times(waves, config.sample_rate)[1])),
+        "high_db": float(np.median(high_share_db(audio))),
+    }
+    if hearing is not None:
+        measures["fd_audio"] = hearing.measure(audio)["fd_audio"]
+    return measures
+
+
+def meets(row: dict) -> dict[str, bool]:
+    """Which of :data:`TARGETS` a row (:func:`compare`'s, with its ``real_`` measures) meets."""
+    return {
+        "onset_ms": row["onset_ms"] <= TARGETS["onset_ms"],
+        "decay_s": abs(row["decay_s"] - row["real_decay_s"]) <= TARGETS["decay_ratio"] * row["real_decay_s"],
+        "high_db": abs(row["high_db"] - row["real_high_db"]) <= TARGETS["high_db"],
+    }
+
+
+def compare(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict[str, dict]:
+    """Each of :func:`options` on ``waves``: ``{"default": {...}, name: {...}, ...}``, each with its
+    ``representation``, ``sample_rate``, ``spectral_convergence`` and ``log_spectral_distance_db`` (against the STFT
+    magnitude at ``config``'s FFT and hop), ``seconds_per_64``, what :func:`heard` hears of it and, as
+    ``real_onset_ms``, ``real_decay_s``, ``real_high_db`` (and ``real_fd_audio``), of ``waves`` themselves, and
+    ``n``; ``default`` also names its option and says which targets it meets (``meets``, ``meets_all``)."""
+    reference = spectral.stft_magnitude(waves, config)
+    real = {f"real_{key}": value for key, value in heard(waves, config, hearing).items()}
     results = {}
     for name, (representation, path) in options(config).items():
         began = time.perf_counter()
@@ -143,14 +183,14 @@ def compare(waves: np.ndarray, config: FeatureConfig) -> dict[str, dict]:
         estimate = spectral.stft_magnitude(audio, config)
         results[name] = {
             "representation": representation,
+            "sample_rate": config.sample_rate,
             "spectral_convergence": float(spectral_convergence(reference, estimate).mean()),
             "log_spectral_distance_db": float(log_spectral_distance(reference, estimate).mean()),
             "seconds_per_64": seconds * 64 / len(waves),
-            "onset_ms": onset_rise_ms(audio, config),
-            "real_onset_ms": real_rise,
+            **heard(audio, config, hearing),
+            **real,
             "n": int(len(waves)),
         }
     name = next(iter(results))
-    default = results[name]
-    meets = all(default[key] <= limit for key, limit in TARGETS.items())
-    return {"default": {"option": name, **default, "meets": meets}, **results}
+    met = meets(results[name])
+    return {"default": {"option": name, **results[name], "meets": met, "meets_all": all(met.values())}, **results}

@@ -190,7 +190,12 @@ def _demo(args) -> int:
         raise RunError(
             f"no trained run in {', '.join(missing)}: train them with `make runs`, or name others with --run"
         )
-    made = make_demo([Run.load(f) for f in folders], args.out, n=args.n, seed=args.seed)
+    from ..data.preparation import prepare
+
+    runs = [Run.load(f) for f in folders]
+    dataset = prepare(args.source, runs[0].codec.config, progress=False)
+    real = dataset.waves[dataset.spread_held_out(args.n)]
+    made = make_demo(runs, args.out, n=args.n, seed=args.seed, real=real)
     wavs = f"{len(made['wavs'])} WAV files in {args.out}/ (a folder per run)"
     _report(args, made, wavs, f"mel spectrograms: {made['png']}", f"listen offline: {made['html']}")
     return 0
@@ -224,7 +229,7 @@ def _evaluate(args) -> int:
         truncation=args.truncation,
     )
     if args.json:
-        keys = ("classifier_accuracy", "rows", "per_class")
+        keys = ("classifier_accuracy", "rows", "per_class", "listener_accuracy")
         print(json.dumps({k: results[k] for k in keys if k in results}))
     else:
         print(
@@ -243,6 +248,9 @@ def _evaluate(args) -> int:
             print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
             print(text_table(per_class_rows(results["per_class"])))
             print(f"met: share_asked >= {TARGET_RATIO} x real_accuracy, for classes of {MIN_TRAIN}+ training clips")
+            if "listener_accuracy" in results:
+                print(f"listener_*: the second listener (descriptors of the audio; held-out accuracy "
+                      f"{results['listener_accuracy']:.3f}), held to the same target")  # fmt: skip
     log_results(runs, results)
     path = save_results(results, args.results, merge=True)  # after printing: a refusal loses no figure
     if not args.json:
@@ -251,30 +259,27 @@ def _evaluate(args) -> int:
 
 
 def _roundtrip(args) -> int:
-    import numpy as np
-
     from ..bench.roundtrip import TARGETS, compare
     from ..data.preparation import prepare
     from ..display.tables import text_table
+    from ..evaluation.hearing import Hearing, to_audio_rate
 
     dataset = prepare(args.source, _feature_config(args), progress=False)
-    clips = dataset.test_index if len(dataset.test_index) else dataset.train_index
-    chosen = clips[np.linspace(0, len(clips) - 1, min(args.n, len(clips))).astype(int)]
-    results = compare(dataset.waves[chosen], dataset.config)
+    chosen = dataset.spread_held_out(args.n)
+    hearing = Hearing(to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate))
+    results = compare(dataset.waves[chosen], dataset.config, hearing)
     out = sys.stderr if args.json else sys.stdout
     held_out = "held-out" if len(dataset.test_index) else "training (no held-out kits)"
-    print(
-        f"{len(chosen)} {held_out} clips, each path measured on the STFT magnitude at the default FFT and hop", file=out
-    )
-    rows = [
-        {"path": name, **{k: v for k, v in row.items() if k != "n"}}
-        for name, row in results.items()
-        if name != "default"
-    ]
-    print(text_table(rows), file=out)
     default = results["default"]
-    limits = ", ".join(f"{key} <= {limit:g}" for key, limit in TARGETS.items())
-    print(f"default ({default['option']}): {'meets' if default['meets'] else 'does NOT meet'} {limits}", file=out)
+    real = ", ".join(f"{key[5:]} {value:.3g}" for key, value in default.items() if key.startswith("real_"))
+    print(f"{len(chosen)} {held_out} clips at {dataset.config.sample_rate} Hz; the clips themselves: {real}", file=out)
+    hidden = ("n", "sample_rate", *(key for key in default if key.startswith("real_")))
+    shown = [{"path": name, **{k: v for k, v in row.items() if k not in hidden}} for name, row in results.items()]
+    print(text_table(shown[1:], floatfmt=".3g"), file=out)
+    limits = f"onset_ms <= {TARGETS['onset_ms']:g}, decay_s within {TARGETS['decay_ratio']:.0%} and high_db within "
+    missed = [key for key, met in default["meets"].items() if not met]
+    verdict = "meets" if default["meets_all"] else f"does NOT meet ({', '.join(missed)})"
+    print(f"default ({default['option']}): {verdict} {limits}{TARGETS['high_db']:g} dB of the clips'", file=out)
     if args.json:
         print(json.dumps(results))
     return 0

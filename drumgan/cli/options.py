@@ -292,6 +292,9 @@ def _demo_command(commands, handler) -> None:
     de.add_argument("-n", type=_positive, default=8, help="clips per run (default 8)")
     de.add_argument("--out", default="demo", metavar="DIR", help="default demo/")
     de.add_argument("--seed", type=int, default=0)
+    de.add_argument(
+        "--source", nargs="+", metavar="PATH", help="the real drums shown first (default: the default data)"
+    )
     de.add_argument("--json", action="store_true", help="end with one JSON line: wavs, png, html")
     de.set_defaults(handler=handler)
 

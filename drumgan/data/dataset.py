@@ -89,6 +89,12 @@ class DrumDataset:
         """The training split's rows, without the :attr:`unnamed` clips where asked (a conditional run's)."""
         return np.flatnonzero(~self.is_test & ~(self.unnamed if leave_out_unnamed else False))
 
+    def spread_held_out(self, n: int) -> np.ndarray:
+        """Indices of up to ``n`` held-out clips spread evenly over the held-out kits (over the training clips
+        where no kit is held out): the real drums a benchmark or a demo puts beside the generated ones."""
+        clips = self.test_index if len(self.test_index) else self.train_index
+        return clips[np.linspace(0, len(clips) - 1, min(n, len(clips))).astype(int)]
+
     @property
     def test_kits(self) -> list[str]:
         return sorted(str(k) for k in set(self.kits[self.is_test].tolist()))

@@ -25,6 +25,6 @@ def save_preview(run, step: int, n: int = 8, seed: int = 1234) -> Path:
         fig.savefig(tmp, dpi=100)
     plt.close(fig)
     gap = np.zeros(config.sample_rate // 4, np.float32)
-    audio = np.concatenate([part for wave in run.codec.to_audio(spectra, n_iter=16) for part in (wave, gap)])
+    audio = np.concatenate([part for wave in run.codec.to_audio(spectra) for part in (wave, gap)])
     write_wav(run.folder.preview_path(step, ".wav"), audio, config.sample_rate)
     return png

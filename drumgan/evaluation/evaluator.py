@@ -60,6 +60,7 @@ class Evaluator:
 
         self.dataset, self.config, self.seed, self.progress = dataset, dataset.config, seed, progress
         self._hearing = None if hearing else False
+        self._second_listener = None
         self.sources = sources
         self.run_audio = {}  # run name -> its samples at AUDIO_RATE, for runs made at another rate than the dataset
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
@@ -95,6 +96,23 @@ class Evaluator:
         if self._hearing is None:
             self._hearing = Hearing(self.audio_clips(self.reference_index))
         return self._hearing or None
+
+    @property
+    def second_listener(self):
+        """The :class:`~.second_listener.SecondListener` fitted on the training kits (made on first use), with its
+        held-out accuracy overall and per class index in :attr:`second_listener_accuracy`."""
+        if self._second_listener is None:
+            from .second_listener import SecondListener
+
+            train, test = self.dataset.train_index, self.dataset.test_index
+            labels = self.dataset.labels
+            listener = SecondListener(self.audio_clips(train), labels[train], len(self.dataset.class_names), self.seed)
+            held_out = self.audio_clips(test) if len(test) else None
+            self.second_listener_accuracy = (
+                listener.accuracy_per_class(held_out, labels[test]) if held_out is not None else (None, {})
+            )
+            self._second_listener = listener
+        return self._second_listener
 
     def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
         """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times, and
@@ -263,7 +281,8 @@ def evaluate(
 
     Returns:
         ``{"classifier_accuracy", "rows": {name: measure(...)}, "n", "seed", "data", "config", "runs"}``, and
-        ``"per_class": {name: {class: ...}}`` where asked.
+        ``"per_class": {name: {class: ...}}`` where asked, with ``"listener_accuracy"``, the second listener's
+        held-out accuracy, where a conditional run was heard by it.
     """
     evaluator = Evaluator(dataset, classifier, seed=seed, progress=progress, sources=sources)
     results = evaluator.report(evaluator.waves(runs, n, progress, truncation), runs, truncation)
@@ -271,6 +290,8 @@ def evaluate(
         from .per_class import per_class
 
         results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed, truncation) for run in runs}
+        if evaluator._second_listener is not None:  # a conditional run was heard by it
+            results["listener_accuracy"] = evaluator.second_listener_accuracy[0]
     return results
 
 

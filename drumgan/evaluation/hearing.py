@@ -89,7 +89,7 @@ def descriptors(waves: np.ndarray) -> np.ndarray:
     mfcc = librosa.feature.mfcc(S=librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=80.0), n_mfcc=N_MFCC)
     mfcc_mean = (mfcc * weight[:, None, :]).sum(axis=2)
     mfcc_std = np.sqrt((((mfcc - mfcc_mean[..., None]) ** 2) * weight[:, None, :]).sum(axis=2))
-    attack, decay = metrics.envelope_times(waves, AUDIO_RATE, frame=441)
+    attack, decay = metrics.envelope_times(waves, AUDIO_RATE, frame_ms=10.0)
     weighted = lambda x: (x * weight).sum(axis=1)  # noqa: E731
     return np.column_stack(
         [

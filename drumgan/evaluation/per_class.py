@@ -8,6 +8,7 @@ import numpy as np
 
 from ..generation.sampling import class_request, generate_waves
 from . import metrics
+from .hearing import to_audio_rate
 
 MIN_TRAIN = 50  # classes with fewer training clips are reported but not held to the target
 TARGET_RATIO = 0.8  # a class is met when its requested-class share is at least this times the real accuracy
@@ -20,7 +21,9 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
     ``n`` per class, for any other) their count, per-class FD to the training clips of the class and, for a
     conditional run, the share the classifier assigns to the class asked for, its ratio to the real accuracy
     and whether the class is held to (``judged``, at least :data:`MIN_TRAIN` training clips) and meets
-    (``met``) the :data:`TARGET_RATIO`. A GAN's latents are truncated by ``truncation`` (1: none)."""
+    (``met``) the :data:`TARGET_RATIO`; the same four from the second listener, which hears descriptors of the
+    audio (:mod:`.second_listener`): ``listener_accuracy``, ``listener_share``, ``listener_ratio`` and
+    ``listener_met``. A GAN's latents are truncated by ``truncation`` (1: none)."""
     from .classifier import clip_classes
 
     dataset = evaluator.dataset
@@ -28,6 +31,7 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
     train_labels, test = dataset.labels[dataset.train_index], dataset.test_index
     reference_labels = dataset.labels[evaluator.reference_index]  # the training clips the evaluator classified
     real_predicted = clip_classes(evaluator.classifier, dataset, test)
+    listener = evaluator.second_listener if run.settings.conditional else None
     if not run.settings.conditional:
         pooled = generate_waves(run, n * len(names), seed, truncation=truncation)
         pooled_predicted = evaluator.predicted_classes(pooled)
@@ -51,12 +55,27 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
             row["ratio"] = row["share_asked"] / accuracy if accuracy else None
             row["judged"] = row["train"] >= MIN_TRAIN and accuracy is not None
             row["met"] = bool(row["judged"] and row["ratio"] >= TARGET_RATIO)
+            row.update(_second_listener_row(evaluator, listener, waves, k, row["train"] >= MIN_TRAIN))
         else:
             waves = pooled[pooled_predicted == k]
         row["n"] = len(waves)
         row["fd"] = _class_fd(evaluator, waves, in_reference)
         rows[name] = row
     return rows
+
+
+def _second_listener_row(evaluator, listener, waves: np.ndarray, k: int, enough_clips: bool) -> dict:
+    """What the second listener hears of a conditional run's clips ``waves`` asked to be class ``k``."""
+    accuracy = evaluator.second_listener_accuracy[1].get(k)
+    share = float(np.mean(listener.predict(to_audio_rate(waves, evaluator.config.sample_rate)) == k))
+    ratio = share / accuracy if accuracy else None
+    judged = enough_clips and accuracy is not None
+    return {
+        "listener_accuracy": accuracy,
+        "listener_share": share,
+        "listener_ratio": ratio,
+        "listener_met": bool(judged and ratio >= TARGET_RATIO),
+    }
 
 
 def _class_fd(evaluator, waves: np.ndarray, train_mask: np.ndarray) -> float | None:
@@ -78,6 +97,10 @@ PER_CLASS_COLUMNS = (
     "share_asked",
     "ratio",
     "met",
+    "listener_accuracy",
+    "listener_share",
+    "listener_ratio",
+    "listener_met",
     "fd",
 )
 

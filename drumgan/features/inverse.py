@@ -62,24 +62,43 @@ def _per_core(function, *batches: np.ndarray) -> np.ndarray:
     return out.reshape(batches[0].shape[:-2] + out.shape[1:])
 
 
-def griffin_lim(magnitude: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
+def griffin_lim(
+    magnitude: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0, onset_aligned: bool = True
+) -> np.ndarray:
     """Audio from |STFT| frames: (..., 1 + n_fft // 2, n_frames) -> (..., n_samples).
 
-    librosa's fast Griffin-Lim (momentum 0.99, random initial phase from ``seed``, Hann window, centred
-    frames), computed with ``scipy.fft`` for a slice of the batch per CPU core. The centred STFT of
-    ``n_samples`` has one frame more than the features keep; it is taken as silent (every sample ends
-    faded out or zero-padded).
+    librosa's fast Griffin-Lim (momentum 0.99, Hann window, centred frames) from :func:`onset_phases` (from random
+    phases alone where not ``onset_aligned``), computed with ``scipy.fft`` for a slice of the batch per CPU core.
+    The centred STFT of ``n_samples`` has one frame more than the features keep; it is taken as silent (every
+    sample ends faded out or zero-padded).
     """
     n_iter = config.griffin_lim_iters if n_iter is None else n_iter
     magnitude = np.pad(np.asarray(magnitude, np.float32), [(0, 0)] * (magnitude.ndim - 1) + [(0, 1)])
-    rng = np.random.RandomState(seed)  # as librosa, so the same seed gives the same audio
-    phases = np.exp(2j * np.pi * rng.random_sample(size=magnitude.shape)).astype(np.complex64)
+    phases = onset_phases(magnitude.shape, config, seed, onset_aligned)
     # frames on the FFT's outer axis: (..., frames, bins)
     return _per_core(
         lambda m, p: _griffin_lim_frames(m, p, config, n_iter),
         np.swapaxes(magnitude, -1, -2),
         np.swapaxes(phases, -1, -2),
     )
+
+
+def onset_phases(shape: tuple, config: FeatureConfig, seed: int = 0, aligned: bool = True) -> np.ndarray:
+    """Griffin-Lim's first phases ``(..., bins, frames)``: random (from ``seed``, as librosa draws them) but in the
+    first frame, which holds the phase of an impulse at the clip's onset.
+
+    Every clip starts at its onset, ``preroll_ms`` in (the analysis trims what comes before), so the attack's
+    phase is known: every bin in phase there. Griffin-Lim from random phases alone spreads the attack over the
+    window (5 ms of rise at 44.1 kHz where real drums take 2 to 4); from these it stays sharp, while the random
+    phases of the later frames give the tail its noise.
+    """
+    rng = np.random.RandomState(seed)
+    angles = 2 * np.pi * rng.random_sample(size=shape)
+    onset = round(config.sample_rate * config.preroll_ms / 1000)
+    bins = np.arange(shape[-2])
+    if aligned:  # frames start n_fft / 2 before the sample they centre on
+        angles[..., 0] = -2 * np.pi * bins * (onset + config.n_fft // 2) / config.n_fft
+    return np.exp(1j * angles).astype(np.complex64)
 
 
 def _griffin_lim_frames(spectrum_of: np.ndarray, phases: np.ndarray, config: FeatureConfig, n_iter: int) -> np.ndarray:
@@ -141,10 +160,10 @@ def _mel_inverse(config: FeatureConfig):
 
 
 def log_mel_to_audio(
-    log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0
+    log_mels: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0, onset_aligned: bool = True
 ) -> np.ndarray:
     """Audio from log-mel dB: non-negative least squares to a linear spectrogram, then Griffin-Lim at the same hop."""
-    return griffin_lim(log_mel_to_magnitude(log_mels, config), config, n_iter=n_iter, seed=seed)
+    return griffin_lim(log_mel_to_magnitude(log_mels, config), config, n_iter, seed, onset_aligned)
 
 
 def mfcc_to_audio(mfccs: np.ndarray, config: FeatureConfig, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
