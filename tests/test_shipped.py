@@ -87,6 +87,7 @@ def test_the_shipped_conditional_run_makes_the_classes_it_is_asked_for(hydrogen)
     judged = {name: row for name, row in table.items() if row["judged"]}
     assert set(judged) == {"kick", "snare", "hihat", "tom", "cymbal", "other"}
     assert all(row["ratio"] >= 0.7 for row in judged.values()), judged  # `other` too, since the unnamed clips left
+    assert all(row["listener_ratio"] >= 0.7 for row in judged.values()), judged  # heard from the audio too
     other = hydrogen.class_names.index("other")
     train_other = hydrogen.train_index[hydrogen.labels[hydrogen.train_index] == other]
     heard = evaluator.predicted_classes(hydrogen.waves[train_other])  # as generated clips are heard: from audio

@@ -102,7 +102,7 @@ def _train_command(commands, handler) -> None:
     tr.add_argument(
         "--feature",
         choices=FEATURES,
-        help=f"mel, mfcc (LSTMs only) or stft (log-magnitude STFT: 512 bins at 16 kHz); {default_text('feature')}",
+        help=f"mel, mfcc (LSTMs only) or stft (log-magnitude STFT: 1408 bins at 44.1 kHz); {default_text('feature')}",
     )
     tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
     _add_sample_rate(tr)
