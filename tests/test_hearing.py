@@ -8,6 +8,7 @@ from drumgan.data.preparation import decode_files
 from drumgan.errors import SourceError
 from drumgan.evaluation import hearing
 from drumgan.evaluation.hearing import AUDIO_CONFIG, AUDIO_RATE, Hearing, to_audio_rate
+from drumgan.features.envelope import onset_ms
 
 N = AUDIO_CONFIG.n_samples
 
@@ -36,8 +37,8 @@ def test_clips_are_brought_to_the_audio_rate_and_length():
 
 def test_a_struck_sound_rises_in_a_millisecond_and_a_faded_one_takes_longer():
     rng = np.random.default_rng(1)
-    assert np.all(hearing.onset_ms(_struck(rng, 4)) <= 1.0)
-    assert np.all(hearing.onset_ms(_struck(rng, 4, fade_ms=30)) >= 10.0)
+    assert np.all(onset_ms(_struck(rng, 4)) <= 1.0)
+    assert np.all(onset_ms(_struck(rng, 4, fade_ms=30)) >= 10.0)
 
 
 def test_the_share_above_8_khz_is_the_floor_for_16_khz_audio_and_its_bandwidth_for_white_noise():

@@ -2,13 +2,13 @@ import numpy as np
 import pytest
 
 from drumgan.evaluation.metrics import (
-    envelope_times,
     frechet_distance,
     inception_score,
     kernel_inception_distance,
     ndb_k,
     period_contrast_db,
 )
+from drumgan.features.envelope import envelope_times
 
 
 def test_inception_score_spans_one_to_the_number_of_classes():

@@ -48,7 +48,8 @@ def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(confi
 
 def test_an_attack_stays_sharp_from_onset_aligned_phases_and_smears_from_random_ones(config):
     from drumgan.data.audio import to_fixed_length
-    from drumgan.evaluation.hearing import onset_ms, to_audio_rate
+    from drumgan.evaluation.hearing import to_audio_rate
+    from drumgan.features.envelope import onset_ms
 
     rng = np.random.default_rng(2)
     t = np.arange(config.n_samples) / config.sample_rate

@@ -39,7 +39,8 @@ def log_spectral_distance(reference: np.ndarray, estimate: np.ndarray, range_db:
 
 def onset_rise_ms(waves: np.ndarray, config: FeatureConfig) -> float:
     """The median onset rise time of ``waves`` in ms (:func:`drumgan.evaluation.hearing.onset_ms`)."""
-    from ..evaluation.hearing import onset_ms, to_audio_rate
+    from ..evaluation.hearing import to_audio_rate
+    from ..features.envelope import onset_ms
 
     return float(np.median(onset_ms(to_audio_rate(waves, config.sample_rate))))
 
@@ -144,8 +145,8 @@ def heard(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict:
     """What a listener hears of ``waves`` at ``config``'s rate: medians of ``onset_ms`` and ``high_db`` (at
     :data:`~drumgan.evaluation.hearing.AUDIO_RATE`), ``decay_s`` (:func:`~drumgan.evaluation.metrics.envelope_times`)
     and, given a :class:`~drumgan.evaluation.hearing.Hearing`, ``fd_audio``."""
-    from ..evaluation.hearing import high_share_db, onset_ms, to_audio_rate
-    from ..evaluation.metrics import envelope_times
+    from ..evaluation.hearing import high_share_db, to_audio_rate
+    from ..features.envelope import envelope_times, onset_ms
 
     audio = to_audio_rate(waves, config.sample_rate)
     measures = {

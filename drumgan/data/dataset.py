@@ -11,12 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_atomically
 from ..config import CLASSES, FeatureConfig
 from ..features.codec import Normalizer
+from ..features.timbre import CONTROLS, Percentiles, measure
 from .labels import is_placeholder
 from .shards import SHARD_ROWS, chunks
 from .sources import Skipped
 
+TIMBRE_VERSION = 1  # bump when what features.timbre.measure gives changes
 DATA_VERSION = 2  # bump when what a build produces changes for the same files and config: it names the data
 
 PER_SAMPLE = {"per_sample": True}  # marks the fields with one row per loaded file (each cached under its name)
@@ -107,6 +110,30 @@ class DrumDataset:
     def log_mel_chunks(self, index=None, size: int = SHARD_ROWS):
         """The log-mels of ``index`` (default every clip), ``size`` clips at a time: a pass with bounded memory."""
         return chunks(self.log_mels, index, size)
+
+    def timbre(self) -> np.ndarray:
+        """Each clip's raw timbre descriptors ``(n, len(CONTROLS))`` (:func:`drumgan.features.timbre.measure`),
+        measured once and kept beside the cached dataset (``dataset-<id>-timbre-v1.npy``)."""
+        path = Path(f"{self.cache_path}-timbre-v{TIMBRE_VERSION}.npy") if self.cache_path else None
+        if path is not None and path.is_file():
+            try:
+                values = np.load(path, allow_pickle=False)
+                if values.shape == (len(self), len(CONTROLS)):
+                    return values
+            except (OSError, ValueError):
+                pass  # damaged: measured again below
+        values = np.concatenate([measure(chunk, self.config.sample_rate) for chunk in chunks(self.waves)])
+        if path is not None:
+            try:
+                write_atomically(path, lambda f: np.save(f, values))
+            except OSError:
+                pass  # a cache that cannot be written is measured again next time
+        return values
+
+    def timbre_percentiles(self) -> np.ndarray:
+        """Each clip's timbre as percentiles in [0, 1] of the training clips' (``features.timbre.Percentiles``)."""
+        values = self.timbre()
+        return Percentiles(values[self.train_index]).of(values)
 
     def class_counts(self, index=None) -> dict[str, int]:
         labels = self.labels if index is None else self.labels[index]

@@ -21,6 +21,7 @@ from ..atomic import locked, write_text_atomically
 from ..backend import tf
 from ..data.audio import resample_clips
 from ..errors import OutputError, RunError
+from ..features.envelope import envelope_times
 from ..features.inverse import to_audio
 from ..features.spectral import log_mel
 from ..generation.sampling import generate_waves
@@ -129,7 +130,7 @@ class Evaluator:
         probabilities, embeddings = self._classify(normalized)
         _, d_train = nearest_clips(log_mels, self.dataset)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
-        attack, decay = metrics.envelope_times(waves, self.config.sample_rate)
+        attack, decay = envelope_times(waves, self.config.sample_rate)
         shares = np.bincount(probabilities.argmax(axis=1), minlength=len(self.dataset.class_names)) / len(waves)
         return {
             "n": len(waves),

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..config import FeatureConfig
 from ..data.audio import resample_clips
+from ..features.envelope import envelope_times, onset_ms
 from . import metrics
 
 AUDIO_RATE = 44100
@@ -27,7 +28,6 @@ FLOOR_DB = -60.0  # shares and levels are floored here
 BAND_EDGES_HZ = (0, 150, 400, 1000, 2500, 5000, 8000, 12000, 16000, AUDIO_RATE / 2)
 DESCRIPTOR_FFT, DESCRIPTOR_HOP = 2048, 512
 N_MFCC = 13
-ONSET_FRAME_MS, ONSET_FROM_DB, ONSET_TO_DB = 1.0, -30.0, -6.0
 STFT_FLOOR_DB = -100.0  # d_train_stft: levels below this (re full scale) count as this
 STFT_RESOLUTIONS = (256, 1024, 4096)  # d_train_stft: FFT sizes, hop half of each
 CHUNK = 128  # training clips compared at a time
@@ -48,17 +48,6 @@ def _power(waves: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
 
 def _db(x, floor_db: float = FLOOR_DB) -> np.ndarray:
     return np.maximum(10 * np.log10(np.maximum(x, 1e-30)), floor_db)
-
-
-def onset_ms(waves: np.ndarray, rate: int = AUDIO_RATE) -> np.ndarray:
-    """Each clip's rise time in ms: from its 1 ms RMS envelope's first frame above :data:`ONSET_FROM_DB` to its
-    first above :data:`ONSET_TO_DB` (both relative to the envelope's peak). Real drums rise in a few ms; an
-    attack smeared over an analysis window takes longer."""
-    frame = round(rate * ONSET_FRAME_MS / 1000)
-    n = waves.shape[-1] // frame
-    energy = np.mean(np.asarray(waves, np.float64)[:, : n * frame].reshape(len(waves), n, frame) ** 2, axis=-1)
-    level = _db(energy / np.maximum(energy.max(axis=1, keepdims=True), 1e-30), -100.0)
-    return ((level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)) * ONSET_FRAME_MS
 
 
 def high_share_db(waves: np.ndarray) -> np.ndarray:
@@ -89,7 +78,7 @@ def descriptors(waves: np.ndarray) -> np.ndarray:
     mfcc = librosa.feature.mfcc(S=librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=80.0), n_mfcc=N_MFCC)
     mfcc_mean = (mfcc * weight[:, None, :]).sum(axis=2)
     mfcc_std = np.sqrt((((mfcc - mfcc_mean[..., None]) ** 2) * weight[:, None, :]).sum(axis=2))
-    attack, decay = metrics.envelope_times(waves, AUDIO_RATE, frame_ms=10.0)
+    attack, decay = envelope_times(waves, AUDIO_RATE, frame_ms=10.0)
     weighted = lambda x: (x * weight).sum(axis=1)  # noqa: E731
     return np.column_stack(
         [

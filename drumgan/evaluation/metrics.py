@@ -119,29 +119,6 @@ def ndb_k(
     return float(np.mean(np.abs(z) > scipy.stats.norm.ppf(1 - alpha / 2)))
 
 
-def envelope_times(
-    waves: np.ndarray, sample_rate: int, frame_ms: float = 1.0, drop_db: float = 20.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Attack time (start to the RMS envelope's peak) and decay time, in seconds, read in ``frame_ms`` frames
-    whatever the rate.
-
-    The decay is Schroeder's: the time from the peak until the energy still to come falls ``drop_db`` below the
-    energy to come at the peak (backward integration, as room acoustics reads a decay). It follows how long a
-    tail lasts, not where the first momentary dip of a noisy tail happens to fall, which a noise's phases decide.
-    A sound whose energy never falls so far gets the time to its end.
-    """
-    waves = np.asarray(waves, np.float64)
-    frame = max(1, round(sample_rate * frame_ms / 1000))
-    n = waves.shape[-1] // frame
-    energy = np.sum(waves[..., : n * frame].reshape(*waves.shape[:-1], n, frame) ** 2, axis=-1)
-    peak = energy.argmax(axis=-1)
-    to_come = np.cumsum(energy[..., ::-1], axis=-1)[..., ::-1]
-    at_peak = np.take_along_axis(to_come, peak[..., None], axis=-1)
-    below = (np.arange(n) > peak[..., None]) & (to_come < at_peak * 10 ** (-drop_db / 10))
-    end = np.where(below.any(axis=-1), below.argmax(axis=-1), n)
-    return peak * frame / sample_rate, (end - peak) * frame / sample_rate
-
-
 def period_contrast_db(log_mels: np.ndarray, period: int = 4) -> float:
     """How much more each bin's level moves with a period of ``period`` frames than at the neighbouring
     modulation frequencies, in dB (median over clips and bins): about 0 for real drums, well above 0 for a

@@ -1,0 +1,86 @@
+"""Timbre descriptors a producer asks for, measured from a clip's audio at its own rate, and their percentiles.
+
+For clips ``x`` at rate ``sr``, with ``P[f, t]`` the power spectrogram (Hann window, :data:`FFT` points, hop
+:data:`HOP`) and ``E[t] = sum_f P[f, t]`` each frame's energy:
+
+- ``brightness``: the spectral centroid in Hz, ``sum_t E[t] c[t] / sum_t E[t]`` with
+  ``c[t] = sum_f f P[f, t] / E[t]``;
+- ``depth``: the share of the clip's energy below :data:`DEPTH_HZ`, ``sum_{f < 150 Hz} P / sum P``;
+- ``hardness``: how steeply the attack rises, ``24 dB / r`` in dB per ms, where ``r`` is the time the
+  :data:`HARDNESS_FRAME_MS` RMS envelope takes from 30 to 6 dB below its peak (at least one frame);
+- ``decay``: Schroeder's decay to :data:`DECAY_DB` below the peak, in s
+  (:func:`~drumgan.features.envelope.envelope_times`);
+- ``noisiness``: the spectral flatness, ``sum_t E[t] g[t] / a[t] / sum_t E[t]``, with ``g[t]`` and ``a[t]``
+  the geometric and arithmetic means of ``P[:, t]`` (0 for a pure tone, 1 for white noise).
+
+Each is expressed as a percentile of the training kits (:class:`Percentiles`): 0.9 means "more than nine in
+ten training clips".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .envelope import ONSET_FROM_DB, ONSET_TO_DB, envelope_times
+
+CONTROLS = ("brightness", "depth", "hardness", "decay", "noisiness")
+FFT, HOP = 2048, 512
+DEPTH_HZ = 150.0
+HARDNESS_FRAME_MS = 0.25
+DECAY_DB = 40.0
+
+
+def _power(waves: np.ndarray) -> np.ndarray:
+    """Power spectrograms ``(n, 1 + FFT // 2, frames)`` of ``waves`` (Hann window, centred frames)."""
+    import librosa
+
+    return np.abs(librosa.stft(np.asarray(waves, np.float32), n_fft=FFT, hop_length=HOP)) ** 2
+
+
+def rise_ms(waves: np.ndarray, rate: int, frame_ms: float = HARDNESS_FRAME_MS) -> np.ndarray:
+    """Each clip's rise time in ms, from 30 to 6 dB below its RMS envelope's peak, in ``frame_ms`` frames."""
+    frame = max(1, round(rate * frame_ms / 1000))
+    n = waves.shape[-1] // frame
+    energy = np.mean(np.asarray(waves, np.float64)[:, : n * frame].reshape(len(waves), n, frame) ** 2, axis=-1)
+    level = 10 * np.log10(np.maximum(energy / np.maximum(energy.max(axis=1, keepdims=True), 1e-30), 1e-10))
+    frames = (level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)
+    return np.maximum(frames, 1) * frame * 1000 / rate
+
+
+def measure(waves: np.ndarray, rate: int) -> np.ndarray:
+    """The raw descriptors ``(n, len(CONTROLS))`` of clips ``waves`` ``(n, samples)`` at ``rate``, in
+    :data:`CONTROLS` order (see the module's formulas)."""
+    waves = np.asarray(waves, np.float32)
+    power = _power(waves)
+    freqs = np.fft.rfftfreq(FFT, 1 / rate)
+    energy = power.sum(axis=1)  # (n, frames)
+    weight = energy / np.maximum(energy.sum(axis=1, keepdims=True), 1e-30)
+    centroid = (freqs[:, None] * power).sum(axis=1) / np.maximum(energy, 1e-30)
+    flatness = np.exp(np.mean(np.log(power + 1e-12), axis=1)) / (np.mean(power, axis=1) + 1e-12)
+    depth = power[:, freqs < DEPTH_HZ].sum(axis=(1, 2)) / np.maximum(power.sum(axis=(1, 2)), 1e-30)
+    hardness = (ONSET_TO_DB - ONSET_FROM_DB) / rise_ms(waves, rate)
+    decay = envelope_times(waves, rate, drop_db=DECAY_DB)[1]
+    noisiness = (flatness * weight).sum(axis=1)
+    return np.column_stack([(centroid * weight).sum(axis=1), depth, hardness, decay, noisiness])
+
+
+class Percentiles:
+    """Where descriptor values fall among the training kits': 0 below every training clip, 1 above every one."""
+
+    def __init__(self, reference: np.ndarray):
+        """``reference``: the training clips' raw descriptors ``(n, len(CONTROLS))``."""
+        self.sorted = np.sort(np.asarray(reference, np.float64), axis=0)
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """The percentile in [0, 1] of each of ``values`` ``(n, len(CONTROLS))`` (ties count half)."""
+        values = np.asarray(values, np.float64)
+        columns = []
+        for k in range(self.sorted.shape[1]):
+            below = np.searchsorted(self.sorted[:, k], values[:, k], side="left")
+            not_above = np.searchsorted(self.sorted[:, k], values[:, k], side="right")
+            columns.append((below + not_above) / (2 * len(self.sorted)))
+        return np.column_stack(columns)
+
+    def median(self) -> np.ndarray:
+        """The training kits' median of each descriptor (where an unnamed control is held)."""
+        return np.median(self.sorted, axis=0)
