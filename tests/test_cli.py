@@ -101,8 +101,9 @@ def test_roundtrip_cli_measures_every_path_and_says_whether_the_default_meets_it
     results = json.loads(captured.out.strip().splitlines()[-1])
     default = results.pop("default")
     assert results[default["option"]]["spectral_convergence"] == default["spectral_convergence"]
-    assert len(results) == 7 and all(row["n"] == 4 for row in results.values())
-    assert ("does NOT meet" in captured.err) == (not default["meets"])
+    assert len(results) == 8 and all(row["n"] == 4 for row in results.values())
+    assert all(f"real_{key}" in default for key in ("onset_ms", "decay_s", "high_db", "fd_audio"))
+    assert ("does NOT meet" in captured.err) == (not default["meets_all"])
 
 
 def test_cli_missing_source_is_one_sentence_without_traceback(tmp_path):
@@ -158,7 +159,7 @@ def test_train_minutes_stops_in_time_with_the_usual_json_line(synthetic_kit, tmp
     again = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
     assert first["stopped_by_time"] and again["stopped_by_time"] and again["resumed_from"] == first["step"] > 0
     stored = json.loads((tmp_path / "budget" / "run.json").read_text())["settings"]
-    assert stored["steps"] == 2000  # the family's length: --minutes is a cap, not a length
+    assert stored["steps"] == 3000  # the family's length: --minutes is a cap, not a length
 
 
 def test_a_run_at_44100_hz_is_prepared_trained_and_heard_at_its_rate(synthetic_kit, tmp_path):
