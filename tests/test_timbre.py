@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from drumgan.data.dataset import TIMBRE_VERSION
 from drumgan.features.timbre import CONTROLS, Percentiles, measure
 
 RATE = 44100
@@ -41,7 +42,7 @@ def test_percentiles_place_values_among_the_training_clips():
 
 def test_a_dataset_measures_its_timbre_once_and_keeps_it_beside_its_cache(synthetic_dataset):
     values = synthetic_dataset.timbre()
-    cached = list(synthetic_dataset.cache_path.parent.glob("*-timbre-v1.npy"))
+    cached = list(synthetic_dataset.cache_path.parent.glob(f"*-timbre-v{TIMBRE_VERSION}.npy"))
     assert values.shape == (len(synthetic_dataset), len(CONTROLS)) and len(cached) == 1
     assert np.array_equal(np.load(cached[0]), values) and np.array_equal(synthetic_dataset.timbre(), values)
     places = synthetic_dataset.timbre_percentiles()

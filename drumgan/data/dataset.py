@@ -19,7 +19,7 @@ from .labels import is_placeholder
 from .shards import SHARD_ROWS, chunks
 from .sources import Skipped
 
-TIMBRE_VERSION = 1  # bump when what features.timbre.measure gives changes
+TIMBRE_VERSION = 2  # bump when what features.timbre.measure gives changes
 DATA_VERSION = 2  # bump when what a build produces changes for the same files and config: it names the data
 
 PER_SAMPLE = {"per_sample": True}  # marks the fields with one row per loaded file (each cached under its name)
@@ -113,7 +113,7 @@ class DrumDataset:
 
     def timbre(self) -> np.ndarray:
         """Each clip's raw timbre descriptors ``(n, len(CONTROLS))`` (:func:`drumgan.features.timbre.measure`),
-        measured once and kept beside the cached dataset (``dataset-<id>-timbre-v1.npy``)."""
+        measured once and kept beside the cached dataset (``dataset-<id>-timbre-v<TIMBRE_VERSION>.npy``)."""
         path = Path(f"{self.cache_path}-timbre-v{TIMBRE_VERSION}.npy") if self.cache_path else None
         if path is not None and path.is_file():
             try:

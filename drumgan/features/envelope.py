@@ -8,16 +8,17 @@ import numpy as np
 ONSET_FRAME_MS, ONSET_FROM_DB, ONSET_TO_DB = 1.0, -30.0, -6.0
 
 
-def onset_ms(waves: np.ndarray, rate: int = 44100) -> np.ndarray:
-    """Each clip's rise time in ms: from its 1 ms RMS envelope's first frame above :data:`ONSET_FROM_DB` to its
-    first above :data:`ONSET_TO_DB` (both relative to the envelope's peak). Real drums rise in a few ms; an
-    attack smeared over an analysis window takes longer."""
-    frame = round(rate * ONSET_FRAME_MS / 1000)
+def onset_ms(waves: np.ndarray, rate: int = 44100, frame_ms: float = ONSET_FRAME_MS) -> np.ndarray:
+    """Each clip's rise time in ms: from its ``frame_ms`` RMS envelope's first frame above :data:`ONSET_FROM_DB`
+    to its first above :data:`ONSET_TO_DB` (both relative to the envelope's peak). Real drums rise in a few ms;
+    an attack smeared over an analysis window takes longer."""
+    frame = max(1, round(rate * frame_ms / 1000))
     n = waves.shape[-1] // frame
     energy = np.mean(np.asarray(waves, np.float64)[:, : n * frame].reshape(len(waves), n, frame) ** 2, axis=-1)
     relative = energy / np.maximum(energy.max(axis=1, keepdims=True), 1e-30)
     level = 10 * np.log10(np.maximum(relative, 1e-10))  # floored at -100 dB
-    return ((level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)) * ONSET_FRAME_MS
+    frames = (level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)
+    return frames * frame_ms
 
 
 def envelope_times(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .envelope import ONSET_FROM_DB, ONSET_TO_DB, envelope_times
+from .envelope import ONSET_FROM_DB, ONSET_TO_DB, envelope_times, onset_ms
 
 CONTROLS = ("brightness", "depth", "hardness", "decay", "noisiness")
 FFT, HOP = 2048, 512
@@ -37,16 +37,6 @@ def _power(waves: np.ndarray) -> np.ndarray:
     return np.abs(librosa.stft(np.asarray(waves, np.float32), n_fft=FFT, hop_length=HOP)) ** 2
 
 
-def rise_ms(waves: np.ndarray, rate: int, frame_ms: float = HARDNESS_FRAME_MS) -> np.ndarray:
-    """Each clip's rise time in ms, from 30 to 6 dB below its RMS envelope's peak, in ``frame_ms`` frames."""
-    frame = max(1, round(rate * frame_ms / 1000))
-    n = waves.shape[-1] // frame
-    energy = np.mean(np.asarray(waves, np.float64)[:, : n * frame].reshape(len(waves), n, frame) ** 2, axis=-1)
-    level = 10 * np.log10(np.maximum(energy / np.maximum(energy.max(axis=1, keepdims=True), 1e-30), 1e-10))
-    frames = (level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)
-    return np.maximum(frames, 1) * frame * 1000 / rate
-
-
 def measure(waves: np.ndarray, rate: int) -> np.ndarray:
     """The raw descriptors ``(n, len(CONTROLS))`` of clips ``waves`` ``(n, samples)`` at ``rate``, in
     :data:`CONTROLS` order (see the module's formulas)."""
@@ -58,7 +48,8 @@ def measure(waves: np.ndarray, rate: int) -> np.ndarray:
     centroid = (freqs[:, None] * power).sum(axis=1) / np.maximum(energy, 1e-30)
     flatness = np.exp(np.mean(np.log(power + 1e-12), axis=1)) / (np.mean(power, axis=1) + 1e-12)
     depth = power[:, freqs < DEPTH_HZ].sum(axis=(1, 2)) / np.maximum(power.sum(axis=(1, 2)), 1e-30)
-    hardness = (ONSET_TO_DB - ONSET_FROM_DB) / rise_ms(waves, rate)
+    rise = np.maximum(onset_ms(waves, rate, HARDNESS_FRAME_MS), HARDNESS_FRAME_MS)  # at least one frame
+    hardness = (ONSET_TO_DB - ONSET_FROM_DB) / rise
     decay = envelope_times(waves, rate, drop_db=DECAY_DB)[1]
     noisiness = (flatness * weight).sum(axis=1)
     return np.column_stack([(centroid * weight).sum(axis=1), depth, hardness, decay, noisiness])
