@@ -62,6 +62,7 @@ class Evaluator:
         self.dataset, self.config, self.seed, self.progress = dataset, dataset.config, seed, progress
         self._hearing = None if hearing else False
         self._second_listener = None
+        self.second_listener_accuracy = None  # (overall, {class index: accuracy}) once the listener is made
         self.sources = sources
         self.run_audio = {}  # run name -> its samples at AUDIO_RATE, for runs made at another rate than the dataset
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
@@ -291,7 +292,7 @@ def evaluate(
         from .per_class import per_class
 
         results["per_class"] = {run.name: per_class(evaluator, run, per_class_n, seed, truncation) for run in runs}
-        if evaluator._second_listener is not None:  # a conditional run was heard by it
+        if evaluator.second_listener_accuracy is not None:  # a conditional run was heard by the second listener
             results["listener_accuracy"] = evaluator.second_listener_accuracy[0]
     return results
 
