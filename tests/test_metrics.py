@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from drumgan.evaluation.metrics import (
+    class_matched_median,
     frechet_distance,
     inception_score,
     kernel_inception_distance,
@@ -81,3 +82,12 @@ def test_period_contrast_sees_a_pattern_every_four_frames_and_not_a_smooth_decay
     assert period_contrast_db(striped, period=8) < period_contrast_db(striped)
     with pytest.raises(ValueError, match="period must divide"):
         period_contrast_db(noisy, period=5)
+
+
+def test_class_matched_median_weighs_each_class_by_the_asked_share():
+    decays = np.array([0.1, 0.1, 0.1, 1.0])  # three short clips of class 0, one long one of class 1
+    classes = np.array([0, 0, 0, 1])
+    assert np.median(decays) == 0.1
+    assert class_matched_median(decays, classes, np.array([0.3, 0.7])) == 1.0
+    assert class_matched_median(decays, classes, np.array([0.9, 0.1])) == 0.1
+    assert class_matched_median(decays, classes, np.array([0.2, 0.7, 0.1])) == 1.0  # class 2: none here

@@ -238,7 +238,7 @@ def _evaluate(args) -> int:
         )
         if args.truncation != 1:
             print(f"the runs sampled from latents truncated by {args.truncation:g}")
-        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s"))))
+        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s", "decay_matched_s"))))
         print("\nheard from the audio alone, at 44.1 kHz:")
         print(text_table(table_rows(results, HEARING_METRICS)))
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))

@@ -119,6 +119,8 @@ class Evaluator:
     def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
         """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times, and
         ``near_copies``: how many lie nearer a training clip than the nearest held-out clip does (memorisation).
+        Sets differ in their mix of classes (a cymbal rings ten times as long as a kick), so the decay is also given
+        per class the classifier hears (``decay_by_class``) and at the training kits' mix (``decay_matched_s``).
 
         ``audio``: the same clips at :data:`~.hearing.AUDIO_RATE` where there are better ones than ``waves``
         resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it.
@@ -132,7 +134,9 @@ class Evaluator:
         _, d_train = nearest_clips(log_mels, self.dataset)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = envelope_times(waves, self.config.sample_rate)
-        shares = np.bincount(probabilities.argmax(axis=1), minlength=len(self.dataset.class_names)) / len(waves)
+        heard = probabilities.argmax(axis=1)
+        shares = np.bincount(heard, minlength=len(self.dataset.class_names)) / len(waves)
+        train_shares = np.bincount(self.train_classes, minlength=len(shares)) / len(self.train_classes)
         return {
             "n": len(waves),
             "is": metrics.inception_score(probabilities),
@@ -144,6 +148,10 @@ class Evaluator:
             "near_copies": int((d_train < self.closest_heldout).sum()),
             "attack_s": float(np.median(attack)),
             "decay_s": float(np.median(decay)),
+            "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
+            "decay_by_class": {
+                name: float(np.median(decay[heard == k])) for k, name in enumerate(self.dataset.class_names) if shares[k]
+            },
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
             **self._heard(waves, audio),
         }

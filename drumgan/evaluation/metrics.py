@@ -135,3 +135,17 @@ def period_contrast_db(log_mels: np.ndarray, period: int = 4) -> float:
     spectrum = np.abs(np.fft.rfft(x - x.mean(axis=-1, keepdims=True), axis=-1))
     neighbours = 0.5 * (spectrum[..., k - 1] + spectrum[..., k + 1])
     return float(np.median(20 * np.log10(np.maximum(spectrum[..., k], 1e-9) / np.maximum(neighbours, 1e-9))))
+
+
+def class_matched_median(values: np.ndarray, classes: np.ndarray, shares: np.ndarray) -> float:
+    """The median of ``values`` with each clip weighted so that its class (``classes``, indices) carries the share
+    ``shares[class]`` of the whole rather than its share among these clips: what the median would be if the clips
+    came in the class mix ``shares``. Classes absent from ``classes`` are left out and the rest rescaled."""
+    values, classes = np.asarray(values, np.float64), np.asarray(classes)
+    counts = np.bincount(classes, minlength=len(shares))
+    weights = np.asarray(shares, np.float64)[classes] / counts[classes]
+    if weights.sum() <= 0:
+        return float(np.median(values))
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return float(values[order][np.searchsorted(cumulative, 0.5)])
