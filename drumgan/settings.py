@@ -23,14 +23,16 @@ FAMILY_LAYOUTS = {
     "conv-gan": "image",
 }  # the layout (config.LAYOUTS) each trains on
 GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"}
+CONV_GAN_ONLY = {"conditional", "class_weight", "leave_out_unnamed", "timbre", "timbre_weight"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
-    "lstm": {"width", "frames_per_step", "conditional", "class_weight", "leave_out_unnamed", *GAN_ONLY},
-    "lstm-gan": {"width", "noise_std", "conditional", "class_weight", "leave_out_unnamed"},
+    "lstm": {"width", "frames_per_step", *CONV_GAN_ONLY, *GAN_ONLY},
+    "lstm-gan": {"width", "noise_std", *CONV_GAN_ONLY},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
-CONDITIONAL_STEPS = 8000  # a conditional run's steps: its seven classes each need more
+CONDITIONAL_STEPS = 8000  # a conditional (class or timbre) run's steps: each condition needs more
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
 # as asked for
+TIMBRE_WEIGHT = 10.0  # a timbre-conditioned run's timbre_weight (its critic's timbre head)
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (bench --time-to-quality)
 VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
@@ -86,6 +88,10 @@ class TrainSettings:
     leave_out_unnamed: bool = False  # train without the clips whose kit gives them no name (DrumDataset.unnamed),
     # which are 'other' by default; for_model sets it for a conditional run unless told otherwise, since a class
     # input should only be taught what a name says
+    timbre: bool = False  # conv GAN: generator and critic take timbre percentiles (drumgan.features.timbre), the
+    # critic by projection; sampling asks for them, or draws those of training clips
+    timbre_weight: float = 0.0  # timbre-conditioned conv GAN: weight of the critic's timbre head (the squared error
+    # of the percentiles it hears), which trains fakes to sound as asked (for_model: TIMBRE_WEIGHT unless told)
 
     @classmethod
     def from_stored(cls, stored: dict) -> TrainSettings:
@@ -110,6 +116,8 @@ class TrainSettings:
                 "leave_out_unnamed": True,
                 **given,
             }
+        if given.get("timbre"):
+            given = {"steps": CONDITIONAL_STEPS, "timbre_weight": TIMBRE_WEIGHT, **given}
         settings = cls(model=model, **{**FAMILY_DEFAULTS[model], **RECIPES.get(recipe, {}), **given})
         settings.check()
         return settings
@@ -132,6 +140,10 @@ class TrainSettings:
             raise RunError("only the conv GAN can be class-conditional (--conditional)")
         if self.class_weight < 0 or (self.class_weight and not self.conditional):
             raise RunError(f"class_weight must be >= 0 and needs --conditional, got {self.class_weight}")
+        if self.timbre and self.model != "conv-gan":
+            raise RunError("only the conv GAN can be timbre-conditioned (--timbre)")
+        if self.timbre_weight < 0 or (self.timbre_weight and not self.timbre):
+            raise RunError(f"timbre_weight must be >= 0 and needs --timbre, got {self.timbre_weight}")
         if self.r1_weight < 0 or self.r1_every < 1:
             raise RunError(f"r1_weight must be >= 0 and r1_every >= 1, got {self.r1_weight} and {self.r1_every}")
         if not 0 <= self.ema < 1:
@@ -211,6 +223,8 @@ BEFORE_IT_EXISTED = {  # each setting added after the first run.json, with what 
     "conditional": False,
     "class_weight": 0.0,
     "leave_out_unnamed": False,
+    "timbre": False,
+    "timbre_weight": 0.0,
 }
 
 

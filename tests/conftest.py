@@ -64,6 +64,16 @@ def conditional_run(synthetic_dataset, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def timbre_run(synthetic_dataset, tmp_path_factory):
+    """A conv GAN of 2 steps conditioned on class and timbre, on the synthetic dataset (its folder)."""
+    from drumgan.training.loop import train
+
+    folder = tmp_path_factory.mktemp("timbre") / "timbre"
+    train(folder, tiny("conv-gan", 2, conditional=True, timbre=True), synthetic_dataset, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def hydrogen():
     """The Hydrogen kits prepared (from the cache after the first time)."""
     from drumgan.data.preparation import prepare

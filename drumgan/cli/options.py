@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import argparse
 
-from .. import devices
-from ..config import SAMPLE_RATES, FeatureConfig
-from ..paths import project_root
 from ..settings import (
     AUGMENTATIONS,
     CONDITIONAL_CLASS_WEIGHT,
@@ -19,68 +16,19 @@ from ..settings import (
     LOSSES,
     MODELS,
     RECIPES,
+    TIMBRE_WEIGHT,
     VARIATION_SPREAD,
     default_text,
 )
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
-    return value
-
-
-def _add_truncation(parser) -> None:
-    parser.add_argument(
-        "--truncation",
-        type=float,
-        default=1.0,
-        metavar="PSI",
-        help="GAN runs: latents pulled toward the mean by PSI in [0, 1]: more typical clips, less variety "
-        "(default 1: none)",
-    )
-
-
-def _add_distribute(parser, what: str, choices=devices.STRATEGIES) -> None:
-    workers = ", or several worker processes named by TF_CONFIG (docs/SCALING.md)" if "multi-worker" in choices else ""
-    parser.add_argument(
-        "--distribute",
-        choices=choices,
-        help=f"where to {what}: one device, mirrored over this machine's GPUs (else its logical CPUs){workers}; "
-        "default: what the machine offers",
-    )
-    parser.add_argument(
-        "--cpu-devices",
-        type=_positive,
-        metavar="N",
-        help="split the CPU into N logical devices (mirrored without GPUs: for trying the distributed path)",
-    )
-
-
-def _add_sample_rate(parser) -> None:
-    parser.add_argument(
-        "--sample-rate",
-        type=int,
-        choices=SAMPLE_RATES,
-        metavar="HZ",
-        help=f"audio rate: {', '.join(map(str, SAMPLE_RATES))} (default {FeatureConfig.sample_rate}); "
-        "the image keeps its shape, about 1 s",
-    )
+from . import measuring
+from .arguments import add_distribute, add_sample_rate, add_timbre, add_truncation, positive, positive_float
 
 
 def _prepare_command(commands, handler) -> None:
     """``prepare``'s options."""
     prep = commands.add_parser("prepare", help="decode a drum sample source into the cached dataset")
     prep.add_argument("--source", nargs="+", metavar="PATH", help="Hydrogen kit(s) or folders of samples")
-    _add_sample_rate(prep)
+    add_sample_rate(prep)
     prep.add_argument("--json", action="store_true", help="end with one JSON line of counts")
     prep.set_defaults(handler=handler)
 
@@ -93,8 +41,8 @@ def _train_command(commands, handler) -> None:
     tr.add_argument(
         "--steps",
         type=int,
-        help=f"the run's total steps (generator updates for GANs; {default_text('steps')}, conditional conv-gan "
-        f"{CONDITIONAL_STEPS})",
+        help=f"the run's total steps (generator updates for GANs; {default_text('steps')}, conditional or timbre "
+        f"conv-gan {CONDITIONAL_STEPS})",
     )
     tr.add_argument("--batch-size", type=int, help=default_text("batch_size"))
     tr.add_argument("--seed", type=int, help=default_text("seed"))
@@ -105,7 +53,7 @@ def _train_command(commands, handler) -> None:
         help=f"mel, mfcc (LSTMs only) or stft (log-magnitude STFT: 1408 bins at 44.1 kHz); {default_text('feature')}",
     )
     tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
-    _add_sample_rate(tr)
+    add_sample_rate(tr)
     tr.add_argument("--width", type=int, help=f"conv GAN channels at full resolution ({default_text('width')})")
     tr.add_argument("--units", type=int, help=f"LSTM units per layer ({default_text('units')})")
     tr.add_argument(
@@ -157,6 +105,19 @@ def _train_command(commands, handler) -> None:
         f"heard as the class asked for; 0 for none (default {CONDITIONAL_CLASS_WEIGHT})",
     )
     tr.add_argument(
+        "--timbre",
+        action="store_true",
+        help="conv-gan: condition generator and critic on timbre too (brightness, depth, hardness, decay, noisiness), "
+        "so that generate and kit can ask for it (--timbre NAME=P)",
+    )
+    tr.add_argument(
+        "--timbre-weight",
+        type=float,
+        metavar="W",
+        help=f"--timbre: weight of the critic's timbre head, which trains fakes to sound as asked "
+        f"(default {TIMBRE_WEIGHT})",
+    )
+    tr.add_argument(
         "--keep-unnamed",
         action="store_true",
         help="conditional conv-gan: train on the clips a Hydrogen kit gives no name too (class 'other' by default), "
@@ -166,12 +127,12 @@ def _train_command(commands, handler) -> None:
     tr.add_argument("--preview-every", type=int, default=0, metavar="STEPS", help="write previews/ every STEPS steps")
     tr.add_argument(
         "--minutes",
-        type=_positive_float,
+        type=positive_float,
         metavar="M",
         help="stop cleanly after M minutes of training (checkpoint written; the same command goes on from there) or "
         "at --steps, whichever comes first; for a longer run give a larger --steps too",
     )
-    _add_distribute(tr, "train")
+    add_distribute(tr, "train")
     tr.add_argument(
         "--mixed-precision",
         action="store_true",
@@ -195,7 +156,7 @@ def _generate_command(commands, handler) -> None:
     """``generate``'s options."""
     gen = commands.add_parser("generate", help="write generated samples of a trained run as WAV files")
     gen.add_argument("--run", required=True, metavar="RUN_DIR")
-    gen.add_argument("-n", type=_positive, default=16, help="how many (default 16, at most 10000 a call)")
+    gen.add_argument("-n", type=positive, default=16, help="how many (default 16, at most 10000 a call)")
     gen.add_argument("--out", required=True, metavar="DIR")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument(
@@ -216,7 +177,8 @@ def _generate_command(commands, handler) -> None:
         help=f"--like: how far variations stray, in latent standard deviations (default {VARIATION_SPREAD}; 0: the "
         "reconstruction)",
     )
-    _add_truncation(gen)
+    add_timbre(gen)
+    add_truncation(gen)
     gen.add_argument("--json", action="store_true", help="end with one JSON line listing the files")
     gen.set_defaults(handler=handler)
 
@@ -229,42 +191,14 @@ def _kit_command(commands, handler) -> None:
     kit.add_argument("--run", required=True, metavar="RUN_DIR")
     kit.add_argument("--out", required=True, metavar="DIR", help="where the kit folder NAME and NAME_wav go")
     kit.add_argument("--name", help="the kit's name and folder (default: the run's name)")
-    kit.add_argument("--per-class", type=_positive, default=4, metavar="N", help="clips per class (default 4)")
+    kit.add_argument("--per-class", type=positive, default=4, metavar="N", help="clips per class (default 4)")
     kit.add_argument("--seed", type=int, default=0)
-    _add_truncation(kit)
+    add_timbre(kit)
+    add_truncation(kit)
     kit.add_argument("--overwrite", action="store_true", help="replace a kit of the same name in --out")
     kit.add_argument("--source", nargs="+", metavar="PATH", help="a run that is not conditional: its training data")
     kit.add_argument("--json", action="store_true", help="end with one JSON line: kit, drumkit_xml, files")
     kit.set_defaults(handler=handler)
-
-
-def _evaluate_command(commands, handler) -> None:
-    """``evaluate``'s options."""
-    ev = commands.add_parser(
-        "evaluate", help="measure trained runs beside held-out real samples, Griffin-Lim and noise"
-    )
-    ev.add_argument(
-        "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat for more; none: reference rows only)"
-    )
-    ev.add_argument("-n", type=_positive, help="samples per row (default: the number of held-out samples)")
-    ev.add_argument("--source", nargs="+", metavar="PATH", help="the data the runs were trained on (as for prepare)")
-    ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument(
-        "--results",
-        default=str(project_root() / "results" / "metrics.json"),
-        metavar="PATH",
-        help="where the full results go (default results/metrics.json)",
-    )
-    ev.add_argument(
-        "--per-class",
-        type=_positive,
-        metavar="N",
-        help="also per class: N clips each of a conditional run (share heard as the class asked for) and per-class FD",
-    )
-    _add_truncation(ev)
-    _add_distribute(ev, "train the evaluation classifier (where it is not cached)", ("none", "mirrored"))
-    ev.add_argument("--json", action="store_true", help="end with one JSON line: classifier_accuracy and rows")
-    ev.set_defaults(handler=handler)
 
 
 def _export_command(commands, handler) -> None:
@@ -289,7 +223,7 @@ def _demo_command(commands, handler) -> None:
     de.add_argument(
         "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat; default the four default runs)"
     )
-    de.add_argument("-n", type=_positive, default=8, help="clips per run (default 8)")
+    de.add_argument("-n", type=positive, default=8, help="clips per run (default 8)")
     de.add_argument("--out", default="demo", metavar="DIR", help="default demo/")
     de.add_argument("--seed", type=int, default=0)
     de.add_argument(
@@ -299,61 +233,16 @@ def _demo_command(commands, handler) -> None:
     de.set_defaults(handler=handler)
 
 
-def _roundtrip_command(commands, handler) -> None:
-    """``roundtrip``'s options."""
-    rt = commands.add_parser(
-        "roundtrip", help="what each audio path (representation and inverse) loses on real held-out drums"
-    )
-    rt.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
-    _add_sample_rate(rt)
-    rt.add_argument("-n", type=_positive, default=64, help="held-out clips measured (64), spread over them")
-    rt.add_argument("--json", action="store_true", help="the table on stderr; one JSON object as the last stdout line")
-    rt.set_defaults(handler=handler)
-
-
-def _bench_command(commands, handler) -> None:
-    """``bench``'s options."""
-    be = commands.add_parser("bench", help="measure matmul peak, training, generation and data throughput side by side")
-    be.add_argument("--quick", action="store_true", help="a few steps of each (a smoke test, not for figures)")
-    be.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
-    be.add_argument(
-        "--time-to-quality",
-        type=_positive_float,
-        metavar="MINUTES",
-        help="instead of the throughput figures: train each of --recipes for MINUTES of wall clock, measuring FD, "
-        "KID and IS as evaluate does every --every minutes (the measuring excluded)",
-    )
-    be.add_argument("--model", choices=("conv-gan", "lstm-gan"), default="conv-gan", help="time to quality: the family")
-    be.add_argument(
-        "--recipes",
-        default="r1,wgan-gp",
-        help=f"time to quality: comma-separated, from {', '.join(RECIPES)} and 'default' (default r1,wgan-gp)",
-    )
-    be.add_argument(
-        "--features",
-        default="mel",
-        help="time to quality: comma-separated, each recipe trained on each (mel, stft); default mel",
-    )
-    be.add_argument("--every", type=_positive_float, default=2.0, metavar="MINUTES", help="time to quality (2)")
-    be.add_argument(
-        "--results", metavar="PATH", help="time to quality: where the curves go (results/time_to_quality_MODEL.json)"
-    )
-    be.add_argument(
-        "--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout"
-    )
-    be.set_defaults(handler=handler)
-
-
 COMMANDS = {
     "prepare": _prepare_command,
     "train": _train_command,
     "generate": _generate_command,
     "kit": _kit_command,
-    "evaluate": _evaluate_command,
+    "evaluate": measuring.evaluate_command,
     "export": _export_command,
     "demo": _demo_command,
-    "roundtrip": _roundtrip_command,
-    "bench": _bench_command,
+    "roundtrip": measuring.roundtrip_command,
+    "bench": measuring.bench_command,
 }
 
 
@@ -364,7 +253,7 @@ DESCRIPTION = (
 SAME_NAMES = (  # the settings whose train option has the setting's own name
     "steps", "batch_size", "seed", "feature", "sample_rate", "width", "units", "frames_per_step", "critic_steps",
     "loss", "learning_rate", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor",
-    "class_weight",
+    "class_weight", "timbre_weight",
 )  # fmt: skip
 
 
@@ -374,6 +263,7 @@ def train_settings(args) -> dict:
         **{name: getattr(args, name) for name in SAME_NAMES},
         "image_size": args.size,
         "conditional": args.conditional or None,
+        "timbre": args.timbre or None,
         "leave_out_unnamed": False if args.keep_unnamed else None,
     }
 

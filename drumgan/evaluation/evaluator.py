@@ -150,7 +150,9 @@ class Evaluator:
             "decay_s": float(np.median(decay)),
             "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
             "decay_by_class": {
-                name: float(np.median(decay[heard == k])) for k, name in enumerate(self.dataset.class_names) if shares[k]
+                name: float(np.median(decay[heard == k]))
+                for k, name in enumerate(self.dataset.class_names)
+                if shares[k]
             },
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
             **self._heard(waves, audio),

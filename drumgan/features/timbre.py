@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..atomic import write_atomically
+from ..npzfile import read_npz
 from .envelope import ONSET_FROM_DB, ONSET_TO_DB, envelope_times, onset_ms
 
 CONTROLS = ("brightness", "depth", "hardness", "decay", "noisiness")
@@ -75,3 +77,37 @@ class Percentiles:
     def median(self) -> np.ndarray:
         """The training kits' median of each descriptor (where an unnamed control is held)."""
         return np.median(self.sorted, axis=0)
+
+
+class TimbreBank:
+    """The timbre of the clips a run trained on, kept in the run (``timbre.npz``), so that a shipped run needs no
+    dataset: their raw descriptors (the reference of its percentiles) and their class indices, row by row."""
+
+    def __init__(self, raw: np.ndarray, labels: np.ndarray):
+        self.raw, self.labels = np.asarray(raw, np.float64), np.asarray(labels, np.int64)
+        self.scale = Percentiles(self.raw)
+        self.percentiles = self.scale.of(self.raw).astype(np.float32)  # what training asks the generator for
+
+    def median(self, label: int | None = None) -> np.ndarray:
+        """The median percentile of each control among the clips (of class index ``label``, where given and held)."""
+        rows = self.labels == label if label is not None and np.any(self.labels == label) else slice(None)
+        return np.median(self.percentiles[rows], axis=0).astype(np.float32)
+
+    def draw(self, n: int, rng: np.random.Generator, labels=None) -> np.ndarray:
+        """``n`` training clips' percentiles drawn with ``rng``: the ``i``-th among the clips of ``labels[i]``
+        where ``labels`` is given (any clip where none of that class is held)."""
+        if labels is None:
+            return self.percentiles[rng.integers(len(self.raw), size=n)]
+        rows = []
+        for label in labels:
+            among = np.flatnonzero(self.labels == label)
+            rows.append(rng.choice(among) if len(among) else rng.integers(len(self.raw)))
+        return self.percentiles[np.asarray(rows, np.int64)]
+
+    def save(self, path) -> None:
+        write_atomically(path, lambda f: np.savez(f, raw=self.raw, labels=self.labels))
+
+    @classmethod
+    def load(cls, path) -> TimbreBank:
+        arrays = read_npz(path, "run's timbre file", "The run folder is incomplete: train into a new --out folder")
+        return cls(arrays["raw"], arrays["labels"])

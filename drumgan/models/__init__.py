@@ -22,11 +22,12 @@ def _adam(settings, learning_rate: float | None = None) -> keras.optimizers.Opti
 
 
 def build_model(
-    settings, n_frames: int, n_features: int, n_train: int = 1, floor=None, class_counts=None
+    settings, n_frames: int, n_features: int, n_train: int = 1, floor=None, class_counts=None, timbre_bank=None
 ) -> keras.Model:
     """A compiled model of the family ``settings.model``; ``n_train`` sizes the LSTM's seed-frame bank, ``floor``
-    (:attr:`drumgan.features.codec.Codec.floor`) is where a GAN with ``settings.floor`` holds its samples, and
-    ``class_counts`` (training clips per class, in class order) are a conditional GAN's classes and prior."""
+    (:attr:`drumgan.features.codec.Codec.floor`) is where a GAN with ``settings.floor`` holds its samples,
+    ``class_counts`` (training clips per class, in class order) are a conditional GAN's classes and prior, and
+    ``timbre_bank`` (:class:`drumgan.features.timbre.TimbreBank`) a timbre-conditioned GAN's training timbres."""
     if settings.model == "lstm":
         model = build_lstm(n_frames, n_features, settings.units, n_seed_frames=n_train, noise_std=settings.noise_std)
         model.compile(optimizer=_adam(settings), loss="mse")
@@ -37,10 +38,14 @@ def build_model(
     else:
         if settings.conditional and not class_counts:
             raise ValueError("a conditional conv GAN needs the training clips per class (class_counts)")
+        if settings.timbre and timbre_bank is None:
+            raise ValueError("a timbre-conditioned conv GAN needs its training clips' timbres (timbre_bank)")
         n_classes = len(class_counts) if settings.conditional else 0
-        generator = build_generator((n_features, n_frames), settings.width, n_classes=n_classes)
+        n_timbre = timbre_bank.percentiles.shape[1] if settings.timbre else 0
+        shape = (n_features, n_frames)
+        generator = build_generator(shape, settings.width, n_classes=n_classes, n_timbre=n_timbre)
         critic = build_critic(
-            (n_features, n_frames), settings.width, n_classes=n_classes, class_head=settings.class_weight > 0
+            shape, settings.width, n_classes, settings.class_weight > 0, n_timbre, settings.timbre_weight > 0
         )
     model = GAN(
         generator,
@@ -55,6 +60,8 @@ def build_model(
         floor=floor if settings.floor else None,
         class_prior=class_counts if settings.conditional else None,
         class_weight=settings.class_weight,
+        timbre_bank=timbre_bank if settings.timbre else None,
+        timbre_weight=settings.timbre_weight,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model

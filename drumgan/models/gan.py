@@ -47,6 +47,13 @@ class GAN(keras.Model):
         class_weight: a conditional GAN whose critic also returns class logits (an auxiliary classifier): the
             weight of its cross-entropy on the real clips' classes (critic) and on the classes the fakes asked for
             (generator), so that fakes are made to be heard as their class (0: no such term).
+        timbre_bank: a timbre-conditioned GAN's (generator and critic take timbre percentiles,
+            :mod:`drumgan.features.timbre`) :class:`~drumgan.features.timbre.TimbreBank` of its training clips, from
+            which :meth:`sample` draws timbres where none are asked for. Training batches then end with the clips'
+            percentiles, and the fakes of a step ask for the real batch's.
+        timbre_weight: a timbre-conditioned GAN whose critic also returns the timbre it hears (its last output): the
+            weight of that regression's squared error on the real clips' percentiles (critic) and on the percentiles
+            the fakes asked for (generator), as DrumGAN trains its controls (0: no such term).
     """
 
     def __init__(
@@ -65,6 +72,8 @@ class GAN(keras.Model):
         floor=None,
         class_prior=None,
         class_weight: float = 0.0,
+        timbre_bank=None,
+        timbre_weight: float = 0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -74,12 +83,19 @@ class GAN(keras.Model):
             raise ValueError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {critic_steps}")
         self.generator, self.critic = generator, critic
         self.latent_shape = tuple(generator.inputs[0].shape[1:])
-        self.n_classes = int(generator.inputs[1].shape[-1]) if len(generator.inputs) > 1 else 0
+        widths = {tensor.name: int(tensor.shape[-1]) for tensor in generator.inputs[1:]}
+        self.n_classes, self.n_timbre = widths.get("classes", 0), widths.get("timbre", 0)
+        if self.n_timbre and (timbre_bank is None or timbre_bank.percentiles.shape[1] != self.n_timbre):
+            raise ValueError(f"a timbre-conditioned GAN needs a timbre_bank of {self.n_timbre} controls")
+        self.timbre_bank = timbre_bank if self.n_timbre else None
+        self.timbre_weight = float(timbre_weight)
+        if self.timbre_weight and (not self.n_timbre or len(critic.outputs) < 2):
+            raise ValueError("timbre_weight needs a timbre-conditioned GAN whose critic returns the timbre it hears")
         if self.n_classes and (class_prior is None or len(class_prior) != self.n_classes):
             raise ValueError(f"a conditional GAN needs a class_prior of {self.n_classes} shares")
         self.class_prior = None if not self.n_classes else np.asarray(class_prior, np.float64) / np.sum(class_prior)
         self.class_weight = float(class_weight)
-        if self.class_weight and (not self.n_classes or len(critic.outputs) != 2):
+        if self.class_weight and (not self.n_classes or len(critic.outputs) < 2):
             raise ValueError("class_weight needs a conditional GAN whose critic returns (score, class logits)")
         if not 0.0 <= ema < 1.0:
             raise ValueError(f"ema must be in [0, 1), got {ema}")
@@ -125,10 +141,14 @@ class GAN(keras.Model):
     def conditional(self) -> bool:
         return self.n_classes > 0
 
-    def inputs(self, x, classes):
+    def inputs(self, x, classes, timbre=None):
         """What the generator (``x``: latents) or the critic (``x``: clips) takes: ``x``, with ``classes`` beside it
-        for a conditional GAN."""
-        return [x, classes] if self.conditional else x
+        for a conditional GAN and ``timbre`` (percentiles; default the training clips' median, an unnamed control's
+        value) for a timbre-conditioned one."""
+        if self.n_timbre and timbre is None:
+            timbre = tf.repeat(self.timbre_bank.median()[None], tf.shape(x)[0], axis=0)
+        conditions = ([classes] if self.conditional else []) + ([timbre] if self.n_timbre else [])
+        return [x, *conditions] if conditions else x
 
     def call(self, latents, training=False):
         return self.generator(latents, training=training)
@@ -137,31 +157,51 @@ class GAN(keras.Model):
         """``n`` standard-normal latents fixed by ``seed`` (the ones :meth:`sample` uses)."""
         return np.random.default_rng(seed).standard_normal((n, *self.latent_shape)).astype("float32")
 
-    def sample(self, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
+    def sample(self, n: int, seed: int = 0, classes=None, truncation: float = 1.0, timbre=None) -> np.ndarray:
         """``n`` generated samples (from :attr:`sampler`) from the latents of ``seed``, truncated by ``truncation``
         (:func:`drumgan.latents.truncate`; 1: none); a conditional GAN's ask for ``classes`` (``(n, n_classes)``
-        mixtures), else for classes drawn with ``seed`` from :attr:`class_prior`."""
+        mixtures), else for classes drawn with ``seed`` (from :attr:`class_prior`, or with the timbre of the same
+        training clip); a timbre-conditioned GAN's for ``timbre`` (``(n, n_timbre)`` percentiles), else for the
+        timbres of training clips drawn with ``seed`` (of the class asked for, or most weighed in a mixture)."""
         latents = truncate(self.latents(n, seed), truncation)
+        if self.n_timbre and timbre is None:
+            rng = np.random.default_rng([seed, 2])
+            if self.conditional and classes is None:
+                drawn = rng.integers(len(self.timbre_bank.labels), size=n)
+                classes = one_hot(self.timbre_bank.labels[drawn], self.n_classes)
+                timbre = self.timbre_bank.percentiles[drawn]
+            else:
+                labels = None if classes is None else np.argmax(classes, axis=1)
+                timbre = self.timbre_bank.draw(n, rng, labels)
         if self.conditional and classes is None:
             drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
             classes = one_hot(drawn, self.n_classes)
-        return self.from_latents(latents, classes)
+        return self.from_latents(latents, classes, timbre)
 
-    def from_latents(self, latents, classes=None) -> np.ndarray:
-        """Generated samples (from :attr:`sampler`) of the given latents and, for a conditional GAN, class mixtures."""
+    def from_latents(self, latents, classes=None, timbre=None) -> np.ndarray:
+        """Generated samples (from :attr:`sampler`) of the given latents and, for a conditional GAN, class mixtures;
+        a timbre-conditioned GAN's of ``timbre`` (``(n, n_timbre)`` percentiles; default the training median)."""
         if self.conditional and classes is None:
             raise ValueError("a conditional GAN needs the class mixture of each latent")
-        if self.conditional:
-            classes = np.asarray(classes, "float32")
-            if classes.shape != (len(latents), self.n_classes):
-                raise ValueError(f"expected classes of shape {(len(latents), self.n_classes)}, got {classes.shape}")
         latents = np.asarray(latents, "float32")
+        classes = self._checked(classes, self.n_classes, "classes", len(latents))
+        timbre = self._checked(timbre, self.n_timbre, "timbre", len(latents))
         parts = []
         for first in range(0, len(latents), SAMPLE_BATCH):  # a bounded batch at a time: any n fits in memory
             rows = slice(first, first + SAMPLE_BATCH)
-            inputs = self.inputs(latents[rows], None if classes is None else classes[rows])
-            parts.append(np.asarray(self.held(self.sampler(inputs, training=False))))
+            part = [None if c is None else c[rows] for c in (classes, timbre)]
+            parts.append(np.asarray(self.held(self.sampler(self.inputs(latents[rows], *part), training=False))))
         return np.concatenate(parts)
+
+    @staticmethod
+    def _checked(condition, width: int, name: str, n: int):
+        """``condition`` as float32 ``(n, width)`` (None where not given or not taken)."""
+        if condition is None or not width:
+            return None
+        condition = np.asarray(condition, "float32")
+        if condition.shape != (n, width):
+            raise ValueError(f"expected {name} of shape {(n, width)}, got {condition.shape}")
+        return condition
 
     def held(self, samples):
         """``samples`` held at or above :attr:`floor` (where there is one)."""
@@ -181,24 +221,31 @@ class GAN(keras.Model):
 
         return replica_draw(normal, batch)
 
-    def _outputs(self, x, classes):
-        """The critic's score of ``x`` and its class logits (None where it has no class head)."""
-        outputs = self.critic(self.inputs(x, classes), training=True)
-        return outputs if self.class_weight else (outputs, None)
+    def _outputs(self, x, classes, timbre):
+        """The critic's score of ``x``, its class logits and the timbre it hears (None where it has no such head)."""
+        outputs = self.critic(self.inputs(x, classes, timbre), training=True)
+        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        logits = outputs[1] if self.class_weight else None
+        heard = outputs[-1] if self.timbre_weight else None
+        return outputs[0], logits, heard
 
-    def _score(self, x, classes):
-        return self._outputs(x, classes)[0]
+    def _score(self, x, classes, timbre):
+        return self._outputs(x, classes, timbre)[0]
 
-    def _judge(self, x, classes):
-        """The critic's score of ``x`` and, where it has a class head, the class term of the loss (else 0):
-        ``class_weight`` times the cross-entropy of its logits against ``classes``."""
-        score, logits = self._outputs(x, classes)
-        if logits is None:
-            return score, 0.0
-        entropy = tf.nn.softmax_cross_entropy_with_logits(tf.cast(classes, logits.dtype), logits)
-        return score, self.class_weight * tf.reduce_mean(entropy)
+    def _judge(self, x, classes, timbre):
+        """The critic's score of ``x`` and the terms of its heads (0 without): ``class_weight`` times the
+        cross-entropy of its logits against ``classes``, plus ``timbre_weight`` times the mean squared error of the
+        timbre it hears against ``timbre``."""
+        score, logits, heard = self._outputs(x, classes, timbre)
+        terms = 0.0
+        if logits is not None:
+            entropy = tf.nn.softmax_cross_entropy_with_logits(tf.cast(classes, logits.dtype), logits)
+            terms += self.class_weight * tf.reduce_mean(entropy)
+        if heard is not None:
+            terms += self.timbre_weight * tf.reduce_mean(tf.square(heard - tf.cast(timbre, heard.dtype)))
+        return score, terms
 
-    def _gradient_penalty(self, real, fake, classes, draw: int):
+    def _gradient_penalty(self, real, fake, asked, draw: int):
         batch = tf.shape(real)[0]
 
         def uniform(n):
@@ -209,61 +256,62 @@ class GAN(keras.Model):
         mixed = real + replica_draw(uniform, batch) * (fake - real)
         with tf.GradientTape() as tape:
             tape.watch(mixed)
-            scores = self._score(mixed, classes)
+            scores = self._score(mixed, *asked)
         grads = tf.reshape(tape.gradient(scores, mixed), [batch, -1])
         norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + 1e-12)
         return tf.reduce_mean((norms - 1.0) ** 2)
 
-    def _r1_penalty(self, real, classes):
+    def _r1_penalty(self, real, asked):
         """``E ||grad critic(real)||^2`` over the batch (R1, Mescheder et al. 2018)."""
         with tf.GradientTape() as tape:
             tape.watch(real)
-            scores = self._score(real, classes)
+            scores = self._score(real, *asked)
         grads = tf.reshape(tape.gradient(scores, real), [tf.shape(real)[0], -1])
         return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
-    def _lazy_r1(self, real, classes):
+    def _lazy_r1(self, real, asked):
         """The R1 term of this critic step: ``r1_every`` times the penalty on every ``r1_every``-th step, else 0."""
         due = tf.equal(self.critic_optimizer.iterations % self.r1_every, 0)
         scale = 0.5 * self.r1_weight * self.r1_every
-        return tf.cond(due, lambda: scale * self._r1_penalty(real, classes), lambda: tf.zeros((), real.dtype))
+        return tf.cond(due, lambda: scale * self._r1_penalty(real, asked), lambda: tf.zeros((), real.dtype))
 
-    def _critic_loss(self, real, fake, classes, i: int):
+    def _critic_loss(self, real, fake, asked, i: int):
         """The loss of critic step ``i`` of this generator step, and the penalty term in it (the weighted gradient
         penalty, or the lazy R1 term; 0 without either)."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
         draw = 2 * i + 1
-        (real_scores, class_loss), fake_scores = self._judge(real, classes), self._score(fake, classes)
+        (real_scores, head_loss), fake_scores = self._judge(real, *asked), self._score(fake, *asked)
         if self.loss_name == "wgan-gp":
-            penalty = self.gp_weight * self._gradient_penalty(real, fake, classes, draw)
+            penalty = self.gp_weight * self._gradient_penalty(real, fake, asked, draw)
             loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
         else:
-            penalty = self._lazy_r1(real, classes) if self.r1_weight else tf.zeros((), real.dtype)
+            penalty = self._lazy_r1(real, asked) if self.r1_weight else tf.zeros((), real.dtype)
             loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
-        return loss + class_loss + penalty, penalty
+        return loss + head_loss + penalty, penalty
 
     def _generator_loss(self, fake_scores):
         if self.loss_name == "wgan-gp":
             return -tf.reduce_mean(fake_scores)
         return tf.reduce_mean(tf.nn.softplus(-fake_scores))
 
-    def _fake(self, batch, classes, draw: int):
-        return self.held(self.generator(self.inputs(self._noise(batch, draw), classes), training=True))
+    def _fake(self, batch, asked, draw: int):
+        return self.held(self.generator(self.inputs(self._noise(batch, draw), *asked), training=True))
 
     def train_step(self, data):
-        real, classes = data if self.conditional else (data, None)
+        real, *conditions = data if isinstance(data, (list, tuple)) else (data,)
+        asked = (conditions[0] if self.conditional else None, conditions[-1] if self.n_timbre else None)
         batch = tf.shape(real)[0]
         for i in range(self.critic_steps):
-            fake = self._fake(batch, classes, 2 * i)
+            fake = self._fake(batch, asked, 2 * i)
             with tf.GradientTape() as tape:
-                critic_loss, penalty = self._critic_loss(real, fake, classes, i)
+                critic_loss, penalty = self._critic_loss(real, fake, asked, i)
                 share = self.critic_optimizer.scale_loss(loss_share(critic_loss))
             grads = tape.gradient(share, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
         with tf.GradientTape() as tape:
-            fake = self._fake(batch, classes, 31)
-            fake_scores, class_loss = self._judge(self._augment(fake, 31, FAKE_STREAM), classes)
-            generator_loss = self._generator_loss(fake_scores) + class_loss
+            fake = self._fake(batch, asked, 31)
+            fake_scores, head_loss = self._judge(self._augment(fake, 31, FAKE_STREAM), *asked)
+            generator_loss = self._generator_loss(fake_scores) + head_loss
             share = self.generator_optimizer.scale_loss(loss_share(generator_loss))
         grads = tape.gradient(share, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))

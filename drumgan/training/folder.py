@@ -1,6 +1,7 @@
 """The run folder: every file a training run keeps, named here and nowhere else.
 
 ``run.json`` (settings, feature config, the data it was trained on), ``codec.npz`` (the normaliser),
+``timbre.npz`` (a timbre-conditioned run's training timbres, :class:`~drumgan.features.timbre.TimbreBank`),
 ``checkpoint.npz`` (weights, optimizer state and step), ``weights.npz`` (what generation needs, for sharing a
 run without its checkpoint: :command:`python -m drumgan export`), ``history.csv`` (losses), ``previews/`` (a mel
 grid PNG and a WAV from fixed latents every so many steps), ``logs/`` (TensorBoard: ``train`` the losses,
@@ -47,6 +48,10 @@ class RunFolder:
         return self.path / "codec.npz"
 
     @property
+    def timbre_path(self) -> Path:
+        return self.path / "timbre.npz"
+
+    @property
     def checkpoint(self) -> Path:
         return self.path / "checkpoint.npz"
 
@@ -72,12 +77,13 @@ class RunFolder:
         return [int(path.stem.split("_")[1]) for path in self.preview_images()]
 
     def copy_to(self, path) -> RunFolder:
-        """This run as it is now (settings, codec, checkpoint or weights, history) copied into the folder ``path``,
-        which is returned as a :class:`RunFolder`; nothing is copied from a folder that holds no run yet."""
+        """This run as it is now (settings, codec, timbres, checkpoint or weights, history) copied into the folder
+        ``path``, which is returned as a :class:`RunFolder`; nothing is copied from a folder that holds no run yet."""
         copy = RunFolder(path)
         if self.exists():
             copy.path.mkdir(parents=True, exist_ok=True)
-            for source in (self.codec_path, self.checkpoint, self.weights, self.history_path, self.meta_path):
+            kept = (self.codec_path, self.timbre_path, self.checkpoint, self.weights, self.history_path, self.meta_path)
+            for source in kept:
                 if source.is_file():
                     shutil.copy2(source, copy.path / source.name)
         return copy

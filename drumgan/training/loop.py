@@ -49,13 +49,16 @@ def batch_steps(n: int, batch_size: int, seed: int, start: int, stop: int, chunk
 
 def clip_reader(run: Run, dataset):
     """``read(positions)``: the training split's clips at ``positions`` as the model takes them (encoded by the run's
-    codec) and, for a conditional run, their one-hot classes, read from the dataset a batch at a time."""
+    codec) and, for a conditional run, their one-hot classes, and for a timbre-conditioned one their timbre
+    percentiles, read from the dataset a batch at a time."""
     train, n_classes = run.train_rows(dataset), len(dataset.class_names)
 
     def read(positions: np.ndarray):
         rows = train[positions]
         clips = run.codec.encode(run.codec.read(dataset, rows))
-        return (clips, one_hot(dataset.labels[rows], n_classes)) if run.settings.conditional else (clips,)
+        classes = (one_hot(dataset.labels[rows], n_classes),) if run.settings.conditional else ()
+        timbre = (run.timbre.percentiles[positions],) if run.timbre is not None else ()
+        return (clips, *classes, *timbre)
 
     return read
 

@@ -11,6 +11,7 @@ from ..backend import keras
 from ..config import FeatureConfig
 from ..errors import RunError
 from ..features.codec import Codec
+from ..features.timbre import TimbreBank
 from ..models import build_model
 from ..settings import TrainSettings
 from .checkpoint import build_optimizers, load_checkpoint, load_weights, step_of
@@ -25,6 +26,8 @@ class Run:
         settings, codec, model: what was trained, and how its tensors map to log-mels.
         data: the dataset it was trained on: ``{"data_id", "train", "synthetic", "classes"}`` (``classes``: training
             clips per class name; runs made before it was recorded lack it).
+        timbre: a timbre-conditioned run's :class:`~drumgan.features.timbre.TimbreBank` (its training clips'
+            timbres, kept in the folder); None for any other run.
         result: what the last :func:`~drumgan.training.loop.train` call did (None for a loaded run).
     """
 
@@ -34,6 +37,7 @@ class Run:
         self.result: dict | None = None
         keras.utils.set_random_seed(settings.seed)
         counts = list(self.data.get("classes", {}).values()) or None
+        self.timbre = TimbreBank.load(folder.timbre_path) if settings.timbre else None
         self.model = build_model(
             settings,
             codec.config.n_frames,
@@ -41,6 +45,7 @@ class Run:
             n_train=self.data["train"],
             floor=codec.floor,
             class_counts=counts,
+            timbre_bank=self.timbre,
         )
         if folder.checkpoint.exists():
             load_checkpoint(folder.checkpoint, self.model)
@@ -127,6 +132,8 @@ class Run:
         codec = Codec.fit(training_clips, settings.feature_config, settings.feature, settings.layout)
         folder.path.mkdir(parents=True, exist_ok=True)
         codec.save(folder.codec_path)
+        if settings.timbre:
+            TimbreBank(dataset.timbre()[rows], dataset.labels[rows]).save(folder.timbre_path)
         config = dataclasses.asdict(settings.feature_config)
         meta = {"settings": dataclasses.asdict(settings), "feature_config": config, "data": data}
         folder.write_meta(meta)
