@@ -29,18 +29,27 @@ def class_mixture(class_names, weights: dict[str, float]) -> np.ndarray:
 
 def parse_mixture(text: str) -> dict[str, float]:
     """``"kick=0.5,snare=0.5"`` -> ``{"kick": 0.5, "snare": 0.5}``; a bare name weighs 1."""
-    weights = {}
+    return parse_named_values(text, "--mix", "NAME=WEIGHT", "kick=0.5,snare=0.5", bare=1.0)
+
+
+def parse_named_values(text: str, option: str, form: str, example: str, bare: float | None = None) -> dict[str, float]:
+    """``"a=0.5,b=1"`` -> ``{"a": 0.5, "b": 1.0}``; a bare name takes ``bare`` (where None it is refused).
+
+    Raises:
+        RunError: a part that is not ``form`` (said with ``option`` and ``example``), or nothing at all.
+    """
+    values = {}
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         name, _, value = part.partition("=")
         try:
-            weights[name.strip()] = float(value) if value else 1.0
+            values[name.strip()] = float(value) if value or bare is None else bare
         except ValueError:
-            raise RunError(f"--mix wants NAME=WEIGHT pairs such as kick=0.5,snare=0.5; got {part!r}") from None
-    if not weights:
-        raise RunError("--mix wants NAME=WEIGHT pairs such as kick=0.5,snare=0.5")
-    return weights
+            raise RunError(f"{option} wants {form} pairs such as {example}; got {part!r}") from None
+    if not values:
+        raise RunError(f"{option} wants {form} pairs such as {example}")
+    return values
 
 
 def check_truncation(psi: float) -> float:

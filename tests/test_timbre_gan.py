@@ -39,3 +39,51 @@ def test_a_timbre_run_refuses_a_model_without_its_bank():
     assert settings.timbre_weight > 0 and settings.steps == 8000
     with pytest.raises(ValueError, match="timbre_bank"):
         build_model(settings, 64, 64)
+
+
+def test_timbre_is_asked_for_by_name_the_rest_at_the_class_median(timbre_run):
+    from drumgan.generation.sampling import class_request, parse_timbre, timbre_request
+
+    run = Run.load(timbre_run)
+    asked = timbre_request(run, 2, parse_timbre("brightness=0.9, decay=0.2"))
+    assert asked.shape == (2, len(CONTROLS))
+    assert asked[0, CONTROLS.index("brightness")] == pytest.approx(0.9)
+    assert asked[0, CONTROLS.index("decay")] == pytest.approx(0.2)
+    depth = CONTROLS.index("depth")
+    assert asked[0, depth] == pytest.approx(run.timbre.median()[depth])
+    kick = run.class_names.index("kick")
+    kicks = timbre_request(run, 2, {"brightness": 0.9}, class_request(run, 2, "kick"))
+    assert kicks[0, depth] == pytest.approx(run.timbre.median(kick)[depth])
+    assert timbre_request(run, 2) is None
+
+
+def test_a_bad_timbre_request_is_one_line_and_exit_2(timbre_run, tiny_runs, tmp_path, capsys):
+    from drumgan.cli.commands import main
+
+    cases = {
+        "brightness=2": "in [0, 1]",
+        "nonsense=0.5": "unknown timbre control nonsense",
+        "brightness": "NAME=PERCENTILE",
+    }
+    for asked, message in cases.items():
+        assert main(["generate", "--run", str(timbre_run), "--out", str(tmp_path / "x"), "--timbre", asked]) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and len(err.splitlines()) == 1
+    untrained = ["kit", "--run", str(tiny_runs / "conv-gan"), "--out", str(tmp_path / "k"), "--timbre", "depth=0.8"]
+    assert main(untrained) == 2
+    assert "not trained with timbre" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "k").exists()  # refused before any work
+
+
+def test_generate_and_kit_write_the_timbre_asked_for(timbre_run, tmp_path, capsys):
+    import json
+
+    from drumgan.cli.commands import main
+
+    out = tmp_path / "gen"
+    args = ["generate", "--run", str(timbre_run), "-n", "2", "--out", str(out), "--class", "kick"]
+    assert main([*args, "--timbre", "depth=0.8", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert record["timbre"]["depth"] == pytest.approx(0.8) and len(list(out.glob("*.wav"))) == 2
+    kit = ["kit", "--run", str(timbre_run), "--out", str(tmp_path / "kit"), "--per-class", "1"]
+    assert main([*kit, "--timbre", "decay=0.9", "--json"]) == 0

@@ -9,7 +9,8 @@ import numpy as np
 from ..config import CLASSES
 from ..data.audio import write_wavs
 from ..errors import RunError
-from ..latents import check_truncation, class_mixture
+from ..features.timbre import CONTROLS
+from ..latents import check_truncation, class_mixture, parse_named_values
 
 MAX_CLIPS = 10_000  # clips one call generates at most (another seed gives others)
 WRITE_BATCH = 256  # clips made audible and written at a time
@@ -33,10 +34,43 @@ def class_request(run, n: int, name: str | None = None, mix: dict[str, float] | 
     return np.repeat(vector[None], n, axis=0)
 
 
-def sampling_options(run, classes=None, truncation: float = 1.0) -> dict:
+def parse_timbre(text: str) -> dict[str, float]:
+    """``"brightness=0.9,decay=0.2"`` -> ``{"brightness": 0.9, "decay": 0.2}`` (checked by :func:`timbre_request`)."""
+    return parse_named_values(text, "--timbre", "NAME=PERCENTILE", "brightness=0.9,decay=0.2")
+
+
+def timbre_request(run, n: int, asked: dict[str, float] | None = None, classes=None) -> np.ndarray | None:
+    """``n`` rows of the timbre percentiles ``asked`` (``{control: percentile}``) of a timbre-conditioned run, each
+    control not named at the median of the training clips (of the class asked for where ``classes`` asks for one
+    class); None where nothing is asked.
+
+    Raises:
+        RunError: timbre asked of a run not trained with it, an unknown control, or a percentile outside [0, 1].
+    """
+    if asked is None:
+        return None
+    if run.timbre is None:
+        raise RunError(
+            f"{run.dir} was not trained with timbre, so it cannot be asked for one: train one with `python -m drumgan "
+            "train conv-gan --conditional --timbre` (the shipped one is runs/conv_gan_timbre)"
+        )
+    unknown = [name for name in asked if name not in CONTROLS]
+    if unknown:
+        raise RunError(f"unknown timbre control {', '.join(unknown)}; choose from {', '.join(CONTROLS)}")
+    outside = [f"{name}={value:g}" for name, value in asked.items() if not 0 <= value <= 1]
+    if outside:
+        raise RunError(f"--timbre {', '.join(outside)}: a control is a percentile of the training kits, in [0, 1]")
+    one_class = classes is not None and np.max(classes[0]) == 1
+    row = run.timbre.median(int(np.argmax(classes[0])) if one_class else None)
+    for name, value in asked.items():
+        row[CONTROLS.index(name)] = value
+    return np.repeat(row[None], n, axis=0)
+
+
+def sampling_options(run, classes=None, truncation: float = 1.0, timbre=None) -> dict:
     """What ``run.model.sample`` is asked besides ``n`` and ``seed``: the ``classes`` of a conditional run
-    (:func:`class_request`) and the ``truncation`` of a GAN's latents (:func:`drumgan.latents.truncate`; 1: none),
-    each where given.
+    (:func:`class_request`), the ``timbre`` of a timbre-conditioned one (:func:`timbre_request`) and the
+    ``truncation`` of a GAN's latents (:func:`drumgan.latents.truncate`; 1: none), each where given.
 
     Raises:
         RunError: ``truncation`` outside [0, 1], or other than 1 for a run without latents (the LSTM baseline).
@@ -44,7 +78,8 @@ def sampling_options(run, classes=None, truncation: float = 1.0) -> dict:
     psi = check_truncation(truncation)
     if psi != 1 and not hasattr(run.model, "latents"):
         raise RunError(f"--truncation needs a GAN run (one with latents); {run.dir} is {run.settings.model}")
-    return {**({"classes": classes} if classes is not None else {}), **({"truncation": psi} if psi != 1 else {})}
+    asked = {"classes": classes, "timbre": timbre, "truncation": psi if psi != 1 else None}
+    return {name: value for name, value in asked.items() if value is not None}
 
 
 def check_count(n: int) -> int:
@@ -58,18 +93,19 @@ def check_count(n: int) -> int:
     return n
 
 
-def generate_spectra(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
+def generate_spectra(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0, timbre=None) -> np.ndarray:
     """``n`` generated spectra in the run's own representation (dB, ``(n, bins, n_frames)``: log-mels, or log-STFTs
     for a ``--feature stft`` run), from fixed latents or seed frames; a conditional run's ask for ``classes``
-    (:func:`class_request`), else for classes drawn as the training kits hold them; a GAN's latents truncated by
+    (:func:`class_request`), else for classes drawn as the training kits hold them; a timbre-conditioned run's for
+    ``timbre`` (:func:`timbre_request`), else for training clips' timbres; a GAN's latents truncated by
     ``truncation`` (:func:`sampling_options`)."""
     check_count(n)
-    return run.codec.decode(run.model.sample(n, seed, **sampling_options(run, classes, truncation)))
+    return run.codec.decode(run.model.sample(n, seed, **sampling_options(run, classes, truncation, timbre)))
 
 
-def generate_log_mels(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
+def generate_log_mels(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0, timbre=None) -> np.ndarray:
     """The log-mels (dB), ``(n, n_mels, n_frames)``, of :func:`generate_spectra`: what plots and measures read."""
-    return run.codec.to_log_mel(generate_spectra(run, n, seed, classes, truncation))
+    return run.codec.to_log_mel(generate_spectra(run, n, seed, classes, truncation, timbre))
 
 
 def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
@@ -82,15 +118,17 @@ def generate_along(run, latents: np.ndarray, classes=None) -> np.ndarray:
     return run.codec.to_log_mel(run.codec.decode(run.model.from_latents(latents, classes)))
 
 
-def generate_waves(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> np.ndarray:
+def generate_waves(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0, timbre=None) -> np.ndarray:
     """``n`` generated samples as peak-normalised audio ``(n, n_samples)`` (Griffin-Lim with ``seed``)."""
-    return run.codec.to_audio(generate_spectra(run, n, seed, classes, truncation), seed=seed)
+    return run.codec.to_audio(generate_spectra(run, n, seed, classes, truncation, timbre), seed=seed)
 
 
-def generate_clips(run, n: int, seed: int = 0, classes=None, truncation: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def generate_clips(
+    run, n: int, seed: int = 0, classes=None, truncation: float = 1.0, timbre=None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(log_mels, waves)`` of ``n`` generated samples: what to look at and what to listen to (each made from the
     run's own spectra, as :func:`generate_log_mels` and :func:`generate_waves` make them)."""
-    spectra = generate_spectra(run, n, seed, classes, truncation)
+    spectra = generate_spectra(run, n, seed, classes, truncation, timbre)
     return run.codec.to_log_mel(spectra), run.codec.to_audio(spectra, seed=seed)
 
 
@@ -105,30 +143,33 @@ def write_spectra(run, spectra: np.ndarray, out_dir, seed: int = 0, prefix: str 
 
 
 def generate_wavs(
-    run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None, truncation: float = 1.0
+    run, n: int, out_dir, seed: int = 0, classes=None, prefix: str | None = None, truncation: float = 1.0, timbre=None
 ) -> list[Path]:
-    """Generate ``n`` samples from ``run`` (of ``classes``, where asked) and write them as WAVs."""
-    return write_spectra(run, generate_spectra(run, n, seed, classes, truncation), out_dir, seed, prefix)
+    """Generate ``n`` samples from ``run`` (of ``classes`` and ``timbre``, where asked) and write them as WAVs."""
+    return write_spectra(run, generate_spectra(run, n, seed, classes, truncation, timbre), out_dir, seed, prefix)
 
 
 def kit_clips(
-    run, per_class: int, seed: int = 0, classify=None, truncation: float = 1.0
+    run, per_class: int, seed: int = 0, classify=None, truncation: float = 1.0, timbre: dict | None = None
 ) -> tuple[np.ndarray, list[str]]:
     """Waves for a kit and their class names, in class order: ``per_class`` of every class a conditional run saw
     in training; for any other run ``per_class`` times as many clips as there are classes, each named by
-    ``classify(waves)`` (its class names, e.g. the evaluation classifier's)."""
+    ``classify(waves)`` (its class names, e.g. the evaluation classifier's). ``timbre`` (``{control: percentile}``)
+    gives a timbre-conditioned run's kit a character, each class's other controls at its own median."""
     if per_class < 1:
         raise ValueError(f"per_class must be at least 1, got {per_class}")
     if run.settings.conditional:
         names = [name for name, count in run.data["classes"].items() if count]
-        parts = [
-            generate_waves(run, per_class, seed + i, class_request(run, per_class, c), truncation)
-            for i, c in enumerate(names)
-        ]
+        parts = []
+        for i, name in enumerate(names):
+            classes = class_request(run, per_class, name)
+            asked = timbre_request(run, per_class, timbre, classes)
+            parts.append(generate_waves(run, per_class, seed + i, classes, truncation, asked))
         return np.concatenate(parts), [name for name in names for _ in range(per_class)]
     if classify is None:
         raise ValueError("a run that is not conditional needs classify to name its clips")
-    waves = generate_waves(run, per_class * len(CLASSES), seed, truncation=truncation)
+    asked = timbre_request(run, per_class * len(CLASSES), timbre)
+    waves = generate_waves(run, per_class * len(CLASSES), seed, truncation=truncation, timbre=asked)
     labels = list(classify(waves))
     order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
     return waves[order], [labels[i] for i in order]
