@@ -87,3 +87,33 @@ def test_generate_and_kit_write_the_timbre_asked_for(timbre_run, tmp_path, capsy
     assert record["timbre"]["depth"] == pytest.approx(0.8) and len(list(out.glob("*.wav"))) == 2
     kit = ["kit", "--run", str(timbre_run), "--out", str(tmp_path / "kit"), "--per-class", "1"]
     assert main([*kit, "--timbre", "decay=0.9", "--json"]) == 0
+
+
+def test_a_sweep_is_judged_by_rank_error_and_cross_talk():
+    from drumgan.bench.timbre import LEVELS, judged
+
+    levels = np.asarray(LEVELS)
+    obeyed = np.column_stack([levels, np.full(len(levels), 0.5), np.full(len(levels), 0.3)])
+    row = judged(obeyed, levels, 0, middle=4)
+    assert row["rank_correlation"] == pytest.approx(1) and row["mean_error"] == pytest.approx(0)
+    assert row["cross_talk"] == pytest.approx(0) and row["meets"]
+    dragged = obeyed.copy()
+    dragged[:, 1] = levels  # the second control follows the first
+    assert judged(dragged, levels, 0, middle=4)["cross_talk"] > 0.1 and not judged(dragged, levels, 0, 4)["meets"]
+    ignored = obeyed.copy()
+    ignored[:, 0] = 0.5  # the control does nothing
+    assert judged(ignored, levels, 0, middle=4)["mean_error"] > 0.15
+
+
+def test_bench_sweeps_a_timbre_run_and_refuses_another(timbre_run, tiny_runs, tmp_path, capsys):
+    import json
+
+    from drumgan.cli.commands import main
+
+    path = tmp_path / "sweep.json"
+    assert main(["bench", "--timbre-sweep", str(timbre_run), "-n", "2", "--results", str(path), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(results["controls"]) == set(CONTROLS) and json.loads(path.read_text())["n"] == 2
+    assert len(results["controls"]["depth"]["measured"]) == len(results["levels"]) == 9
+    assert main(["bench", "--timbre-sweep", str(tiny_runs / "conv-gan"), "--results", str(tmp_path / "x.json")]) == 2
+    assert "not trained with timbre" in capsys.readouterr().err

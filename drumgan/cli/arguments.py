@@ -1,8 +1,10 @@
-"""Argument types and the options several commands share (no TensorFlow, so ``--help`` answers at once)."""
+"""What several commands share: argument types, options, the feature configuration they ask for and the one way a
+command reports (no TensorFlow, so ``--help`` answers at once)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 
 from .. import devices
 from ..config import SAMPLE_RATES, FeatureConfig
@@ -68,3 +70,13 @@ def add_sample_rate(parser) -> None:
         help=f"audio rate: {', '.join(map(str, SAMPLE_RATES))} (default {FeatureConfig.sample_rate}); "
         "the image keeps its shape, about 1 s",
     )
+
+
+def report(args, record: dict, *lines: str) -> None:
+    """The one way a command says what it did: ``record`` as one JSON line with ``--json``, else ``lines``."""
+    print(json.dumps(record) if args.json else "\n".join(lines))
+
+
+def feature_config(args):
+    """The default feature configuration at ``--sample-rate``."""
+    return FeatureConfig().at_rate(args.sample_rate or FeatureConfig.sample_rate)

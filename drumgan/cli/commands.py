@@ -1,4 +1,5 @@
-"""The command line's commands, one function each: ``python -m drumgan COMMAND ...`` (``-h`` for the options)."""
+"""The command line's commands, one function each: ``python -m drumgan COMMAND ...`` (``-h`` for the options); the
+ones that measure are in :mod:`.measuring`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 
 from .. import devices, signals
 from ..atomic import NO_SPACE, no_space_message
-from ..config import FeatureConfig
 from ..errors import RunError
 from ..features.timbre import CONTROLS
-from ..paths import DEFAULT_RUNS, project_root, runs_dir
+from ..paths import DEFAULT_RUNS, runs_dir
 from ..settings import TrainSettings
+from . import measuring
+from .arguments import feature_config, report
 from .options import parser_for, train_settings
 
 
@@ -36,17 +38,12 @@ def _summary_lines(summary: dict) -> list[str]:
     return lines
 
 
-def _report(args, record: dict, *lines: str) -> None:
-    """The one way a command says what it did: ``record`` as one JSON line with ``--json``, else ``lines``."""
-    print(json.dumps(record) if args.json else "\n".join(lines))
-
-
 def _prepare(args) -> int:
     from ..data.preparation import prepare
 
-    dataset = prepare(args.source, _feature_config(args), progress=not args.json or sys.stderr.isatty())
+    dataset = prepare(args.source, feature_config(args), progress=not args.json or sys.stderr.isatty())
     summary = dataset.summary()
-    _report(args, summary, *_summary_lines(summary))
+    report(args, summary, *_summary_lines(summary))
     return 0
 
 
@@ -128,7 +125,7 @@ def _generate(args) -> int:
     what = f" like {args.like} (reconstructed to {inversion.distance:.3f} RMS)" if args.like else ""
     what += f" at truncation {args.truncation:g}" if args.truncation != 1 else ""
     what += f" of timbre {args.timbre}" if args.timbre else ""
-    _report(args, record, f"{len(paths)} WAV files{what} from {run.dir} (step {run.step}) in {args.out}")
+    report(args, record, f"{len(paths)} WAV files{what} from {run.dir} (step {run.step}) in {args.out}")
     return 0
 
 
@@ -167,7 +164,7 @@ def _kit(args) -> int:
         else f"NOT valid by Hydrogen's schema: {errors[0]}"
     )
     kit = f"Hydrogen kit {written['kit']} ({counts}); drumkit.xml {checked}"
-    _report(args, written, kit, f"WAVs named by class: {written['wav_folder']}")
+    report(args, written, kit, f"WAVs named by class: {written['wav_folder']}")
     return 0
 
 
@@ -182,7 +179,7 @@ def _export(args) -> int:
     error = exported["half_precision_error_db"]
     measured = "" if error is None else f" (float16 changes generated log-mels by up to {error:.3f} dB)"
     size = exported["bytes"] / 1e6
-    _report(
+    report(
         args, exported, f"{exported['weights']}: step {exported['step']}, {exported['dtype']}{measured}, {size:.2f} MB"
     )
     return 0
@@ -206,147 +203,8 @@ def _demo(args) -> int:
     real = dataset.waves[dataset.spread_held_out(args.n)]
     made = make_demo(runs, args.out, n=args.n, seed=args.seed, real=real)
     wavs = f"{len(made['wavs'])} WAV files in {args.out}/ (a folder per run)"
-    _report(args, made, wavs, f"mel spectrograms: {made['png']}", f"listen offline: {made['html']}")
+    report(args, made, wavs, f"mel spectrograms: {made['png']}", f"listen offline: {made['html']}")
     return 0
-
-
-def _evaluate(args) -> int:
-    devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
-    from ..atomic import writable_folder
-    from ..data.preparation import prepare
-    from ..display.tables import text_table
-    from ..evaluation.evaluator import evaluate, log_results, save_results, table_rows
-    from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
-    from ..generation.sampling import sampling_options
-    from ..training.run import Run
-
-    runs = [Run.load(folder) for folder in args.run or []]
-    for run in runs:
-        sampling_options(run, truncation=args.truncation)  # checked before the work
-    writable_folder(Path(args.results).parent, "the --results folder")  # before the work, not after it
-    config = runs[0].codec.config if runs else None
-    dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
-    per_class_n = args.per_class or 0
-    results = evaluate(
-        runs,
-        dataset,
-        args.n,
-        args.seed,
-        progress=sys.stderr.isatty(),
-        per_class_n=per_class_n,
-        sources=args.source,
-        truncation=args.truncation,
-    )
-    if args.json:
-        keys = ("classifier_accuracy", "rows", "per_class", "listener_accuracy")
-        print(json.dumps({k: results[k] for k in keys if k in results}))
-    else:
-        print(
-            f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): "
-            f"{results['classifier_accuracy']:.3f}"
-        )
-        if args.truncation != 1:
-            print(f"the runs sampled from latents truncated by {args.truncation:g}")
-        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s", "decay_matched_s"))))
-        print("\nheard from the audio alone, at 44.1 kHz:")
-        print(text_table(table_rows(results, HEARING_METRICS)))
-        print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
-        if per_class_n:
-            from ..evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows
-
-            print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
-            print(text_table(per_class_rows(results["per_class"])))
-            print(f"met: share_asked >= {TARGET_RATIO} x real_accuracy, for classes of {MIN_TRAIN}+ training clips")
-            if "listener_accuracy" in results:
-                print(f"listener_*: the second listener (descriptors of the audio; held-out accuracy "
-                      f"{results['listener_accuracy']:.3f}), held to the same target")  # fmt: skip
-    log_results(runs, results)
-    path = save_results(results, args.results, merge=True)  # after printing: a refusal loses no figure
-    if not args.json:
-        print(f"written to {path}; each run's measures also in its logs/evaluate (TensorBoard)")
-    return 0
-
-
-def _roundtrip(args) -> int:
-    from ..bench.roundtrip import TARGETS, compare
-    from ..data.preparation import prepare
-    from ..display.tables import text_table
-    from ..evaluation.hearing import Hearing, to_audio_rate
-
-    dataset = prepare(args.source, _feature_config(args), progress=False)
-    chosen = dataset.spread_held_out(args.n)
-    hearing = Hearing(to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate))
-    results = compare(dataset.waves[chosen], dataset.config, hearing)
-    out = sys.stderr if args.json else sys.stdout
-    held_out = "held-out" if len(dataset.test_index) else "training (no held-out kits)"
-    default = results["default"]
-    real = ", ".join(f"{key[5:]} {value:.3g}" for key, value in default.items() if key.startswith("real_"))
-    print(f"{len(chosen)} {held_out} clips at {dataset.config.sample_rate} Hz; the clips themselves: {real}", file=out)
-    hidden = ("n", "sample_rate", *(key for key in default if key.startswith("real_")))
-    shown = [{"path": name, **{k: v for k, v in row.items() if k not in hidden}} for name, row in results.items()]
-    print(text_table(shown[1:], floatfmt=".3g"), file=out)
-    limits = f"onset_ms <= {TARGETS['onset_ms']:g}, decay_s within {TARGETS['decay_ratio']:.0%} and high_db within "
-    missed = [key for key, met in default["meets"].items() if not met]
-    verdict = "meets" if default["meets_all"] else f"does NOT meet ({', '.join(missed)})"
-    print(f"default ({default['option']}): {verdict} {limits}{TARGETS['high_db']:g} dB of the clips'", file=out)
-    if args.json:
-        print(json.dumps(results))
-    return 0
-
-
-def _bench(args) -> int:
-    from ..bench.speed import run_benchmarks, target_rows
-    from ..display.tables import text_table
-
-    out = sys.stderr if args.json else sys.stdout
-    if args.time_to_quality:
-        return _time_to_quality(args, out)
-    results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
-    print("\n" + text_table(target_rows(results)), file=out)
-    if args.json:
-        print(json.dumps(results))
-    return 0
-
-
-def _time_to_quality(args, out) -> int:
-    from ..atomic import writable_folder
-    from ..bench.curve import curve_rows, log_curves, summary_rows, time_to_quality
-    from ..data.preparation import prepare
-    from ..display.tables import text_table
-    from ..evaluation.evaluator import save_results
-
-    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
-    features = [name.strip() for name in args.features.split(",") if name.strip()]
-    recipes = {
-        name if feature == "mel" else f"{name} {feature}": TrainSettings.for_model(
-            args.model, recipe=None if name == "default" else name, feature=feature
-        )
-        for feature in features
-        for name in names
-    }
-    default_path = project_root() / "results" / f"time_to_quality_{args.model.replace('-', '_')}.json"
-    results_path = Path(args.results or default_path)
-    writable_folder(results_path.parent, "the --results folder")  # before the work, not after it
-    dataset = prepare(args.source, progress=False)
-    log = lambda line: print(line, file=out, flush=True)  # noqa: E731
-    results = time_to_quality(recipes, dataset, args.time_to_quality, args.every, log=log)
-    path = save_results(results, results_path)
-    log_curves(results, results_path.parent / "logs" / results_path.stem)
-    print("\n" + text_table(curve_rows(results)), file=out)
-    print("\n" + text_table(summary_rows(results)), file=out)
-    for name, recipe in results["recipes"].items():
-        reached = recipe["minutes_to_target"]
-        when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"
-        print(f"{name}: FD <= {results['target_fd']:.1f} (1.1 x Griffin-Lim) {when}", file=out)
-    print(f"written to {path}; TensorBoard logs in {path.parent / 'logs' / path.stem}", file=out)
-    if args.json:
-        print(json.dumps(results))
-    return 0
-
-
-def _feature_config(args):
-    """The default feature configuration at ``--sample-rate``."""
-    return FeatureConfig().at_rate(args.sample_rate or FeatureConfig.sample_rate)
 
 
 HANDLERS = {
@@ -354,11 +212,11 @@ HANDLERS = {
     "train": _train,
     "generate": _generate,
     "kit": _kit,
-    "evaluate": _evaluate,
+    "evaluate": measuring.evaluate_handler,
     "export": _export,
     "demo": _demo,
-    "roundtrip": _roundtrip,
-    "bench": _bench,
+    "roundtrip": measuring.roundtrip_handler,
+    "bench": measuring.bench_handler,
 }
 
 

@@ -1,10 +1,15 @@
-"""The options of the commands that measure: ``evaluate``, ``roundtrip`` and ``bench``."""
+"""The commands that measure, ``evaluate``, ``roundtrip`` and ``bench``: their options and what each does."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
+from .. import devices
 from ..paths import project_root
-from ..settings import RECIPES
-from .arguments import add_distribute, add_sample_rate, add_truncation, positive, positive_float
+from ..settings import RECIPES, TrainSettings
+from .arguments import add_distribute, add_sample_rate, add_truncation, feature_config, positive, positive_float
 
 
 def evaluate_command(commands, handler) -> None:
@@ -73,9 +78,185 @@ def bench_command(commands, handler) -> None:
     )
     be.add_argument("--every", type=positive_float, default=2.0, metavar="MINUTES", help="time to quality (2)")
     be.add_argument(
-        "--results", metavar="PATH", help="time to quality: where the curves go (results/time_to_quality_MODEL.json)"
+        "--timbre-sweep",
+        metavar="RUN_DIR",
+        help="instead: sweep each timbre control of a run trained with --timbre from 0.1 to 0.9, the others held, and "
+        "measure the clips' timbre from their audio",
+    )
+    be.add_argument("-n", type=positive, default=32, help="timbre sweep: clips at each level of each control (32)")
+    be.add_argument(
+        "--results",
+        metavar="PATH",
+        help="where the results go (time to quality: results/time_to_quality_MODEL.json; timbre sweep: "
+        "results/timbre_sweep.json)",
     )
     be.add_argument(
         "--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout"
     )
     be.set_defaults(handler=handler)
+
+
+def evaluate_handler(args) -> int:
+    devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
+    from ..atomic import writable_folder
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..evaluation.evaluator import evaluate, log_results, save_results, table_rows
+    from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
+    from ..generation.sampling import sampling_options
+    from ..training.run import Run
+
+    runs = [Run.load(folder) for folder in args.run or []]
+    for run in runs:
+        sampling_options(run, truncation=args.truncation)  # checked before the work
+    writable_folder(Path(args.results).parent, "the --results folder")  # before the work, not after it
+    config = runs[0].codec.config if runs else None
+    dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
+    per_class_n = args.per_class or 0
+    results = evaluate(
+        runs,
+        dataset,
+        args.n,
+        args.seed,
+        progress=sys.stderr.isatty(),
+        per_class_n=per_class_n,
+        sources=args.source,
+        truncation=args.truncation,
+    )
+    if args.json:
+        keys = ("classifier_accuracy", "rows", "per_class", "listener_accuracy")
+        print(json.dumps({k: results[k] for k in keys if k in results}))
+    else:
+        print(
+            f"classifier accuracy on the held-out kits ({', '.join(dataset.test_kits)}): "
+            f"{results['classifier_accuracy']:.3f}"
+        )
+        if args.truncation != 1:
+            print(f"the runs sampled from latents truncated by {args.truncation:g}")
+        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s", "decay_matched_s"))))
+        print("\nheard from the audio alone, at 44.1 kHz:")
+        print(text_table(table_rows(results, HEARING_METRICS)))
+        print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
+        if per_class_n:
+            from ..evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows
+
+            print(f"\nper class ({per_class_n} clips each; share_asked: the classifier hears the class asked for)")
+            print(text_table(per_class_rows(results["per_class"])))
+            print(f"met: share_asked >= {TARGET_RATIO} x real_accuracy, for classes of {MIN_TRAIN}+ training clips")
+            if "listener_accuracy" in results:
+                print(f"listener_*: the second listener (descriptors of the audio; held-out accuracy "
+                      f"{results['listener_accuracy']:.3f}), held to the same target")  # fmt: skip
+    log_results(runs, results)
+    path = save_results(results, args.results, merge=True)  # after printing: a refusal loses no figure
+    if not args.json:
+        print(f"written to {path}; each run's measures also in its logs/evaluate (TensorBoard)")
+    return 0
+
+
+def roundtrip_handler(args) -> int:
+    from ..bench.roundtrip import TARGETS, compare
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..evaluation.hearing import Hearing, to_audio_rate
+
+    dataset = prepare(args.source, feature_config(args), progress=False)
+    chosen = dataset.spread_held_out(args.n)
+    hearing = Hearing(to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate))
+    results = compare(dataset.waves[chosen], dataset.config, hearing)
+    out = sys.stderr if args.json else sys.stdout
+    held_out = "held-out" if len(dataset.test_index) else "training (no held-out kits)"
+    default = results["default"]
+    real = ", ".join(f"{key[5:]} {value:.3g}" for key, value in default.items() if key.startswith("real_"))
+    print(f"{len(chosen)} {held_out} clips at {dataset.config.sample_rate} Hz; the clips themselves: {real}", file=out)
+    hidden = ("n", "sample_rate", *(key for key in default if key.startswith("real_")))
+    shown = [{"path": name, **{k: v for k, v in row.items() if k not in hidden}} for name, row in results.items()]
+    print(text_table(shown[1:], floatfmt=".3g"), file=out)
+    limits = f"onset_ms <= {TARGETS['onset_ms']:g}, decay_s within {TARGETS['decay_ratio']:.0%} and high_db within "
+    missed = [key for key, met in default["meets"].items() if not met]
+    verdict = "meets" if default["meets_all"] else f"does NOT meet ({', '.join(missed)})"
+    print(f"default ({default['option']}): {verdict} {limits}{TARGETS['high_db']:g} dB of the clips'", file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def bench_handler(args) -> int:
+    from ..bench.speed import run_benchmarks, target_rows
+    from ..display.tables import text_table
+
+    out = sys.stderr if args.json else sys.stdout
+    if args.time_to_quality:
+        return _time_to_quality(args, out)
+    if args.timbre_sweep:
+        return _timbre_sweep(args, out)
+    results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
+    print("\n" + text_table(target_rows(results)), file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def _time_to_quality(args, out) -> int:
+    from ..atomic import writable_folder
+    from ..bench.curve import curve_rows, log_curves, summary_rows, time_to_quality
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..evaluation.evaluator import save_results
+
+    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    features = [name.strip() for name in args.features.split(",") if name.strip()]
+    recipes = {
+        name if feature == "mel" else f"{name} {feature}": TrainSettings.for_model(
+            args.model, recipe=None if name == "default" else name, feature=feature
+        )
+        for feature in features
+        for name in names
+    }
+    default_path = project_root() / "results" / f"time_to_quality_{args.model.replace('-', '_')}.json"
+    results_path = Path(args.results or default_path)
+    writable_folder(results_path.parent, "the --results folder")  # before the work, not after it
+    dataset = prepare(args.source, progress=False)
+    log = lambda line: print(line, file=out, flush=True)  # noqa: E731
+    results = time_to_quality(recipes, dataset, args.time_to_quality, args.every, log=log)
+    path = save_results(results, results_path)
+    log_curves(results, results_path.parent / "logs" / results_path.stem)
+    print("\n" + text_table(curve_rows(results)), file=out)
+    print("\n" + text_table(summary_rows(results)), file=out)
+    for name, recipe in results["recipes"].items():
+        reached = recipe["minutes_to_target"]
+        when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"
+        print(f"{name}: FD <= {results['target_fd']:.1f} (1.1 x Griffin-Lim) {when}", file=out)
+    print(f"written to {path}; TensorBoard logs in {path.parent / 'logs' / path.stem}", file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def _timbre_sweep(args, out) -> int:
+    from tqdm.auto import tqdm
+
+    from ..atomic import writable_folder, write_text_atomically
+    from ..bench.timbre import LEVELS, TARGETS, sweep, sweep_rows
+    from ..display.tables import text_table
+    from ..errors import RunError
+    from ..features.timbre import CONTROLS
+    from ..training.run import Run
+
+    run = Run.load(args.timbre_sweep)
+    if run.timbre is None:
+        raise RunError(f"{run.dir} was not trained with timbre (train conv-gan --timbre): there is nothing to sweep")
+    path = Path(args.results or project_root() / "results" / "timbre_sweep.json")
+    writable_folder(path.parent, "the --results folder")  # before the work, not after it
+    levels = len(CONTROLS) * len(LEVELS)
+    with tqdm(total=levels, desc="timbre sweep", unit="level", disable=not sys.stderr.isatty()) as bar:
+        results = sweep(run, args.n, progress=bar.update)
+    results["run"] = {"dir": str(run.dir), "step": run.step}
+    write_text_atomically(path, json.dumps(results, indent=1) + "\n")
+    print(text_table(sweep_rows(results)), file=out)
+    limits = ", ".join(
+        f"{key} {'>=' if key == 'rank_correlation' else '<='} {value:g}" for key, value in TARGETS.items()
+    )
+    print(f"targets: {limits}; {'all met' if results['meets'] else 'NOT all met'}; written to {path}", file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0

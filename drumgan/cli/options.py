@@ -1,4 +1,5 @@
-"""The command line's options: one function per command adds its subcommand, its options and its handler.
+"""The command line's options: one function per command adds its subcommand, its options and its handler (the
+measuring commands' in :mod:`.measuring`).
 
 Imports no TensorFlow, so ``--help`` answers at once.
 """
