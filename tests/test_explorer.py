@@ -72,3 +72,18 @@ def test_the_widget_generates_keeps_and_writes_a_kit(explorer, tmp_path):
         slider.value = 0.0
     ui.generate.click()
     assert "cannot generate" in ui.status.value
+
+
+def test_a_timbre_run_has_a_slider_per_control_and_each_changes_the_clip(timbre_run):
+    from drumgan.display.explorer import _ExplorerWidget
+    from drumgan.features.timbre import CONTROLS
+
+    explorer = Explorer(Run.load(timbre_run))
+    assert list(explorer.timbre) == list(CONTROLS)
+    ui = _ExplorerWidget(explorer, "kits")
+    assert set(ui.timbre) == set(CONTROLS)
+    for name in CONTROLS:
+        before = explorer.generate()[0]
+        ui.timbre[name].value = 1.0 if explorer.timbre[name] < 0.5 else 0.0
+        ui.generate.click()
+        assert not np.allclose(before, explorer.log_mel), name

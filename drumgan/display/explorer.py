@@ -1,7 +1,7 @@
 """An interactive explorer of a conv GAN run in JupyterLab, built from ipywidgets: class-mixture sliders (a
-conditional run), two seeds and an interpolation slider between them, a truncation slider, variations of an
-uploaded sample, a Generate button that draws the log-mel and plays the clip in place, and Keep / Write kit
-buttons that collect clips into a drum kit.
+conditional run), timbre sliders (a run trained with timbre), two seeds and an interpolation slider between them, a
+truncation slider, variations of an uploaded sample, a Generate button that draws the log-mel and plays the clip in
+place, and Keep / Write kit buttons that collect clips into a drum kit.
 
 :class:`Explorer` holds the state and does the work (tested without a browser); :meth:`Explorer.widget` lays
 the controls out and wires them to it.
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import CLASSES
+from ..features.timbre import CONTROLS
 from ..latents import class_mixture, slerp, truncate
 from .players import player_grid
 
@@ -25,6 +26,8 @@ class Explorer:
 
     Attributes:
         weights: ``{class: weight}`` of the class mixture asked for (conditional runs).
+        timbre: ``{control: percentile}`` asked for (runs trained with timbre; at first the training median of the
+            first class), else empty.
         seed_a, seed_b, t: the two latents' seeds and the place between them (0: ``seed_a``, 1: ``seed_b``).
         truncation: how far the latent is pulled toward the mean (:func:`drumgan.latents.truncate`; 1: none).
         inversion: an uploaded sample's :class:`~drumgan.generation.projection.Inversion`, or None; while set, Generate
@@ -38,6 +41,8 @@ class Explorer:
         self.run, self.seed_a, self.seed_b, self.t, self.truncation = run, seed_a, seed_b, 0.0, 1.0
         names = run.class_names
         self.weights = {name: 1.0 if i == 0 else 0.0 for i, name in enumerate(names)}
+        median = run.timbre.median(0 if names else None) if run.timbre is not None else []
+        self.timbre = {name: round(float(p), 2) for name, p in zip(CONTROLS, median)}
         self.inversion, self.spread, self.sample_name = None, 0.15, ""
         self.kept: list[tuple[str, np.ndarray]] = []
         self.log_mel = self.wave = None
@@ -70,7 +75,8 @@ class Explorer:
             sample = variations(self.run, self.inversion, 1, self.spread, seed=self.seed_a)
         else:
             classes = None if self.classes is None else self.classes[None]
-            sample = self.run.model.from_latents(self.latent()[None], classes)
+            timbre = np.array([[self.timbre[name] for name in CONTROLS]], np.float32) if self.timbre else None
+            sample = self.run.model.from_latents(self.latent()[None], classes, timbre)
         spectrum = self.run.codec.decode(sample)
         self.log_mel, self.wave = self.run.codec.to_log_mel(spectrum)[0], self.run.codec.to_audio(spectrum)[0]
         return self.log_mel, self.wave
@@ -123,6 +129,10 @@ class _ExplorerWidget:
             name: w.FloatSlider(value=value, min=0, max=1, step=0.05, description=name, layout=wide)
             for name, value in explorer.weights.items()
         }
+        self.timbre = {
+            name: w.FloatSlider(value=value, min=0, max=1, step=0.05, description=name, layout=wide)
+            for name, value in explorer.timbre.items()
+        }
         self.seed_a = w.IntText(value=explorer.seed_a, description="seed A")
         self.seed_b = w.IntText(value=explorer.seed_b, description="seed B")
         self.t = w.FloatSlider(value=0, min=0, max=1, step=0.05, description="A -> B", layout=wide)
@@ -144,9 +154,13 @@ class _ExplorerWidget:
         self.forget.on_click(lambda _: self.on_forget())
         self.upload.observe(lambda change: self.on_upload(change["new"]), names="value")
         mixture = [w.HTML("<b>class mixture</b>"), *self.sliders.values()] if explorer.run.settings.conditional else []
+        timbre = (
+            [w.HTML("<b>timbre</b> (percentiles of the training kits)"), *self.timbre.values()] if self.timbre else []
+        )
         self.box = w.VBox(
             [
                 *mixture,
+                *timbre,
                 w.HTML("<b>latent</b>"),
                 w.HBox([self.seed_a, self.seed_b]),
                 self.t,
@@ -165,6 +179,7 @@ class _ExplorerWidget:
     def _read_controls(self) -> None:
         e = self.explorer
         e.weights = {name: slider.value for name, slider in self.sliders.items()}
+        e.timbre = {name: slider.value for name, slider in self.timbre.items()}
         e.seed_a, e.seed_b, e.t, e.spread = self.seed_a.value, self.seed_b.value, self.t.value, self.spread.value
         e.truncation = self.truncation.value
 
