@@ -31,6 +31,8 @@ _NAMES = {
     "generate_log_mels": ".generation.sampling",
     "generate_along": ".generation.sampling",
     "class_request": ".generation.sampling",
+    "timbre_request": ".generation.sampling",
+    "CONTROLS": ".features.timbre",
     "kit_clips": ".generation.sampling",
     "save_preview": ".display.previews",
     "class_path": ".latents",
