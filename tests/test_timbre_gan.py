@@ -117,3 +117,17 @@ def test_bench_sweeps_a_timbre_run_and_refuses_another(timbre_run, tiny_runs, tm
     assert len(results["controls"]["depth"]["measured"]) == len(results["levels"]) == 9
     assert main(["bench", "--timbre-sweep", str(tiny_runs / "conv-gan"), "--results", str(tmp_path / "x.json")]) == 2
     assert "not trained with timbre" in capsys.readouterr().err
+
+
+def test_control_clips_differ_only_in_the_control_and_the_sweep_draws(timbre_run):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drumgan.bench.timbre import control_clips, sweep
+    from drumgan.display.plots import plot_timbre_sweep
+
+    rows = control_clips(Run.load(timbre_run), levels=(0.1, 0.9))
+    assert set(rows) == set(CONTROLS) and all(waves.shape[0] == 2 for waves in rows.values())
+    assert not np.allclose(rows["brightness"][0], rows["brightness"][1])
+    fig = plot_timbre_sweep(sweep(Run.load(timbre_run), n=2, levels=(0.1, 0.5, 0.9)))
+    assert len(fig.axes) == len(CONTROLS) + 1

@@ -84,3 +84,18 @@ def sweep_rows(results: dict) -> list[dict]:
     """One flat row per control of :func:`sweep`'s results, for :func:`drumgan.display.tables.text_table`."""
     keys = ("rank_correlation", "mean_error", "cross_talk", "meets")
     return [{"control": control, **{key: row[key] for key in keys}} for control, row in results["controls"].items()]
+
+
+def control_clips(run, levels=(0.1, 0.5, 0.9), seed: int = 0) -> dict[str, np.ndarray]:
+    """For each control, one clip at each of ``levels`` ``(len(levels), n_samples)``: one latent and one class (drawn
+    with ``seed``), the other controls held at that class's median, so that a row differs only in the control."""
+    classes, held = held_conditions(run, 1, seed)
+    rows = {}
+    for k, control in enumerate(CONTROLS):
+        timbre = np.repeat(held, len(levels), axis=0)
+        timbre[:, k] = levels
+        repeated = None if classes is None else np.repeat(classes, len(levels), axis=0)
+        latents = np.repeat(run.model.latents(1, seed), len(levels), axis=0)
+        spectra = run.codec.decode(run.model.from_latents(latents, repeated, timbre))
+        rows[control] = run.codec.to_audio(spectra, seed=seed)
+    return rows

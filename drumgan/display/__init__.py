@@ -16,6 +16,7 @@ _NAMES = {
             "plot_quality_curves",
             "plot_rows",
             "plot_source_formats",
+            "plot_timbre_sweep",
             "plot_waveforms",
             "preview_images",
         ),

@@ -261,3 +261,27 @@ def plot_quality_curves(results: dict, metrics=("fd", "kid", "is")):
         ax.tick_params(labelsize=MIN_FONT_PT)
     axes[0].legend(fontsize=MIN_FONT_PT)
     return fig
+
+
+def plot_timbre_sweep(results: dict):
+    """A panel per control of a :func:`~drumgan.bench.timbre.sweep`: the median percentile measured from the clips'
+    audio against the percentile asked (bold, with the diagonal it should follow) and the other controls' (thin,
+    which should stay flat); returns the Figure."""
+    controls = list(results["controls"])
+    levels = results["levels"]
+    fig, axes = _grid(len(controls) + 1, 3, panel_height=2.4)  # the last panel holds the legend
+    for ax, (k, control) in zip(axes, enumerate(controls)):
+        measured = np.asarray(results["controls"][control]["measured"])
+        ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="asked")
+        for j, other in enumerate(controls):
+            bold = j == k
+            ax.plot(levels, measured[:, j], "o-" if bold else "-", ms=3, lw=2 if bold else 0.8, color=f"C{j}",
+                    label=other)  # fmt: skip
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=f"{control} asked", title=control)
+        ax.title.set_fontsize(PANEL_TITLE_PT)
+        ax.tick_params(labelsize=MIN_FONT_PT)
+        ax.xaxis.label.set_fontsize(MIN_FONT_PT)
+        ax.set_ylabel("measured (percentile)", fontsize=MIN_FONT_PT)
+    axes[-1].axis("off")
+    axes[-1].legend(*axes[0].get_legend_handles_labels(), fontsize=MIN_FONT_PT, loc="center")
+    return fig
