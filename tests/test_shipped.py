@@ -92,3 +92,25 @@ def test_the_shipped_conditional_run_makes_the_classes_it_is_asked_for(hydrogen)
     train_other = hydrogen.train_index[hydrogen.labels[hydrogen.train_index] == other]
     heard = evaluator.predicted_classes(hydrogen.waves[train_other])  # as generated clips are heard: from audio
     assert table["other"]["train_accuracy"] == pytest.approx(np.mean(heard == other), abs=0.05)
+
+
+def test_the_shipped_timbre_run_ships_its_training_timbres():
+    assert "runs/conv_gan_timbre/timbre.npz" in tracked(RUNS / "conv_gan_timbre")
+
+
+@requires_hydrogen
+def test_the_shipped_timbre_run_brightens_deepens_and_lengthens_as_asked(hydrogen):
+    pytest.importorskip("tensorflow")
+    from drumgan.features.timbre import CONTROLS, measure
+    from drumgan.generation.sampling import generate_waves, timbre_request
+    from drumgan.training.run import Run
+
+    run = Run.load(RUNS / "conv_gan_timbre")
+    assert run.step == run.settings.steps and run.settings.timbre and run.settings.conditional
+    for control in ("brightness", "depth", "decay"):
+        k = CONTROLS.index(control)
+        low, high = (
+            measure(generate_waves(run, 16, 0, timbre=timbre_request(run, 16, {control: p})), 44100)[:, k]
+            for p in (0.1, 0.9)
+        )
+        assert np.median(high) > np.median(low), control
