@@ -105,15 +105,17 @@ def test_a_sweep_is_judged_by_rank_error_and_cross_talk():
     assert judged(ignored, levels, 0, middle=4)["mean_error"] > 0.15
 
 
-def test_bench_sweeps_a_timbre_run_and_refuses_another(timbre_run, tiny_runs, tmp_path, capsys):
+def test_bench_sweeps_a_timbre_run_and_refuses_another(timbre_run, tiny_runs, synthetic_kit, tmp_path, capsys):
     import json
 
     from drumgan.cli.commands import main
 
     path = tmp_path / "sweep.json"
-    assert main(["bench", "--timbre-sweep", str(timbre_run), "-n", "2", "--results", str(path), "--json"]) == 0
+    sweep = ["bench", "--timbre-sweep", str(timbre_run), "-n", "2", "--source", str(synthetic_kit)]
+    assert main([*sweep, "--results", str(path), "--json"]) == 0
     results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(results["controls"]) == set(CONTROLS) and json.loads(path.read_text())["n"] == 2
+    assert set(results["ceiling"]) == set(CONTROLS)  # what the round trip keeps of real clips' timbre
     assert len(results["controls"]["depth"]["measured"]) == len(results["levels"]) == 9
     assert main(["bench", "--timbre-sweep", str(tiny_runs / "conv-gan"), "--results", str(tmp_path / "x.json")]) == 2
     assert "not trained with timbre" in capsys.readouterr().err
@@ -131,3 +133,10 @@ def test_control_clips_differ_only_in_the_control_and_the_sweep_draws(timbre_run
     assert not np.allclose(rows["brightness"][0], rows["brightness"][1])
     fig = plot_timbre_sweep(sweep(Run.load(timbre_run), n=2, levels=(0.1, 0.5, 0.9)))
     assert len(fig.axes) == len(CONTROLS) + 1
+
+
+def test_the_round_trip_keeps_brightness_and_decay_of_real_clips(synthetic_dataset):
+    from drumgan.bench.timbre import round_trip_ceiling
+
+    ceiling = round_trip_ceiling(synthetic_dataset, n=64)
+    assert ceiling["brightness"]["rank_correlation"] > 0.8 and ceiling["decay"]["rank_correlation"] > 0.8

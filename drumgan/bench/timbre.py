@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.stats
 
-from ..features.timbre import CONTROLS, measure
+from ..features.inverse import to_audio
+from ..features.timbre import CONTROLS, Percentiles, measure
 from ..generation.sampling import generate_waves
 from ..latents import one_hot
 
@@ -81,9 +82,15 @@ def judged(medians: np.ndarray, levels: np.ndarray, k: int, middle: int) -> dict
 
 
 def sweep_rows(results: dict) -> list[dict]:
-    """One flat row per control of :func:`sweep`'s results, for :func:`drumgan.display.tables.text_table`."""
+    """One flat row per control of :func:`sweep`'s results, for :func:`drumgan.display.tables.text_table`, with the
+    round trip's figures (:func:`round_trip_ceiling`) where the results hold them (``"ceiling"``)."""
     keys = ("rank_correlation", "mean_error", "cross_talk", "meets")
-    return [{"control": control, **{key: row[key] for key in keys}} for control, row in results["controls"].items()]
+    rows = []
+    for control, row in results["controls"].items():
+        ceiling = results.get("ceiling", {}).get(control, {})
+        kept = {f"round_trip_{key}": value for key, value in ceiling.items()}
+        rows.append({"control": control, **{key: row[key] for key in keys}, **kept})
+    return rows
 
 
 def control_clips(run, levels=(0.1, 0.5, 0.9), seed: int = 0) -> dict[str, np.ndarray]:
@@ -99,3 +106,21 @@ def control_clips(run, levels=(0.1, 0.5, 0.9), seed: int = 0) -> dict[str, np.nd
         spectra = run.codec.decode(run.model.from_latents(latents, repeated, timbre))
         rows[control] = run.codec.to_audio(spectra, seed=seed)
     return rows
+
+
+def round_trip_ceiling(dataset, n: int = 256, seed: int = 0) -> dict:
+    """What the audio path keeps of each control, the most a run can obey it: ``n`` training clips' percentiles
+    against those of their round trip (log-mel, then the default inverse), as rank correlation and mean error."""
+    raw = dataset.timbre()
+    train = dataset.train_index
+    scale = Percentiles(raw[train])
+    chosen = np.sort(np.random.default_rng(seed).choice(train, min(n, len(train)), replace=False))
+    before = scale.of(raw[chosen])
+    after = scale.of(measure(to_audio(dataset.log_mels[chosen], dataset.config, seed=seed), dataset.config.sample_rate))
+    return {
+        control: {
+            "rank_correlation": float(scipy.stats.spearmanr(before[:, k], after[:, k]).statistic),
+            "mean_error": float(np.mean(np.abs(before[:, k] - after[:, k]))),
+        }
+        for k, control in enumerate(CONTROLS)
+    }

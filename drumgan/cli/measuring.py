@@ -236,7 +236,8 @@ def _timbre_sweep(args, out) -> int:
     from tqdm.auto import tqdm
 
     from ..atomic import writable_folder, write_text_atomically
-    from ..bench.timbre import LEVELS, TARGETS, sweep, sweep_rows
+    from ..bench.timbre import LEVELS, TARGETS, round_trip_ceiling, sweep, sweep_rows
+    from ..data.preparation import prepare
     from ..display.tables import text_table
     from ..errors import RunError
     from ..features.timbre import CONTROLS
@@ -247,9 +248,12 @@ def _timbre_sweep(args, out) -> int:
         raise RunError(f"{run.dir} was not trained with timbre (train conv-gan --timbre): there is nothing to sweep")
     path = Path(args.results or project_root() / "results" / "timbre_sweep.json")
     writable_folder(path.parent, "the --results folder")  # before the work, not after it
+    dataset = prepare(args.source, run.codec.config, progress=False)
+    run.check_data(dataset, "Pass the --source it was trained on.")
     levels = len(CONTROLS) * len(LEVELS)
     with tqdm(total=levels, desc="timbre sweep", unit="level", disable=not sys.stderr.isatty()) as bar:
         results = sweep(run, args.n, progress=bar.update)
+    results["ceiling"] = round_trip_ceiling(dataset)
     results["run"] = {"dir": str(run.dir), "step": run.step}
     write_text_atomically(path, json.dumps(results, indent=1) + "\n")
     print(text_table(sweep_rows(results)), file=out)
@@ -257,6 +261,8 @@ def _timbre_sweep(args, out) -> int:
         f"{key} {'>=' if key == 'rank_correlation' else '<='} {value:g}" for key, value in TARGETS.items()
     )
     print(f"targets: {limits}; {'all met' if results['meets'] else 'NOT all met'}; written to {path}", file=out)
+    kept = "round_trip_*: training clips measured against their own round trip (what the audio path keeps)"
+    print(kept, file=out)
     if args.json:
         print(json.dumps(results))
     return 0
