@@ -23,16 +23,18 @@ FAMILY_LAYOUTS = {
     "conv-gan": "image",
 }  # the layout (config.LAYOUTS) each trains on
 GAN_ONLY = {"critic_steps", "loss", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor"}
-CONV_GAN_ONLY = {"conditional", "class_weight", "leave_out_unnamed", "timbre", "timbre_weight"}
+CONV_GAN_ONLY = {"conditional", "class_weight", "leave_out_unnamed", "timbre", "timbre_weight", "timbre_spread"}
 UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "lstm": {"width", "frames_per_step", *CONV_GAN_ONLY, *GAN_ONLY},
     "lstm-gan": {"width", "noise_std", *CONV_GAN_ONLY},
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
-CONDITIONAL_STEPS = 8000  # a conditional (class or timbre) run's steps: each condition needs more
+CONDITIONAL_STEPS = 8000  # a class-conditional run's steps: its seven classes each need more
+TIMBRE_STEPS = 3000  # a timbre-conditioned run's steps (with classes or without): longer ones copy training clips
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
 # as asked for
 TIMBRE_WEIGHT = 10.0  # a timbre-conditioned run's timbre_weight (its critic's timbre head)
+TIMBRE_SPREAD = 0.05  # a timbre-conditioned run's timbre_spread (the vicinity of a real clip's timbre it asks for)
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (bench --time-to-quality)
 VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
@@ -92,6 +94,8 @@ class TrainSettings:
     # critic by projection; sampling asks for them, or draws those of training clips
     timbre_weight: float = 0.0  # timbre-conditioned conv GAN: weight of the critic's timbre head (the squared error
     # of the percentiles it hears), which trains fakes to sound as asked (for_model: TIMBRE_WEIGHT unless told)
+    timbre_spread: float = 0.0  # timbre-conditioned conv GAN: a step asks for timbres this far (standard deviation,
+    # in percentiles) around the real clips', so that a timbre does not name one clip (for_model: TIMBRE_SPREAD)
 
     @classmethod
     def from_stored(cls, stored: dict) -> TrainSettings:
@@ -109,15 +113,12 @@ class TrainSettings:
         if recipe is not None and model == "lstm":
             raise RunError("recipes are GAN training settings; the LSTM baseline has none")
         given = {k: v for k, v in overrides.items() if v is not None}
+        conditioned = {}  # what a condition brings with it, unless told otherwise (a timbre run's steps win)
         if given.get("conditional"):
-            given = {
-                "steps": CONDITIONAL_STEPS,
-                "class_weight": CONDITIONAL_CLASS_WEIGHT,
-                "leave_out_unnamed": True,
-                **given,
-            }
+            conditioned.update(steps=CONDITIONAL_STEPS, class_weight=CONDITIONAL_CLASS_WEIGHT, leave_out_unnamed=True)
         if given.get("timbre"):
-            given = {"steps": CONDITIONAL_STEPS, "timbre_weight": TIMBRE_WEIGHT, **given}
+            conditioned.update(steps=TIMBRE_STEPS, timbre_weight=TIMBRE_WEIGHT, timbre_spread=TIMBRE_SPREAD)
+        given = {**conditioned, **given}
         settings = cls(model=model, **{**FAMILY_DEFAULTS[model], **RECIPES.get(recipe, {}), **given})
         settings.check()
         return settings
@@ -142,8 +143,9 @@ class TrainSettings:
             raise RunError(f"class_weight must be >= 0 and needs --conditional, got {self.class_weight}")
         if self.timbre and self.model != "conv-gan":
             raise RunError("only the conv GAN can be timbre-conditioned (--timbre)")
-        if self.timbre_weight < 0 or (self.timbre_weight and not self.timbre):
-            raise RunError(f"timbre_weight must be >= 0 and needs --timbre, got {self.timbre_weight}")
+        for name in ("timbre_weight", "timbre_spread"):
+            if getattr(self, name) < 0 or (getattr(self, name) and not self.timbre):
+                raise RunError(f"{name} must be >= 0 and needs --timbre, got {getattr(self, name)}")
         if self.r1_weight < 0 or self.r1_every < 1:
             raise RunError(f"r1_weight must be >= 0 and r1_every >= 1, got {self.r1_weight} and {self.r1_every}")
         if not 0 <= self.ema < 1:
@@ -225,6 +227,7 @@ BEFORE_IT_EXISTED = {  # each setting added after the first run.json, with what 
     "leave_out_unnamed": False,
     "timbre": False,
     "timbre_weight": 0.0,
+    "timbre_spread": 0.0,
 }
 
 

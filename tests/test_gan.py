@@ -58,13 +58,13 @@ def test_r1_is_applied_every_r1_every_critic_steps_scaled_by_it():
     gan = image_gan(r1_weight=2.0, r1_every=4)
     real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (5, 8, 8, 1)).astype("float32"))
     gan.critic_optimizer.build(gan.critic.trainable_weights)
-    penalty = float(gan._r1_penalty(real, None))
+    penalty = float(gan._r1_penalty(real, (None, None)))
     assert penalty > 0
-    assert float(gan._lazy_r1(real, None)) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
+    assert float(gan._lazy_r1(real, (None, None))) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
     gan.critic_optimizer.iterations.assign(1)
-    assert float(gan._lazy_r1(real, None)) == 0.0
+    assert float(gan._lazy_r1(real, (None, None))) == 0.0
     gan.critic_optimizer.iterations.assign(8)
-    assert float(gan._lazy_r1(real, None)) > 0
+    assert float(gan._lazy_r1(real, (None, None))) > 0
 
 
 def test_the_moving_average_samples_and_follows_the_generator():
@@ -109,7 +109,7 @@ def two_classes(n: int = 16):
 def test_the_class_head_adds_its_weighted_cross_entropy_and_learns_the_real_classes():
     gan = conditional_gan(class_weight=2.0, lr=1e-2)
     clips, classes = two_classes()
-    score, term = gan._judge(tf.constant(clips), tf.constant(classes))
+    score, term = gan._judge(tf.constant(clips), tf.constant(classes), None)
     logits = gan.critic([clips, classes])[1].numpy()
     log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     assert score.shape == (16, 1)
@@ -125,7 +125,7 @@ def test_the_class_term_reaches_the_generators_class_embedding():
     embedding = gan.generator.get_layer("head").get_layer("class_embedding").kernel
     with tf.GradientTape() as tape:
         fake = gan.generator([tf.constant(gan.latents(16)), tf.constant(classes)], training=True)
-        _, term = gan._judge(fake, tf.constant(classes))
+        _, term = gan._judge(fake, tf.constant(classes), None)
     assert float(tf.reduce_max(tf.abs(tape.gradient(term, embedding)))) > 0
 
 

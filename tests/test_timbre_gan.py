@@ -33,10 +33,12 @@ def test_a_timbre_run_keeps_its_training_timbres_and_samples_the_timbre_asked_fo
 
 def test_a_timbre_run_refuses_a_model_without_its_bank():
     from drumgan.models import build_model
-    from drumgan.settings import TrainSettings
+    from drumgan.settings import TIMBRE_STEPS, TrainSettings
 
     settings = TrainSettings.for_model("conv-gan", timbre=True)
-    assert settings.timbre_weight > 0 and settings.steps == 8000
+    assert settings.timbre_weight > 0 and settings.timbre_spread > 0 and settings.steps == TIMBRE_STEPS
+    both = TrainSettings.for_model("conv-gan", conditional=True, timbre=True)
+    assert both.steps == TIMBRE_STEPS and both.class_weight > 0 and both.leave_out_unnamed
     with pytest.raises(ValueError, match="timbre_bank"):
         build_model(settings, 64, 64)
 

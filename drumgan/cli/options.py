@@ -17,6 +17,7 @@ from ..settings import (
     LOSSES,
     MODELS,
     RECIPES,
+    TIMBRE_STEPS,
     TIMBRE_WEIGHT,
     VARIATION_SPREAD,
     default_text,
@@ -42,8 +43,8 @@ def _train_command(commands, handler) -> None:
     tr.add_argument(
         "--steps",
         type=int,
-        help=f"the run's total steps (generator updates for GANs; {default_text('steps')}, conditional or timbre "
-        f"conv-gan {CONDITIONAL_STEPS})",
+        help=f"the run's total steps (generator updates for GANs; {default_text('steps')}, conditional conv-gan "
+        f"{CONDITIONAL_STEPS}, timbre conv-gan {TIMBRE_STEPS})",
     )
     tr.add_argument("--batch-size", type=int, help=default_text("batch_size"))
     tr.add_argument("--seed", type=int, help=default_text("seed"))

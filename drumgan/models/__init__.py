@@ -62,6 +62,7 @@ def build_model(
         class_weight=settings.class_weight,
         timbre_bank=timbre_bank if settings.timbre else None,
         timbre_weight=settings.timbre_weight,
+        timbre_spread=settings.timbre_spread,
     )
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model

@@ -94,7 +94,7 @@ def build_critic(
         projection = layers.Dot(axes=1, name=f"{prefix}_projection", dtype="float32")([features, embedded])
         score = layers.Add(name=f"{prefix}_score", dtype="float32")([score, projection])
     if (class_head and not n_classes) or (timbre_head and not n_timbre):
-        raise ValueError("a class or timbre head needs the critic to take that condition (n_classes, n_timbre > 0)")
+        raise ValueError("a class or timbre head needs a critic conditional on it (n_classes or n_timbre > 0)")
     heads = [
         layers.Dense(n, name=name, dtype="float32")(features)
         for name, n, asked in (("class_logits", n_classes, class_head), ("timbre_heard", n_timbre, timbre_head))

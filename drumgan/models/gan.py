@@ -22,6 +22,7 @@ from . import augment
 
 SAMPLE_BATCH = 256  # latents the generator turns into samples at a time
 REAL_STREAM, FAKE_STREAM = 1, 2  # the random streams of the real and the fake clips' augmentations (noise: 0)
+VICINITY_STREAM = 3  # the random stream of the timbres a step asks for near the real clips' (timbre_spread)
 
 
 class GAN(keras.Model):
@@ -54,6 +55,10 @@ class GAN(keras.Model):
         timbre_weight: a timbre-conditioned GAN whose critic also returns the timbre it hears (its last output): the
             weight of that regression's squared error on the real clips' percentiles (critic) and on the percentiles
             the fakes asked for (generator), as DrumGAN trains its controls (0: no such term).
+        timbre_spread: a timbre-conditioned GAN's step asks for timbres near the real clips' rather than theirs: each
+            moved by a normal draw of this standard deviation (clipped to [0, 1]), and the critic judges the real clips
+            at those timbres too (its timbre head still learns their own), and :meth:`sample` draws timbres so
+            (the vicinal training of CcGAN, Ding et al. 2021), so that a timbre does not name one training clip.
     """
 
     def __init__(
@@ -74,6 +79,7 @@ class GAN(keras.Model):
         class_weight: float = 0.0,
         timbre_bank=None,
         timbre_weight: float = 0.0,
+        timbre_spread: float = 0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -88,7 +94,7 @@ class GAN(keras.Model):
         if self.n_timbre and (timbre_bank is None or timbre_bank.percentiles.shape[1] != self.n_timbre):
             raise ValueError(f"a timbre-conditioned GAN needs a timbre_bank of {self.n_timbre} controls")
         self.timbre_bank = timbre_bank if self.n_timbre else None
-        self.timbre_weight = float(timbre_weight)
+        self.timbre_weight, self.timbre_spread = float(timbre_weight), float(timbre_spread)
         if self.timbre_weight and (not self.n_timbre or len(critic.outputs) < 2):
             raise ValueError("timbre_weight needs a timbre-conditioned GAN whose critic returns the timbre it hears")
         if self.n_classes and (class_prior is None or len(class_prior) != self.n_classes):
@@ -173,6 +179,7 @@ class GAN(keras.Model):
             else:
                 labels = None if classes is None else np.argmax(classes, axis=1)
                 timbre = self.timbre_bank.draw(n, rng, labels)
+            timbre = np.clip(timbre + self.timbre_spread * rng.standard_normal(timbre.shape), 0, 1).astype("float32")
         if self.conditional and classes is None:
             drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
             classes = one_hot(drawn, self.n_classes)
@@ -232,18 +239,28 @@ class GAN(keras.Model):
     def _score(self, x, classes, timbre):
         return self._outputs(x, classes, timbre)[0]
 
-    def _judge(self, x, classes, timbre):
-        """The critic's score of ``x`` and the terms of its heads (0 without): ``class_weight`` times the
-        cross-entropy of its logits against ``classes``, plus ``timbre_weight`` times the mean squared error of the
-        timbre it hears against ``timbre``."""
-        score, logits, heard = self._outputs(x, classes, timbre)
+    def _judge(self, x, classes, timbre, heard=None):
+        """The critic's score of ``x`` at ``classes`` and ``timbre``, and the terms of its heads (0 without):
+        ``class_weight`` times the cross-entropy of its logits against ``classes``, plus ``timbre_weight`` times the
+        mean squared error of the timbre it hears against ``heard`` (default ``timbre``: what the clips sound like)."""
+        score, logits, predicted = self._outputs(x, classes, timbre)
         terms = 0.0
         if logits is not None:
             entropy = tf.nn.softmax_cross_entropy_with_logits(tf.cast(classes, logits.dtype), logits)
             terms += self.class_weight * tf.reduce_mean(entropy)
-        if heard is not None:
-            terms += self.timbre_weight * tf.reduce_mean(tf.square(heard - tf.cast(timbre, heard.dtype)))
+        if predicted is not None:
+            target = timbre if heard is None else heard
+            terms += self.timbre_weight * tf.reduce_mean(tf.square(predicted - tf.cast(target, predicted.dtype)))
         return score, terms
+
+    def _vicinal(self, timbre):
+        """The timbres a step asks for: each of ``timbre`` moved by ``timbre_spread`` standard normal draws."""
+
+        def normal(n):
+            return tf.random.stateless_normal([n, self.n_timbre], seed=self._key(0, VICINITY_STREAM))
+
+        moved = timbre + self.timbre_spread * tf.cast(replica_draw(normal, tf.shape(timbre)[0]), timbre.dtype)
+        return tf.clip_by_value(moved, 0.0, 1.0)
 
     def _gradient_penalty(self, real, fake, asked, draw: int):
         batch = tf.shape(real)[0]
@@ -275,12 +292,12 @@ class GAN(keras.Model):
         scale = 0.5 * self.r1_weight * self.r1_every
         return tf.cond(due, lambda: scale * self._r1_penalty(real, asked), lambda: tf.zeros((), real.dtype))
 
-    def _critic_loss(self, real, fake, asked, i: int):
+    def _critic_loss(self, real, fake, asked, heard, i: int):
         """The loss of critic step ``i`` of this generator step, and the penalty term in it (the weighted gradient
         penalty, or the lazy R1 term; 0 without either)."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
         draw = 2 * i + 1
-        (real_scores, head_loss), fake_scores = self._judge(real, *asked), self._score(fake, *asked)
+        (real_scores, head_loss), fake_scores = self._judge(real, *asked, heard), self._score(fake, *asked)
         if self.loss_name == "wgan-gp":
             penalty = self.gp_weight * self._gradient_penalty(real, fake, asked, draw)
             loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
@@ -299,12 +316,14 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, *conditions = data if isinstance(data, (list, tuple)) else (data,)
-        asked = (conditions[0] if self.conditional else None, conditions[-1] if self.n_timbre else None)
+        heard = conditions[-1] if self.n_timbre else None  # the real clips' own timbres
+        timbre = self._vicinal(heard) if self.n_timbre and self.timbre_spread else heard
+        asked = (conditions[0] if self.conditional else None, timbre)
         batch = tf.shape(real)[0]
         for i in range(self.critic_steps):
             fake = self._fake(batch, asked, 2 * i)
             with tf.GradientTape() as tape:
-                critic_loss, penalty = self._critic_loss(real, fake, asked, i)
+                critic_loss, penalty = self._critic_loss(real, fake, asked, heard, i)
                 share = self.critic_optimizer.scale_loss(loss_share(critic_loss))
             grads = tape.gradient(share, self.critic.trainable_weights)
             self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_weights))
