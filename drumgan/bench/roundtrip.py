@@ -143,7 +143,7 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
 def heard(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict:
     """What a listener hears of ``waves`` at ``config``'s rate: medians of ``onset_ms`` and ``high_db`` (at
-    :data:`~drumgan.evaluation.hearing.AUDIO_RATE`), ``decay_s`` (:func:`~drumgan.evaluation.metrics.envelope_times`)
+    :data:`~drumgan.evaluation.hearing.AUDIO_RATE`), ``decay_s`` (:func:`~drumgan.features.envelope.envelope_times`)
     and, given a :class:`~drumgan.evaluation.hearing.Hearing`, ``fd_audio``."""
     from ..evaluation.hearing import high_share_db, to_audio_rate
     from ..features.envelope import envelope_times, onset_ms
