@@ -17,6 +17,7 @@ from ..settings import (
     LOSSES,
     MODELS,
     RECIPES,
+    TIMBRE_SPREAD,
     TIMBRE_STEPS,
     TIMBRE_WEIGHT,
     VARIATION_SPREAD,
@@ -118,6 +119,13 @@ def _train_command(commands, handler) -> None:
         metavar="W",
         help=f"--timbre: weight of the critic's timbre head, which trains fakes to sound as asked "
         f"(default {TIMBRE_WEIGHT})",
+    )
+    tr.add_argument(
+        "--timbre-spread",
+        type=float,
+        metavar="S",
+        help="--timbre: how far (standard deviation, in percentiles) around each real clip's timbre a step asks for, "
+        f"so that a timbre does not name one clip (default {TIMBRE_SPREAD})",
     )
     tr.add_argument(
         "--keep-unnamed",
@@ -255,7 +263,7 @@ DESCRIPTION = (
 SAME_NAMES = (  # the settings whose train option has the setting's own name
     "steps", "batch_size", "seed", "feature", "sample_rate", "width", "units", "frames_per_step", "critic_steps",
     "loss", "learning_rate", "critic_learning_rate", "r1_weight", "r1_every", "augment", "ema", "floor",
-    "class_weight", "timbre_weight",
+    "class_weight", "timbre_weight", "timbre_spread",
 )  # fmt: skip
 
 
