@@ -142,3 +142,14 @@ def test_the_round_trip_keeps_brightness_and_decay_of_real_clips(synthetic_datas
 
     ceiling = round_trip_ceiling(synthetic_dataset, n=64)
     assert ceiling["brightness"]["rank_correlation"] > 0.8 and ceiling["decay"]["rank_correlation"] > 0.8
+
+
+def test_per_class_asks_each_class_for_the_timbre_given(timbre_run, synthetic_dataset):
+    from drumgan.evaluation.evaluator import Evaluator
+    from drumgan.evaluation.per_class import per_class
+
+    evaluator = Evaluator(synthetic_dataset, hearing=False)
+    run = Run.load(timbre_run)
+    plain, bright = per_class(evaluator, run, n=2), per_class(evaluator, run, n=2, timbre={"brightness": 0.9})
+    assert set(plain) == set(bright) and all("share_asked" in row for row in bright.values())
+    assert any(plain[name]["fd"] != bright[name]["fd"] for name in plain)

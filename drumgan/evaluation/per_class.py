@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..generation.sampling import class_request, generate_waves
+from ..generation.sampling import class_request, generate_waves, timbre_request
 from . import metrics
 from .hearing import to_audio_rate
 
@@ -14,7 +14,7 @@ MIN_TRAIN = 50  # classes with fewer training clips are reported but not held to
 TARGET_RATIO = 0.8  # a class is met when its requested-class share is at least this times the real accuracy
 
 
-def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.0) -> dict:
+def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.0, timbre: dict | None = None) -> dict:
     """For each class: the training clips, the classifier's accuracy on held-out real clips of it and on the
     training clips of it (``train_accuracy``: what a generator that copied its training clips would score), and for
     ``run``'s clips of it (``n`` asked for, for a conditional run; the ones the classifier puts in it among
@@ -23,7 +23,9 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
     and whether the class is held to (``judged``, at least :data:`MIN_TRAIN` training clips) and meets
     (``met``) the :data:`TARGET_RATIO`; the same four from the second listener, which hears descriptors of the
     audio (:mod:`.second_listener`): ``listener_accuracy``, ``listener_share``, ``listener_ratio`` and
-    ``listener_met``. A GAN's latents are truncated by ``truncation`` (1: none)."""
+    ``listener_met``. A GAN's latents are truncated by ``truncation`` (1: none); a timbre-conditioned run's clips of
+    each class ask for ``timbre`` (``{control: percentile}``, :func:`~drumgan.generation.sampling.timbre_request`)
+    where given."""
     from .classifier import clip_classes
 
     dataset = evaluator.dataset
@@ -48,7 +50,9 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
         if run.settings.conditional:
             if not row["train"]:
                 continue
-            waves = generate_waves(run, n, seed + k, class_request(run, n, name), truncation)
+            classes = class_request(run, n, name)
+            asked = timbre_request(run, n, timbre, classes)
+            waves = generate_waves(run, n, seed + k, classes, truncation, asked)
             predicted = evaluator.predicted_classes(waves)
             row["share_asked"] = float(np.mean(predicted == k))
             accuracy = row["real_accuracy"]
