@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality notebooks lab tensorboard clean
+.PHONY: setup data browser demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality timbre-sweep notebooks lab tensorboard clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,14 +45,15 @@ format: setup  ## ruff: sort imports, fix what is safe to fix, format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-runs: setup data  ## train the four default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
+runs: setup data  ## train the five default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
 	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train conv-gan --conditional --out runs/conv_gan_conditional --steps 8000 --preview-every 1000
+	$(BIN)/python -m drumgan train conv-gan --conditional --timbre --out runs/conv_gan_timbre --preview-every 500
 
-export: setup  ## write the four default runs' inference weights (runs/*/weights.npz), as shipped
-	for run in lstm_baseline lstm_gan conv_gan conv_gan_conditional; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done
+export: setup  ## write the five default runs' inference weights (runs/*/weights.npz), as shipped
+	for run in lstm_baseline lstm_gan conv_gan conv_gan_conditional conv_gan_timbre; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done
 
 evaluate: setup data  ## measure the three full runs beside the reference rows (results/metrics.json)
 	$(BIN)/python -m drumgan evaluate --run runs/lstm_baseline --run runs/lstm_gan --run runs/conv_gan
@@ -66,6 +67,9 @@ bench: setup data  ## benchmarks: matmul peak, training, generation and data thr
 
 time-to-quality: setup data  ## both conv GAN recipes for 10 minutes each, FD measured every minute (results/, 05)
 	$(BIN)/python -m drumgan bench --time-to-quality 10 --every 1
+
+timbre-sweep: setup data  ## each timbre control of runs/conv_gan_timbre from 0.1 to 0.9, measured from the audio (results/)
+	$(BIN)/python -m drumgan bench --timbre-sweep runs/conv_gan_timbre
 
 notebooks: setup data  ## re-run every notebook in full mode and save its outputs
 	DRUMGAN_QUICK=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb

@@ -37,7 +37,7 @@ def hydrogen_available() -> bool:
 
 # The default runs, in the notebooks' order: they ship with the repository (inference weights) and
 # `make runs` trains them again.
-DEFAULT_RUNS = ("lstm_baseline", "lstm_gan", "conv_gan", "conv_gan_conditional")
+DEFAULT_RUNS = ("lstm_baseline", "lstm_gan", "conv_gan", "conv_gan_conditional", "conv_gan_timbre")
 
 
 def runs_dir() -> Path:

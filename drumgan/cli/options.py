@@ -231,7 +231,7 @@ def _demo_command(commands, handler) -> None:
     """``demo``'s options."""
     de = commands.add_parser("demo", help="a small kit from each trained run: WAVs, a mel-grid PNG, an HTML page")
     de.add_argument(
-        "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat; default the four default runs)"
+        "--run", action="append", metavar="RUN_DIR", help="a run folder (repeat; default the five default runs)"
     )
     de.add_argument("-n", type=positive, default=8, help="clips per run (default 8)")
     de.add_argument("--out", default="demo", metavar="DIR", help="default demo/")
