@@ -34,7 +34,7 @@ TIMBRE_STEPS = 3000  # a timbre-conditioned run's steps (with classes or without
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
 # as asked for
 TIMBRE_WEIGHT = 10.0  # a timbre-conditioned run's timbre_weight (its critic's timbre head)
-TIMBRE_SPREAD = 0.05  # a timbre-conditioned run's timbre_spread (the vicinity of a real clip's timbre it asks for)
+TIMBRE_SPREAD = 0.075  # a timbre-conditioned run's timbre_spread (the vicinity of a real clip's timbre it asks for)
 UNLIMITED_STEPS = 10**9  # the step total of a run that only its time budget stops (bench --time-to-quality)
 VARIATION_SPREAD = 0.15  # generate --like: variations' distance from the inverted latent (latent standard deviations)
 GP_WEIGHT = 10.0  # WGAN-GP's gradient-penalty weight
