@@ -8,7 +8,7 @@ import numpy as np
 import scipy.stats
 
 from ..features.inverse import to_audio
-from ..features.timbre import CONTROLS, Percentiles, measure
+from ..features.timbre import CONTROLS, measure
 from ..generation.sampling import generate_waves
 from ..latents import one_hot
 
@@ -111,11 +111,9 @@ def control_clips(run, levels=(0.1, 0.5, 0.9), seed: int = 0) -> dict[str, np.nd
 def round_trip_ceiling(dataset, n: int = 256, seed: int = 0) -> dict:
     """What the audio path keeps of each control, the most a run can obey it: ``n`` training clips' percentiles
     against those of their round trip (log-mel, then the default inverse), as rank correlation and mean error."""
-    raw = dataset.timbre()
-    train = dataset.train_index
-    scale = Percentiles(raw[train])
+    train, scale = dataset.train_index, dataset.timbre_scale()
     chosen = np.sort(np.random.default_rng(seed).choice(train, min(n, len(train)), replace=False))
-    before = scale.of(raw[chosen])
+    before = dataset.timbre_percentiles()[chosen]
     after = scale.of(measure(to_audio(dataset.log_mels[chosen], dataset.config, seed=seed), dataset.config.sample_rate))
     return {
         control: {

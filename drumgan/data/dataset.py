@@ -130,10 +130,13 @@ class DrumDataset:
                 pass  # a cache that cannot be written is measured again next time
         return values
 
+    def timbre_scale(self) -> Percentiles:
+        """Where timbre descriptors fall among the training clips' (``features.timbre.Percentiles``)."""
+        return Percentiles(self.timbre()[self.train_index])
+
     def timbre_percentiles(self) -> np.ndarray:
-        """Each clip's timbre as percentiles in [0, 1] of the training clips' (``features.timbre.Percentiles``)."""
-        values = self.timbre()
-        return Percentiles(values[self.train_index]).of(values)
+        """Each clip's timbre as percentiles in [0, 1] of the training clips' (:meth:`timbre_scale`)."""
+        return self.timbre_scale().of(self.timbre())
 
     def class_counts(self, index=None) -> dict[str, int]:
         labels = self.labels if index is None else self.labels[index]

@@ -75,7 +75,7 @@ class Percentiles:
         return np.column_stack(columns)
 
     def median(self) -> np.ndarray:
-        """The training kits' median of each descriptor (where an unnamed control is held)."""
+        """The training kits' median of each descriptor, in its own unit."""
         return np.median(self.sorted, axis=0)
 
 
