@@ -23,7 +23,7 @@ def held_conditions(run, n: int, seed: int = 0) -> tuple[np.ndarray | None, np.n
     """What a sweep holds fixed for ``n`` clips: classes drawn as the training kits hold them (a class-conditional
     run's) and, for each clip, every control at the median of its class's training clips."""
     bank = run.timbre
-    labels = bank.labels[np.random.default_rng([seed, 3]).integers(len(bank.labels), size=n)]
+    labels = bank.labels[bank.draw(n, np.random.default_rng([seed, 3]))]
     classes = one_hot(labels, len(run.class_names)) if run.settings.conditional else None
     timbre = np.stack([bank.median(label if classes is not None else None) for label in labels])
     return classes, timbre

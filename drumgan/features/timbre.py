@@ -94,15 +94,16 @@ class TimbreBank:
         return np.median(self.percentiles[rows], axis=0).astype(np.float32)
 
     def draw(self, n: int, rng: np.random.Generator, labels=None) -> np.ndarray:
-        """``n`` training clips' percentiles drawn with ``rng``: the ``i``-th among the clips of ``labels[i]``
-        where ``labels`` is given (any clip where none of that class is held)."""
+        """``n`` training clips' rows drawn with ``rng`` (for their :attr:`percentiles` and :attr:`labels`): the
+        ``i``-th among the clips of ``labels[i]`` where ``labels`` is given (any clip where none of that class is
+        held)."""
         if labels is None:
-            return self.percentiles[rng.integers(len(self.raw), size=n)]
+            return rng.integers(len(self.raw), size=n)
         rows = []
         for label in labels:
             among = np.flatnonzero(self.labels == label)
             rows.append(rng.choice(among) if len(among) else rng.integers(len(self.raw)))
-        return self.percentiles[np.asarray(rows, np.int64)]
+        return np.asarray(rows, np.int64)
 
     def save(self, path) -> None:
         write_atomically(path, lambda f: np.savez(f, raw=self.raw, labels=self.labels))

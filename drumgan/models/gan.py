@@ -172,13 +172,10 @@ class GAN(keras.Model):
         latents = truncate(self.latents(n, seed), truncation)
         if self.n_timbre and timbre is None:
             rng = np.random.default_rng([seed, 2])
-            if self.conditional and classes is None:
-                drawn = rng.integers(len(self.timbre_bank.labels), size=n)
+            drawn = self.timbre_bank.draw(n, rng, None if classes is None else np.argmax(classes, axis=1))
+            if self.conditional and classes is None:  # the class of the same training clip
                 classes = one_hot(self.timbre_bank.labels[drawn], self.n_classes)
-                timbre = self.timbre_bank.percentiles[drawn]
-            else:
-                labels = None if classes is None else np.argmax(classes, axis=1)
-                timbre = self.timbre_bank.draw(n, rng, labels)
+            timbre = self.timbre_bank.percentiles[drawn]
             timbre = np.clip(timbre + self.timbre_spread * rng.standard_normal(timbre.shape), 0, 1).astype("float32")
         if self.conditional and classes is None:
             drawn = np.random.default_rng([seed, 1]).choice(self.n_classes, n, p=self.class_prior)
