@@ -81,3 +81,19 @@ def test_writing_nan_is_refused(config):
 def test_sample_error_for_silence_reports_the_level():
     with pytest.raises(SampleError, match="dBFS"):
         to_fixed_length(np.full((100, 1), 1e-5, dtype=np.float32), 16000, FeatureConfig())
+
+
+def test_player_bytes_are_ogg_vorbis_at_the_clips_rate_and_length_and_far_smaller_than_the_wav(config):
+    import io
+
+    from drumgan.data.audio import player_bytes
+
+    t = np.arange(config.n_samples) / config.sample_rate
+    wave = (0.8 * np.sin(2 * np.pi * 80 * t) * np.exp(-6 * t)).astype(np.float32)
+    data = player_bytes(wave, config.sample_rate)
+    info = sf.info(io.BytesIO(data))
+    assert (info.format, info.subtype, info.samplerate, info.frames) == ("OGG", "VORBIS", config.sample_rate, len(wave))
+    assert len(data) < len(wav_bytes(wave, config.sample_rate)) / 4
+    assert np.corrcoef(sf.read(io.BytesIO(data))[0], wave)[0, 1] > 0.99
+    with pytest.raises(ValueError, match="NaN"):
+        player_bytes(np.array([0.0, np.nan]), config.sample_rate)

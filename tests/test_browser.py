@@ -40,7 +40,7 @@ def check_players(driver, expected: int, where: str, min_width: float = 0) -> No
     states = loaded["states"] if loaded else audio_states(driver)
     assert len(states) == expected, f"{where}: {len(states)} players, {expected} committed"
     for k, state in enumerate(states):
-        assert state["src"].startswith("data:audio/wav;base64,") and len(state["src"]) > 1000, (where, k)
+        assert state["src"].startswith("data:audio/ogg;base64,") and len(state["src"]) > 1000, (where, k)
         assert state["error"] is None and state["duration"] > 0.5, (where, k, state["error"], state["duration"])
         assert state["width"] >= min_width, f"{where}: player {k} is {state['width']:.0f} px wide, too narrow to play"
     text = page_text(driver)

@@ -28,7 +28,7 @@ def test_demo_puts_real_drums_and_their_round_trip_before_a_kit_per_run(tiny_run
     assert sf.info(made["wavs"][0]).samplerate == 44100
     assert open(made["png"], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     page = open(made["html"]).read()
-    assert len(re.findall(r'<audio controls[^>]* src="data:audio/wav;base64,', page)) == 12
+    assert len(re.findall(r'<audio controls[^>]* src="data:audio/ogg;base64,', page)) == 12
     assert "data:image/png;base64," in page and "http" not in page  # nothing to fetch
 
 

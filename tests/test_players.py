@@ -7,7 +7,7 @@ import soundfile as sf
 
 from drumgan.display.players import class_grid, player_grid
 
-SOURCES = re.compile(r'<audio controls[^>]* src="data:audio/wav;base64,([^"]+)"')
+SOURCES = re.compile(r'<audio controls[^>]* src="data:audio/ogg;base64,([^"]+)"')
 
 
 def test_player_grid_lays_out_titled_players_that_hold_the_wavs(config):
@@ -44,4 +44,5 @@ def test_nearest_real_grid_plays_the_audio_a_run_made_beside_each_nearest_real_c
     sources = SOURCES.findall(nearest_real_grid(log_mels, synthetic_dataset, waves=made)._repr_html_())
     assert len(sources) == 4  # generated, nearest real, generated, nearest real
     played = sf.read(io.BytesIO(base64.b64decode(sources[0])))[0]
-    assert np.corrcoef(played, made[0])[0, 1] > 0.999
+    assert np.corrcoef(played, made[0])[0, 1] > 0.9  # lossy, but the audio given, not the log-mels' own
+    assert abs(np.corrcoef(played, made[0][::-1])[0, 1]) < 0.5

@@ -1,4 +1,5 @@
-"""Inline audio players: HTML tables of ``<audio>`` elements holding their WAV as a data URI.
+"""Inline audio players: HTML tables of ``<audio>`` elements holding their audio as a data URI, in Ogg Vorbis
+(:func:`~drumgan.data.audio.player_bytes`, a seventh of a WAV's size, so that a notebook of players stays light).
 
 Plain HTML rather than widgets, so that a committed notebook plays before any kernel starts, untrusted
 in JupyterLab or exported by nbconvert and opened offline: JupyterLab's sanitiser keeps ``<audio>``,
@@ -12,7 +13,7 @@ import html
 
 import numpy as np
 
-from ..data.audio import wav_bytes
+from ..data.audio import PLAYER_MIME, player_bytes
 from ..evaluation.neighbours import nearest_clips
 from ..features.inverse import to_audio
 
@@ -44,8 +45,8 @@ class PlayerTable:
     def _cell(self, title: str, wave: np.ndarray | None, tag: str = "td") -> str:
         text = f'<div style="font-size: 12px; overflow-wrap: anywhere">{html.escape(title)}</div>'
         if wave is not None:
-            data = base64.b64encode(wav_bytes(wave, self.sample_rate)).decode("ascii")
-            source = f"data:audio/wav;base64,{data}"
+            data = base64.b64encode(player_bytes(wave, self.sample_rate)).decode("ascii")
+            source = f"data:{PLAYER_MIME};base64,{data}"
             text += f'<audio controls preload="metadata" style="{AUDIO_STYLE}" src="{source}"></audio>'
         return f'<{tag} style="{CELL_STYLE}">{text}</{tag}>'
 
