@@ -55,6 +55,7 @@ def main(levels=LEVELS) -> None:
     dataset = prepare(progress=False)
     rate, waves = dataset.config.sample_rate, dataset.waves[dataset.test_index].astype(np.float32)
     onset, top, decay = onset_ms(waves, rate), top_octave_db(waves, rate), envelope_times(waves, rate, drop_db=40)[1]
+    median_decay = np.median(decay)
     rows = []
     for level in (None, *levels):
         files, seconds = encoded(waves, rate, level)
@@ -66,7 +67,7 @@ def main(levels=LEVELS) -> None:
                 "kB a clip": f"{np.mean([len(f) for f in files]) / 1000:.1f}",
                 "onset |diff| max ms": f"{np.abs(onset_ms(back, rate) - onset).max():.1f}",
                 "top octave |diff| median dB (p95)": f"{np.median(top_diff):.2f} ({np.percentile(top_diff, 95):.2f})",
-                "median decay / WAV's": f"{np.median(envelope_times(back, rate, drop_db=40)[1]) / np.median(decay):.3f}",
+                "median decay / WAV's": f"{np.median(envelope_times(back, rate, drop_db=40)[1]) / median_decay:.3f}",
                 "encode ms a clip": f"{1000 * seconds / len(waves):.1f}",
             }
         )

@@ -23,3 +23,7 @@ class OutputError(ValueError):
 
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the last good checkpoint was left as it was."""
+
+
+class TooFewClips(ValueError):
+    """A measure asked of fewer clips than it needs (a Frechet distance of one clip); the message says how many."""

@@ -131,7 +131,7 @@ def _generate(args) -> int:
 
 def _kit(args) -> int:
     from ..atomic import writable_folder
-    from ..generation.kit import write_kit
+    from ..generation.kit import check_name, write_kit
     from ..generation.sampling import kit_clips, parse_timbre, sampling_options, timbre_request
     from ..training.run import Run
 
@@ -140,6 +140,7 @@ def _kit(args) -> int:
     timbre = parse_timbre(args.timbre) if args.timbre else None
     timbre_request(run, 1, timbre)  # checked before the work
     writable_folder(args.out, "--out")  # before the work, not after it
+    check_name(args.name or run.name, args.out)
     classify = None
     if not run.settings.conditional:  # its clips are named by the evaluation classifier
         from ..data.preparation import prepare
@@ -227,7 +228,7 @@ def build_parser():
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from ..errors import CheckpointError, DamagedFile, OutputError, SourceError, TrainingDiverged
+    from ..errors import CheckpointError, DamagedFile, OutputError, SourceError, TooFewClips, TrainingDiverged
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
@@ -236,7 +237,7 @@ def main(argv=None) -> int:
         try:
             with signals.raising_stopped():
                 return args.handler(args)
-        except (SourceError, RunError, CheckpointError, DamagedFile, OutputError) as error:
+        except (SourceError, RunError, CheckpointError, DamagedFile, OutputError, TooFewClips) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         except TrainingDiverged as error:

@@ -98,10 +98,9 @@ def bench_command(commands, handler) -> None:
 
 def evaluate_handler(args) -> int:
     devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
-    from ..atomic import writable_folder
     from ..data.preparation import prepare
     from ..display.tables import text_table
-    from ..evaluation.evaluator import evaluate, log_results, save_results, table_rows
+    from ..evaluation.evaluator import check_results, evaluate, log_results, save_results, table_rows
     from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
     from ..generation.sampling import sampling_options
     from ..training.run import Run
@@ -109,7 +108,7 @@ def evaluate_handler(args) -> int:
     runs = [Run.load(folder) for folder in args.run or []]
     for run in runs:
         sampling_options(run, truncation=args.truncation)  # checked before the work
-    writable_folder(Path(args.results).parent, "the --results folder")  # before the work, not after it
+    check_results(args.results)  # before the work, not after it
     config = runs[0].codec.config if runs else None
     dataset = prepare(args.source, config=config, progress=sys.stderr.isatty())
     per_class_n = args.per_class or 0

@@ -1,5 +1,6 @@
-"""What a notebook shows: figures (:mod:`.plots`), inline players (:mod:`.players`), text tables (:mod:`.tables`)
-and the explorer of 07 (:mod:`.explorer`); each name imported on first use."""
+"""What a notebook shows: figures (:mod:`.plots`) shown as light PNGs (:mod:`.png`), inline players
+(:mod:`.players`), text tables (:mod:`.tables`) and the explorer of 07 (:mod:`.explorer`); each name imported on
+first use."""
 
 from ..lazy import exports
 
@@ -23,6 +24,7 @@ _NAMES = {
         ".plots",
     ),  # fmt: skip
     **dict.fromkeys(("class_grid", "nearest_real_grid", "player_grid"), ".players"),
+    **dict.fromkeys(("light_figures", "light_png"), ".png"),
     "text_table": ".tables",
     "Explorer": ".explorer",
 }

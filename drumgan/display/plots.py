@@ -137,10 +137,11 @@ def plot_beside_real(generated: np.ndarray, dataset, columns: int = 4, seed: int
 
 
 def preview_images(run, last: int = 3) -> list:
-    """The last ``last`` previews that training wrote (fixed latents, so they compare), as IPython images."""
-    from IPython.display import Image
+    """The last ``last`` previews that training wrote (fixed latents, so they compare), as light IPython images
+    (:func:`~drumgan.display.png.light_image`)."""
+    from .png import light_image
 
-    return [Image(filename=png) for png in run.folder.preview_images()[-last:]]
+    return [light_image(png) for png in run.folder.preview_images()[-last:]]
 
 
 def plot_history(history: list[dict], ax=None, title=None):

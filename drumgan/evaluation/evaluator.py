@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import locked, write_text_atomically
+from ..atomic import locked, writable_folder, write_text_atomically
 from ..backend import tf
 from ..data.audio import resample_clips
 from ..errors import OutputError, RunError
@@ -363,17 +363,48 @@ def save_results(results: dict, path, merge: bool = False) -> Path:
     with locked(path.with_name(f".{path.name}.lock")) if merge else contextlib.nullcontext():
         if merge and path.exists():
             results = _merged(_read_results(path), results, path)
-        write_text_atomically(path, json.dumps(results, indent=2))
+        try:
+            write_text_atomically(path, json.dumps(results, indent=2))
+        except PermissionError as error:
+            raise OutputError(f"{path} cannot be written ({error.strerror}): write to another --results") from None
+    return path
+
+
+def check_results(path) -> Path:
+    """Check, before any measuring, that results can be merged into ``path``: it is absent, or a JSON object of
+    results (its rows, runs and per-class results each an object) that can be written over.
+
+    Raises:
+        OutputError: in one line naming the file and what is wrong.
+    """
+    path = Path(path)
+    writable_folder(path.parent, "the --results folder")
+    if path.exists():
+        _read_results(path)
+        try:
+            with open(path, "a"):  # opened to write, nothing written: refused for a read-only or immutable file
+                pass
+        except OSError as error:
+            raise OutputError(
+                f"{path} cannot be written ({error.strerror or error}): write to another --results"
+            ) from None
     return path
 
 
 def _read_results(path: Path) -> dict:
+    """The results in ``path``, checked to be of this project's shape."""
+    move = "move it away or write to another --results"
     try:
-        return json.loads(path.read_text())
+        results = json.loads(path.read_text())
     except (OSError, ValueError) as error:
-        raise OutputError(
-            f"{path} cannot be read as results ({error}): move it away or write to another --results"
-        ) from None
+        raise OutputError(f"{path} cannot be read as results ({error}): {move}") from None
+    if not isinstance(results, dict):
+        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(results), "a number")
+        raise OutputError(f"{path} holds {kind}, not a JSON object of results: {move}")
+    wrong = [key for key in MERGED if key in results and not isinstance(results[key], dict)]
+    if wrong:
+        raise OutputError(f"{path}: its {', '.join(wrong)} should be JSON objects (name: row): {move}")
+    return results
 
 
 def _merged(old: dict, new: dict, path: Path) -> dict:

@@ -12,6 +12,8 @@ import numpy as np
 import scipy.linalg
 import scipy.stats
 
+from ..errors import TooFewClips
+
 METRICS = ("is", "fd", "kid", "ndb_k", "d_train", "d_self", "near_copies")
 HEARING_METRICS = ("fd_audio", "onset_ms", "high_db", "d_train_stft")  # from the audio alone (evaluation.hearing)
 BETTER = {
@@ -63,8 +65,20 @@ def inception_score(probabilities: np.ndarray) -> float:
     return float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), axis=1))))
 
 
+def needs_clips(what: str, least: int, **sets) -> None:
+    """Refuse sets (name: array) of fewer than ``least`` clips for the measure ``what``.
+
+    Raises:
+        TooFewClips: in one line naming the measure, how many it needs and how many each short set holds.
+    """
+    short = [f"{len(clips)} {name}" for name, clips in sets.items() if len(clips) < least]
+    if short:
+        raise TooFewClips(f"the {what} needs at least {least} clips a set, got {' and '.join(short)}")
+
+
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Frechet distance between Gaussians fitted to two ``(n, features)`` embedding sets."""
+    """Frechet distance between Gaussians fitted to two ``(n, features)`` embedding sets (at least 2 each)."""
+    needs_clips("Frechet distance", 2, measured=a, reference=b)
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
@@ -79,7 +93,9 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def kernel_inception_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Unbiased squared MMD with the cubic polynomial kernel ``(x.y / d + 1)^3`` (KID); near 0 for one distribution."""
+    """Unbiased squared MMD with the cubic polynomial kernel ``(x.y / d + 1)^3`` (KID); near 0 for one distribution.
+    Each set holds at least 2 clips."""
+    needs_clips("kernel inception distance", 2, measured=a, reference=b)
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     d = a.shape[1]
     k_aa, k_bb, k_ab = ((a @ a.T) / d + 1) ** 3, ((b @ b.T) / d + 1) ** 3, ((a @ b.T) / d + 1) ** 3
@@ -90,9 +106,10 @@ def kernel_inception_distance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def ndb_bins(reference: np.ndarray, k: int = 20, seed: int = 0):
-    """k-means with ``k`` clusters on ``reference`` (flattened): the bins of :func:`ndb_k`."""
+    """k-means with ``k`` clusters on ``reference`` (flattened, at least ``k`` clips): the bins of :func:`ndb_k`."""
     from sklearn.cluster import KMeans
 
+    needs_clips(f"NDB/K's k-means ({k} bins)", k, reference=reference)
     return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(
         np.asarray(reference, np.float64).reshape(len(reference), -1)
     )
@@ -108,6 +125,7 @@ def ndb_k(
     same spread over the bins.
     """
     bins = bins if bins is not None else ndb_bins(reference, k, seed)
+    needs_clips("NDB/K", 1, measured=samples)
     k = bins.n_clusters
     p_ref = np.bincount(bins.labels_, minlength=k) / len(bins.labels_)
     gen = np.asarray(samples, np.float64).reshape(len(samples), -1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..atomic import write_atomically
+from ..errors import DamagedFile
 from ..npzfile import read_npz
 from .envelope import ONSET_FROM_DB, ONSET_TO_DB, envelope_times, onset_ms
 
@@ -109,6 +110,36 @@ class TimbreBank:
         write_atomically(path, lambda f: np.savez(f, raw=self.raw, labels=self.labels))
 
     @classmethod
-    def load(cls, path) -> TimbreBank:
-        arrays = read_npz(path, "run's timbre file", "The run folder is incomplete: train into a new --out folder")
+    def load(cls, path, n_classes: int | None = None) -> TimbreBank:
+        """The bank saved in ``path``, its arrays checked first (their labels below ``n_classes``, where given).
+
+        Raises:
+            DamagedFile: the file cannot be read, or its arrays are not a bank's; the message names the file and
+                what is wrong.
+        """
+        hint = "The run folder is incomplete: train into a new --out folder"
+        arrays = read_npz(path, "run's timbre file", hint)
+        problem = _bank_problem(arrays, n_classes)
+        if problem:
+            raise DamagedFile(f"{path} is not a run's timbre file: {problem}. {hint}")
         return cls(arrays["raw"], arrays["labels"])
+
+
+def _bank_problem(arrays: dict[str, np.ndarray], n_classes: int | None) -> str | None:
+    """What keeps ``arrays`` from being a :class:`TimbreBank`'s, or None."""
+    missing = [name for name in ("raw", "labels") if name not in arrays]
+    if missing:
+        return f"it holds no {' or '.join(repr(m) for m in missing)} array (it holds {sorted(arrays) or 'none'})"
+    raw, labels = arrays["raw"], arrays["labels"]
+    if raw.ndim != 2 or raw.shape[1] != len(CONTROLS) or raw.dtype.kind not in "fiu":
+        return f"'raw' is {raw.dtype} {raw.shape}, not numbers of shape (clips, {len(CONTROLS)})"
+    if not len(raw):
+        return "it holds no clip"
+    if not np.isfinite(raw).all():
+        return f"'raw' holds {np.count_nonzero(~np.isfinite(raw))} NaN or infinite values"
+    if labels.shape != (len(raw),) or labels.dtype.kind not in "iu":
+        return f"'labels' is {labels.dtype} {labels.shape}, not {len(raw)} integers (one per row of 'raw')"
+    top = n_classes if n_classes is not None else np.iinfo(np.int64).max
+    if labels.min() < 0 or labels.max() >= top:
+        return f"'labels' runs from {labels.min()} to {labels.max()}, outside the run's {n_classes} classes"
+    return None

@@ -109,6 +109,29 @@ def schema_errors(xml_path, schema=SCHEMA) -> list[str] | None:
     return [f"line {e.line}: {e.message}" for e in validator.error_log]
 
 
+def check_name(name: str, out_dir) -> None:
+    """Refuse a kit ``name`` that is not a plain folder name, or whose folders (``name_wav`` and their hidden
+    staging names among them) are longer than ``out_dir``'s file system holds.
+
+    Raises:
+        OutputError: in one line saying which, and the longest name allowed.
+    """
+    if not name or name != Path(name).name or name.startswith("."):
+        raise OutputError(f"--name must be a plain folder name, got {name!r}")
+    longest = f".{name}_wav.old-{'9' * 7}"  # the old kit's name while an --overwrite replaces it (pid of 7 digits)
+    folder = next((p for p in (Path(out_dir), *Path(out_dir).absolute().parents) if p.exists()), Path("/"))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    if len(longest.encode()) > limit:
+        most = limit - (len(longest.encode()) - len(name.encode()))
+        raise OutputError(
+            f"--name is {len(name.encode())} bytes long; the kit's folders need names at most {limit} bytes long "
+            f"on {folder}'s file system, so --name may be at most {most} bytes"
+        )
+
+
 def _staging(out_dir: Path, name: str) -> Path:
     """A new hidden folder in ``out_dir`` with the permissions a plain ``mkdir`` would give it."""
     staged = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
@@ -144,8 +167,7 @@ def write_kit(
     Raises:
         OutputError: a kit of that name exists (and ``overwrite`` is not set), or ``out_dir`` cannot be written.
     """
-    if not name or name != Path(name).name or name.startswith("."):
-        raise OutputError(f"--name must be a plain folder name, got {name!r}")
+    check_name(name, out_dir)
     out_dir = Path(out_dir)
     kit, wav_folder = out_dir / name, out_dir / f"{name}_wav"
     for final in (kit, wav_folder):  # before the work, not after it

@@ -9,6 +9,7 @@ end: no step is logged twice, whatever stopped the run.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,18 +18,51 @@ from ..backend import tf
 from .folder import RunFolder
 
 SKIPPED = ("step", "time")  # history columns that are not scalars to plot
-_writers: dict = {}  # one summary writer (one event file) per log folder and process
+_writers: dict = {}  # one summary writer (one event file) per log folder and process; None where it cannot write
+_warned: set = set()  # the logs (a run's logs/) already warned of
+_FAILURES = (tf.errors.OpError, OSError)
+
+
+class LogWarning(UserWarning):
+    """TensorBoard logs that cannot be written; what they would log is left out, and nothing else stops."""
+
+
+def _writer(folder: Path):
+    """``folder``'s summary writer, or None (with one :class:`LogWarning`) where the folder cannot be written."""
+    key = str(folder)
+    if key not in _writers:
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            _writers[key] = tf.summary.create_file_writer(key)
+        except _FAILURES as error:
+            _give_up(folder, error)
+    return _writers[key]
+
+
+def _give_up(folder: Path, error: Exception) -> None:
+    """Write no more to ``folder``; warn once for the logs that hold it (a run's ``logs/``)."""
+    _writers[str(folder)] = None
+    if str(Path(folder).parent) not in _warned:
+        _warned.add(str(Path(folder).parent))
+        reason = (getattr(error, "message", None) or getattr(error, "strerror", None) or str(error)).splitlines()[0]
+        message = f"TensorBoard logs cannot be written to {folder} ({reason}); going on without them"
+        warnings.warn(message, LogWarning, stacklevel=3)
 
 
 @contextlib.contextmanager
 def _writing(folder: Path):
-    """Summaries written within the block go to ``folder``'s writer, flushed to disk at its end."""
-    key = str(folder)
-    if key not in _writers:
-        _writers[key] = tf.summary.create_file_writer(key)
-    with _writers[key].as_default():
+    """Summaries written within the block go to ``folder``'s writer, flushed to disk at its end; where the folder
+    cannot be written, they are left out (a :class:`LogWarning` says so once) and nothing else changes."""
+    writer = _writer(folder)
+    if writer is None:
         yield
-    _writers[key].flush()
+        return
+    try:
+        with writer.as_default():
+            yield
+        writer.flush()
+    except _FAILURES as error:
+        _give_up(folder, error)
 
 
 def write_history(folder: RunFolder, rows: list[dict], previous: dict | None = None) -> None:

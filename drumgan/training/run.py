@@ -17,6 +17,9 @@ from ..settings import TrainSettings
 from .checkpoint import build_optimizers, load_checkpoint, load_weights, step_of
 from .folder import RunFolder
 
+SHAPE_FIELDS = ("sample_rate", "n_samples", "n_fft", "hop_length", "n_mels")
+"""The fields of a run's ``feature_config`` that its settings decide (and its weights were trained at)."""
+
 
 class Run:
     """A run folder opened with its model. :func:`~drumgan.training.loop.train` returns one; :meth:`load` opens one.
@@ -37,7 +40,8 @@ class Run:
         self.result: dict | None = None
         keras.utils.set_random_seed(settings.seed)
         counts = list(self.data.get("classes", {}).values()) or None
-        self.timbre = TimbreBank.load(folder.timbre_path) if settings.timbre else None
+        classes = len(self.data["classes"]) if "classes" in self.data else None
+        self.timbre = TimbreBank.load(folder.timbre_path, classes) if settings.timbre else None
         self.model = build_model(
             settings,
             codec.config.n_frames,
@@ -87,6 +91,13 @@ class Run:
             settings.check()
         except (TypeError, ValueError) as error:
             raise RunError(f"{folder.meta_path} holds settings this version cannot use ({error})") from None
+        disagree = [
+            f"{k} {getattr(config, k)} (the settings make {getattr(settings.feature_config, k)})"
+            for k in SHAPE_FIELDS
+            if getattr(config, k) != getattr(settings.feature_config, k)
+        ]
+        if disagree:
+            raise RunError(f"{folder.meta_path}: its feature_config disagrees with its settings: {'; '.join(disagree)}")
         codec = Codec.load(folder.codec_path, config)
         return cls(folder, settings, codec, meta)
 
