@@ -407,7 +407,7 @@ def test_results_written_at_once_by_several_writers_keep_every_row(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
     from drumgan.errors import OutputError
-    from drumgan.evaluation.evaluator import save_results
+    from drumgan.evaluation.results import save_results
 
     path = tmp_path / "metrics.json"
     alike = {"data": "d", "config": {"rate": 1}, "n": 4, "seed": 0}

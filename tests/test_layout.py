@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "drumgan"
 # The pipeline's stages in order, as the README's layout section states them: a module may import its own stage
 # and earlier ones. "base" is the plumbing at the package's root (errors, files, settings, TensorFlow's start).
@@ -42,32 +44,115 @@ def _lazy_targets(module: str, tree: ast.Module) -> set[str]:
     return targets
 
 
+def _strings(node) -> list[str]:
+    return [e.value for e in getattr(node, "elts", []) if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
+def lazy_names(package: str, tree: ast.Module) -> dict[str, str]:
+    """A package's lazy exports: name -> the module it comes from (``_NAMES``, with its ``dict.fromkeys`` parts)."""
+    names = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_NAMES" for t in node.targets):
+            for key, value in zip(node.value.keys, node.value.values):
+                if key is not None and isinstance(value, ast.Constant):
+                    names[key.value] = value.value
+                elif isinstance(value, ast.Call) and len(value.args) == 2:  # **dict.fromkeys((names...), ".module")
+                    names.update(dict.fromkeys(_strings(value.args[0]), value.args[1].value))
+    return {name: package + target for name, target in names.items()}
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """The names a module binds at its top level (what ``from module import name`` may take from it)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return found
+
+
+def _dynamic_import(module: str, is_package: bool, node: ast.Call) -> str | None:
+    """The module an ``importlib.import_module("...")`` or ``__import__("...")`` call names by a string, or None."""
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+    if name not in ("import_module", "__import__") or not node.args:
+        return None
+    first = node.args[0]
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return None
+    if not first.value.startswith("."):
+        return first.value
+    level = len(first.value) - len(first.value.lstrip("."))
+    anchor = node.args[1] if len(node.args) > 1 else None
+    if isinstance(anchor, ast.Constant) and isinstance(anchor.value, str):
+        base = anchor.value.split(".")
+    else:  # __name__, __package__ or nothing: the module's own package
+        base = module.split(".") if is_package else module.split(".")[:-1]
+    base = base[: len(base) - (level - 1)]
+    return ".".join(base + [first.value.lstrip(".")])
+
+
+def _parsed() -> dict[str, tuple[Path, ast.Module]]:
+    return {module_name(p): (p, ast.parse(p.read_text())) for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(module: str, path: Path, tree: ast.Module, parsed: dict) -> tuple[set[str], list[str]]:
+    """The drumgan modules ``module`` imports anywhere in its code (through a package's lazy names, attributes of
+    an imported package and ``importlib`` too), and the imported names that resolve to none."""
+    is_package = path.name == "__init__.py"
+    lazy = {name: lazy_names(name, tree) for name, (_, tree) in parsed.items()}
+    found, unresolved, bound = set(), [], {}
+
+    def take(target: str, name: str) -> None:
+        if f"{target}.{name}" in parsed:  # `from . import metrics` imports a module
+            found.add(f"{target}.{name}")
+        elif name in lazy.get(target, {}):  # `from .. import Explorer`: the module that exports it
+            found.add(lazy[target][name])
+        elif target in parsed and (name == "*" or name in _defined(parsed[target][1])):
+            found.add(target)
+        else:
+            unresolved.append(f"{module}: from {target} import {name}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "drumgan":
+                    found.add(alias.name)
+                    bound[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else "drumgan"
+        elif isinstance(node, ast.ImportFrom):
+            target = _resolve(module, is_package, node)
+            if target.split(".")[0] == "drumgan":
+                for alias in node.names:
+                    take(target, alias.name)
+        elif isinstance(node, ast.Call) and (target := _dynamic_import(module, is_package, node)):
+            if target.split(".")[0] == "drumgan":
+                found.add(target)
+        elif isinstance(node, ast.Attribute) and getattr(node.value, "id", None) in bound:  # drumgan.write_kit
+            package = bound[node.value.id]
+            if node.attr in lazy.get(package, {}):
+                found.add(lazy[package][node.attr])
+    if is_package and module not in PUBLIC_FACE:
+        found |= _lazy_targets(module, tree)
+    return {m for m in found if m in parsed} - {module}, unresolved
+
+
 def import_graph() -> dict[str, set[str]]:
     """module -> the drumgan modules it imports, anywhere in its code (lazy exports of a subpackage included)."""
-    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    graph = {}
-    for module, path in modules.items():
-        tree = ast.parse(path.read_text())
-        is_package = path.name == "__init__.py"
-        found = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found |= {a.name for a in node.names if a.name.split(".")[0] == "drumgan"}
-            elif isinstance(node, ast.ImportFrom):
-                target = _resolve(module, is_package, node)
-                if target.split(".")[0] != "drumgan":
-                    continue
-                for alias in node.names:  # `from . import metrics` imports a module
-                    found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target)
-        if is_package and module not in PUBLIC_FACE:
-            found |= _lazy_targets(module, tree)
-        graph[module] = {m for m in found if m in modules} - {module}
-    return graph
+    parsed = _parsed()
+    return {module: _imports(module, path, tree, parsed)[0] for module, (path, tree) in parsed.items()}
 
 
-def test_every_import_goes_to_the_same_or_an_earlier_stage():
+def test_every_imported_name_resolves_to_a_module_a_lazy_name_or_a_definition():
+    parsed = _parsed()
+    unresolved = [line for module, (path, tree) in parsed.items() for line in _imports(module, path, tree, parsed)[1]]
+    assert not unresolved, "\n".join(unresolved)
+
+
+def test_every_import_goes_to_the_same_or_an_earlier_stage(minimum: int = 60):
     graph = import_graph()
-    assert len(graph) > 60 and {stage_of(m) for m in graph} == set(STAGES)
+    assert len(graph) >= minimum and (not minimum or {stage_of(m) for m in graph} == set(STAGES))
     upward = [
         f"{module} ({stage_of(module)}) imports {target} ({stage_of(target)})"
         for module, targets in sorted(graph.items())
@@ -97,17 +182,52 @@ def test_no_module_imports_itself_back():
     assert not cycles, "\n".join(sorted(set(cycles)))
 
 
-def test_the_checks_see_an_upward_import_inside_a_function(tmp_path, monkeypatch):
+def planted(tmp_path, monkeypatch, codec: str, root: str = "") -> dict[str, set[str]]:
+    """The import graph of a small fake package whose ``features/codec.py`` is ``codec`` and whose root
+    ``__init__.py`` is ``root``; the display stage exports ``Explorer`` lazily, as drumgan's does."""
     fake = tmp_path / "drumgan"
     (fake / "features").mkdir(parents=True)
     (fake / "display").mkdir()
-    (fake / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text(root)
     (fake / "features" / "__init__.py").write_text("")
-    (fake / "display" / "__init__.py").write_text("")
+    (fake / "display" / "__init__.py").write_text('_NAMES = {"Explorer": ".explorer"}\n')
     (fake / "display" / "plots.py").write_text("")
-    (fake / "features" / "codec.py").write_text("def f():\n    from ..display import plots\n")
+    (fake / "display" / "explorer.py").write_text("class Explorer:\n    pass\n")
+    (fake / "features" / "codec.py").write_text(codec)
     monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
-    assert import_graph()["drumgan.features.codec"] == {"drumgan.display.plots"}
+    return import_graph()
+
+
+PLOTS = "drumgan.display.plots"
+ROOT_EXPORTS = '_NAMES = {"Explorer": ".display.explorer", **dict.fromkeys(("plot",), ".display.plots")}\n'
+
+
+@pytest.mark.parametrize(
+    "codec, root, expected",
+    [
+        ("def f():\n    from ..display import plots\n", "", "drumgan.display.plots"),
+        ("def f():\n    from .. import Explorer\n", ROOT_EXPORTS, "drumgan.display.explorer"),
+        ("def f():\n    from .. import plot\n", ROOT_EXPORTS, "drumgan.display.plots"),
+        ("def f():\n    from ..display import Explorer\n", "", "drumgan.display.explorer"),
+        ("import drumgan\n\ndef f():\n    return drumgan.Explorer\n", ROOT_EXPORTS, "drumgan.display.explorer"),
+        ("import importlib\n\ndef f():\n    importlib.import_module('drumgan.display.plots')\n", "", PLOTS),
+        ("from importlib import import_module\n\nimport_module('..display.plots', __package__)\n", "", PLOTS),
+        ("def f():\n    __import__('drumgan.display.explorer')\n", "", "drumgan.display.explorer"),
+    ],
+    ids=["relative", "lazy name of the root", "lazy name from fromkeys", "lazy name of a stage", "attribute",
+         "importlib", "importlib relative", "__import__"],
+)  # fmt: skip
+def test_the_checks_see_every_kind_of_upward_import(tmp_path, monkeypatch, codec, root, expected):
+    graph = planted(tmp_path, monkeypatch, codec, root)
+    assert expected in graph["drumgan.features.codec"]
+    with pytest.raises(AssertionError, match="drumgan.features.codec \\(features\\) imports drumgan.display"):
+        test_every_import_goes_to_the_same_or_an_earlier_stage(minimum=0)
+
+
+def test_a_name_that_resolves_nowhere_is_reported(tmp_path, monkeypatch):
+    planted(tmp_path, monkeypatch, "def f():\n    from .. import Explorer\n")  # the root exports no Explorer
+    with pytest.raises(AssertionError, match="from drumgan import Explorer"):
+        test_every_imported_name_resolves_to_a_module_a_lazy_name_or_a_definition()
 
 
 def test_the_readme_states_the_stage_order():

@@ -100,8 +100,9 @@ def evaluate_handler(args) -> int:
     devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from ..data.preparation import prepare
     from ..display.tables import text_table
-    from ..evaluation.evaluator import check_results, evaluate, log_results, save_results, table_rows
+    from ..evaluation.evaluator import evaluate, log_results, table_rows
     from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
+    from ..evaluation.results import check_results, save_results
     from ..generation.sampling import sampling_options
     from ..training.run import Run
 
@@ -200,7 +201,7 @@ def _time_to_quality(args, out) -> int:
     from ..bench.curve import curve_rows, log_curves, summary_rows, time_to_quality
     from ..data.preparation import prepare
     from ..display.tables import text_table
-    from ..evaluation.evaluator import save_results
+    from ..evaluation.results import save_results
 
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
     features = [name.strip() for name in args.features.split(",") if name.strip()]

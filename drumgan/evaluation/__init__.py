@@ -5,7 +5,8 @@ check of a conditional run (:mod:`.per_class`); each name imported on first use.
 from ..lazy import exports
 
 _NAMES = {
-    **dict.fromkeys(("Evaluator", "evaluate", "relative_to_ceiling", "save_results", "table_rows"), ".evaluator"),
+    **dict.fromkeys(("Evaluator", "evaluate", "relative_to_ceiling", "table_rows"), ".evaluator"),
+    **dict.fromkeys(("check_results", "save_results"), ".results"),
     **dict.fromkeys(("BETTER", "DESCRIPTIONS", "HEARING_METRICS", "METRICS", "at_most"), ".metrics"),
     **dict.fromkeys(("memorisation_summary", "nearest_clips"), ".neighbours"),
     **dict.fromkeys(("MIN_TRAIN", "TARGET_RATIO", "per_class_rows"), ".per_class"),  # per_class: the module's name
