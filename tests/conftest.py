@@ -30,13 +30,13 @@ def config():
 
 @pytest.fixture(scope="session")
 def synthetic_kit(tmp_path_factory):
-    """3 kits x 7 classes x 2 samples, written once per test session."""
+    """3 kits x 7 classes x 2 samples, written once per test run."""
     return make_synthetic_kit(tmp_path_factory.mktemp("synthetic"), n_kits=3, per_class=2, seed=1)
 
 
 @pytest.fixture(scope="session")
 def synthetic_dataset(synthetic_kit, tmp_path_factory):
-    """The synthetic kit prepared once per session, cached in a folder of its own."""
+    """The synthetic kit prepared once per test run, cached in a folder of its own."""
     from drumgan.data.preparation import prepare
 
     return prepare([synthetic_kit], cache=tmp_path_factory.mktemp("cache"), progress=False)

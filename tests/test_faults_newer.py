@@ -47,7 +47,7 @@ def cli_env(module_env, monkeypatch, capsys):
 
 @pytest.fixture
 def timbre_copy(timbre_run, tmp_path, cli_env):
-    """A copy of the session's timbre run, for the test to damage."""
+    """A copy of the test run's timbre run, for the test to damage."""
     return shutil.copytree(timbre_run, tmp_path / "timbre")
 
 
