@@ -71,3 +71,28 @@ def test_training_an_existing_run_reads_its_settings_once_and_builds_its_model_o
     run = train(tmp_path / "r", tiny("lstm", 3), synthetic_dataset, progress=False)
     assert run.step == 3 and run.result["resumed_from"] == 2
     assert (len(reads), len(builds)) == (1, 1)
+
+
+def test_a_run_records_the_code_that_made_it_and_the_code_that_resumed_it(synthetic_dataset, tmp_path, monkeypatch):
+    from drumgan.training import run as run_module
+
+    made = {"commit": "a" * 40, "clean": True, "versions": {"numpy": "1"}}
+    monkeypatch.setattr(run_module, "code_version", lambda: made)
+    train(tmp_path / "run", tiny("lstm", 2), synthetic_dataset, progress=False)
+    meta = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert meta["code"] == made and "resumed_by" not in meta
+    train(tmp_path / "run", tiny("lstm", 2), synthetic_dataset, progress=False)  # finished: nothing trained
+    assert "resumed_by" not in json.loads((tmp_path / "run" / "run.json").read_text())
+    other = {**made, "commit": "b" * 40, "clean": False}
+    monkeypatch.setattr(run_module, "code_version", lambda: other)
+    train(tmp_path / "run", tiny("lstm", 3), synthetic_dataset, progress=False)
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["resumed_by"] == [other]
+
+
+def test_the_code_version_names_this_checkout_and_the_libraries():
+    from drumgan.provenance import code_version
+
+    version = code_version()
+    assert set(version["versions"]) == {"tensorflow", "keras", "numpy"} and version["versions"]["numpy"]
+    if version["commit"] is not None:
+        assert len(version["commit"]) == 40 and isinstance(version["clean"], bool)

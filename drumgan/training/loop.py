@@ -233,6 +233,8 @@ def _fit(
         callbacks.insert(0, budget)
     began = time.perf_counter()
     if start < settings.steps:
+        if start:
+            run.record_code()
         with signals.requests_to_stop(stop.request):
             fit_steps(run, dataset, start, settings.steps, callbacks)
         recorder.raise_if_diverged()

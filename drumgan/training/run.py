@@ -13,6 +13,7 @@ from ..errors import RunError
 from ..features.codec import Codec
 from ..features.timbre import TimbreBank
 from ..models import build_model
+from ..provenance import code_version
 from ..settings import TrainSettings
 from .checkpoint import build_optimizers, load_checkpoint, load_weights, step_of
 from .folder import RunFolder
@@ -147,6 +148,7 @@ class Run:
             TimbreBank(dataset.timbre()[rows], dataset.labels[rows]).save(folder.timbre_path)
         config = dataclasses.asdict(settings.feature_config)
         meta = {"settings": dataclasses.asdict(settings), "feature_config": config, "data": data}
+        meta["code"] = code_version()
         folder.write_meta(meta)
         return cls(folder, settings, codec, meta)
 
@@ -187,6 +189,15 @@ class Run:
             raise RunError(
                 f"{self.dir} was trained on other data ({self.data['data_id']}, now {dataset.data_id}). {hint}"
             )
+
+    def record_code(self) -> None:
+        """Record the code that goes on training this run where it is not the code that started it (or the last
+        that resumed it): ``run.json``'s ``resumed_by`` lists each."""
+        now = code_version()
+        last = (self.meta.get("resumed_by") or [self.meta.get("code")])[-1]
+        if now != last:
+            self.meta.setdefault("resumed_by", []).append(now)
+            self.folder.write_meta(self.meta)
 
     def save_steps(self, steps: int) -> None:
         """Record a new total of steps (the only setting a re-run may change)."""
