@@ -9,7 +9,8 @@ tf = pytest.importorskip("tensorflow")
 
 from drumgan.models import build_model  # noqa: E402
 from drumgan.models.conv_gan import build_critic, build_generator  # noqa: E402
-from drumgan.models.gan import GAN  # noqa: E402
+from drumgan.models.gan import GAN, Conditioning  # noqa: E402
+from drumgan.models.losses import NonSaturating, Recipe, WassersteinGP, named_loss, r1_penalty  # noqa: E402
 
 
 def weights_of(model):
@@ -35,40 +36,55 @@ def test_a_few_gan_steps_change_both_networks_without_nan(family, loss):
 
 
 def test_gan_samples_are_fixed_by_the_seed():
-    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=1, loss="nonsaturating", seed=0)
+    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), Recipe(NonSaturating()), seed=0)
     assert np.array_equal(gan.sample(3, seed=5), gan.sample(3, seed=5))
     assert not np.allclose(gan.sample(3, seed=5), gan.sample(3, seed=6))
 
 
 def test_bad_gan_settings_are_refused():
     with pytest.raises(ValueError, match="wgan-gp"):
-        GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=1, loss="hinge", seed=0)
+        named_loss("hinge")
     with pytest.raises(ValueError, match="critic_steps"):
-        GAN(build_generator(8, width=2), build_critic(8, width=2), critic_steps=0, loss="wgan-gp", seed=0)
+        Recipe(WassersteinGP(), critic_steps=0)
 
 
-def image_gan(**kwargs):
-    settings = dict(critic_steps=1, loss="nonsaturating", seed=0)
-    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), **{**settings, **kwargs})
+def test_a_recipe_is_what_its_settings_name():
+    recipe = Recipe.of(TrainSettings.for_model("conv-gan", recipe="wgan-gp"))
+    assert isinstance(recipe.loss, WassersteinGP) and recipe.critic_steps == 5 and recipe.loss.penalised
+    default = Recipe.of(TrainSettings.for_model("conv-gan"))
+    assert isinstance(default.loss, NonSaturating) and default.loss.r1_weight > 0 and default.ema > 0
+    assert not Recipe.of(TrainSettings.for_model("conv-gan", r1_weight=0.0)).loss.penalised
+
+
+def image_gan(loss=None, **recipe):
+    gan = GAN(build_generator(8, width=2), build_critic(8, width=2), Recipe(loss or NonSaturating(), **recipe), seed=0)
     gan.compile(tf.keras.optimizers.Adam(1e-3), tf.keras.optimizers.Adam(1e-3))
     return gan
 
 
 def test_r1_is_applied_every_r1_every_critic_steps_scaled_by_it():
-    gan = image_gan(r1_weight=2.0, r1_every=4)
+    loss = NonSaturating(r1_weight=2.0, r1_every=4)
+    critic = build_critic(8, width=2)
     real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (5, 8, 8, 1)).astype("float32"))
-    gan.critic_optimizer.build(gan.critic.trainable_weights)
-    penalty = float(gan._r1_penalty(real, (None, None)))
+    penalty = float(r1_penalty(critic, real))
     assert penalty > 0
-    assert float(gan._lazy_r1(real, (None, None))) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)  # step 0 is due
-    gan.critic_optimizer.iterations.assign(1)
-    assert float(gan._lazy_r1(real, (None, None))) == 0.0
-    gan.critic_optimizer.iterations.assign(8)
-    assert float(gan._lazy_r1(real, (None, None))) > 0
+    assert float(loss.penalty(critic, real, real, None, 0)) == pytest.approx(0.5 * 2.0 * 4 * penalty, rel=1e-5)
+    assert float(loss.penalty(critic, real, real, None, 1)) == 0.0
+    assert float(loss.penalty(critic, real, real, None, 8)) > 0
+    assert float(NonSaturating(r1_weight=0.0).penalty(critic, real, real, None, 0)) == 0.0
+
+
+def test_the_gradient_penalty_is_zero_for_a_critic_of_unit_gradient_and_weighted():
+    unit = lambda x: tf.reduce_sum(tf.reshape(x, [tf.shape(x)[0], -1]), axis=1) / 8.0  # noqa: E731  |grad| = 1
+    real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 1)).astype("float32"))
+    key = tf.constant([0, 0], tf.int64)
+    assert float(WassersteinGP(10.0).penalty(unit, real, -real, key, 0)) == pytest.approx(0.0, abs=1e-6)
+    double = lambda x: 2 * unit(x)  # noqa: E731  |grad| = 2: (2 - 1)^2 = 1, times the weight
+    assert float(WassersteinGP(10.0).penalty(double, real, -real, key, 0)) == pytest.approx(10.0, rel=1e-5)
 
 
 def test_the_moving_average_samples_and_follows_the_generator():
-    gan = image_gan(ema=0.9, augmentations=("shift", "gain", "cutout"))
+    gan = image_gan(ema=0.9, augmentations=("shift", "gain", "cutout"))  # a recipe of the defaults but these
     start = [w.numpy().copy() for w in gan.generator.weights]
     assert all(np.array_equal(a, w.numpy()) for a, w in zip(start, gan.ema_generator.weights))
     assert gan.sampler is gan.ema_generator and not gan.ema_generator.trainable_weights
@@ -88,11 +104,9 @@ def conditional_gan(class_weight: float, lr: float = 1e-3):
     gan = GAN(
         build_generator(8, width=2, n_classes=2),
         build_critic(8, width=2, n_classes=2, class_head=True),
-        critic_steps=1,
-        loss="nonsaturating",
+        Recipe(NonSaturating()),
         seed=0,
-        class_prior=[1, 1],
-        class_weight=class_weight,
+        conditioning=Conditioning(class_prior=[1, 1], class_weight=class_weight),
     )
     gan.compile(tf.keras.optimizers.Adam(lr), tf.keras.optimizers.Adam(lr))
     return gan
@@ -134,10 +148,9 @@ def test_a_class_weight_needs_a_conditional_critic_with_a_class_head():
         GAN(
             build_generator(8, width=2),
             build_critic(8, width=2),
-            critic_steps=1,
-            loss="nonsaturating",
+            Recipe(NonSaturating()),
             seed=0,
-            class_weight=1.0,
+            conditioning=Conditioning(class_weight=1.0),
         )
     with pytest.raises(ValueError, match="conditional"):
         build_critic(8, width=2, class_head=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from .. import precision
 from ..backend import keras
-from ..settings import augmentations
 from .conv_gan import build_critic, build_generator
-from .gan import GAN
+from .gan import GAN, Conditioning
+from .losses import Recipe
 from .lstm import NextFrameLSTM, build_lstm
 from .lstm_gan import build_sequence_critic, build_sequence_generator
 
@@ -47,23 +47,15 @@ def build_model(
         critic = build_critic(
             shape, settings.width, n_classes, settings.class_weight > 0, n_timbre, settings.timbre_weight > 0
         )
-    model = GAN(
-        generator,
-        critic,
-        critic_steps=settings.critic_steps,
-        loss=settings.loss,
-        seed=settings.seed,
-        r1_weight=settings.r1_weight,
-        r1_every=settings.r1_every,
-        augmentations=augmentations(settings.augment),
-        ema=settings.ema,
-        floor=floor if settings.floor else None,
+    conditioning = Conditioning(
         class_prior=class_counts if settings.conditional else None,
         class_weight=settings.class_weight,
         timbre_bank=timbre_bank if settings.timbre else None,
         timbre_weight=settings.timbre_weight,
         timbre_spread=settings.timbre_spread,
     )
+    floor = floor if settings.floor else None
+    model = GAN(generator, critic, Recipe.of(settings), seed=settings.seed, floor=floor, conditioning=conditioning)
     model.compile(_adam(settings), _adam(settings, settings.critic_rate))
     return model
 

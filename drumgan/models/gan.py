@@ -1,6 +1,7 @@
-"""A generator and a critic trained together by ``fit``: WGAN-GP, or the non-saturating GAN loss with the
-small-data additions of StyleGAN2 and after (a lazy R1 penalty, differentiable augmentation, a moving average
-of the generator's weights).
+"""A generator and a critic trained together by ``fit``, as a :class:`~drumgan.models.losses.Recipe` says: its loss
+and penalty (WGAN-GP, or the non-saturating GAN loss with a lazy R1 penalty), critic steps, differentiable
+augmentation and a moving average of the generator's weights; conditioned, where :class:`Conditioning` says so, on
+classes and timbre.
 
 The same class trains the conv GAN (latents of shape ``(100,)``, images) and the LSTM-GAN (noise
 sequences, frame sequences). Its noise and augmentations are drawn from stateless random ops keyed by the
@@ -12,106 +13,94 @@ batch would.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..backend import keras, tf
 from ..distribute import loss_share, replica_draw, replica_rows
 from ..latents import one_hot, truncate
-from ..settings import GP_WEIGHT, LOSSES, MAX_CRITIC_STEPS
 from . import augment
+from .losses import Recipe
 
 SAMPLE_BATCH = 256  # latents the generator turns into samples at a time
 REAL_STREAM, FAKE_STREAM = 1, 2  # the random streams of the real and the fake clips' augmentations (noise: 0)
 VICINITY_STREAM = 3  # the random stream of the timbres a step asks for near the real clips' (timbre_spread)
 
 
-class GAN(keras.Model):
-    """Adversarial training of ``generator`` (latent -> sample) against ``critic`` (sample -> score).
+@dataclasses.dataclass(frozen=True)
+class Conditioning:
+    """What a GAN is conditioned on beside its latent (nothing by default).
 
-    Args:
-        generator, critic: Keras models; the generator's input shape (without the batch) is the latent shape.
-        critic_steps: critic updates per generator update.
-        loss: 'wgan-gp' or 'nonsaturating' (the standard loss, non-saturating for the generator).
-        seed: keys every random draw together with the generator step.
-        gp_weight: gradient-penalty weight, used by 'wgan-gp'.
-        r1_weight: gamma of the R1 penalty ``gamma / 2 * E ||grad critic(real)||^2`` (0: none).
-        r1_every: the R1 penalty is applied every this many critic steps, scaled by it (lazy regularisation).
-        augmentations: :data:`drumgan.settings.AUGMENTATIONS` applied to real and fake clips alike before the critic.
-        ema: decay per step of the moving average of the generator's weights that :meth:`sample` uses (0: none;
-            the decay ramps up from 0.1 over the first steps).
-        floor: where generated samples are held at or above (the data's floor in model space, broadcast over a
-            batch), applied before the critic and in :meth:`sample`; None: nowhere.
+    Attributes:
         class_prior: a conditional GAN's (generator and critic take a second input, the class mixture) share of
-            each class in the training data, from which :meth:`sample` draws classes where none are asked for.
-            Training batches are then ``(clips, class mixtures)``, and the fakes of a step ask for the real
-            batch's classes.
+            each class in the training data, from which :meth:`GAN.sample` draws classes where none are asked for.
+            Training batches are then ``(clips, class mixtures)``, and the fakes of a step ask for the real batch's.
         class_weight: a conditional GAN whose critic also returns class logits (an auxiliary classifier): the
             weight of its cross-entropy on the real clips' classes (critic) and on the classes the fakes asked for
             (generator), so that fakes are made to be heard as their class (0: no such term).
         timbre_bank: a timbre-conditioned GAN's (generator and critic take timbre percentiles,
             :mod:`drumgan.features.timbre`) :class:`~drumgan.features.timbre.TimbreBank` of its training clips, from
-            which :meth:`sample` draws timbres where none are asked for. Training batches then end with the clips'
-            percentiles, and the fakes of a step ask for the real batch's.
+            which :meth:`GAN.sample` draws timbres where none are asked for. Training batches then end with the
+            clips' percentiles, and the fakes of a step ask for the real batch's.
         timbre_weight: a timbre-conditioned GAN whose critic also returns the timbre it hears (its last output): the
             weight of that regression's squared error on the real clips' percentiles (critic) and on the percentiles
             the fakes asked for (generator), as DrumGAN trains its controls (0: no such term).
-        timbre_spread: a timbre-conditioned GAN's step asks for timbres near the real clips' rather than theirs: each
-            moved by a normal draw of this standard deviation (clipped to [0, 1]), and the critic judges the real clips
-            at those timbres too (its timbre head still learns their own), and :meth:`sample` draws timbres so
-            (the vicinal training of CcGAN, Ding et al. 2021), so that a timbre does not name one training clip.
+        timbre_spread: a timbre-conditioned GAN's step asks for timbres near the real clips' rather than theirs:
+            each moved by a normal draw of this standard deviation (clipped to [0, 1]), and the critic judges the
+            real clips at those timbres too (its timbre head still learns their own), and :meth:`GAN.sample` draws
+            timbres so (the vicinal training of CcGAN, Ding et al. 2021), so that a timbre does not name one
+            training clip.
+    """
+
+    class_prior: object = None
+    class_weight: float = 0.0
+    timbre_bank: object = None
+    timbre_weight: float = 0.0
+    timbre_spread: float = 0.0
+
+
+class GAN(keras.Model):
+    """Adversarial training of ``generator`` (latent -> sample) against ``critic`` (sample -> score).
+
+    Args:
+        generator, critic: Keras models; the generator's input shape (without the batch) is the latent shape, and
+            a conditional one's further inputs are named ``classes`` and ``timbre``.
+        recipe: the loss and its penalty, critic steps, augmentations and moving average
+            (:class:`~drumgan.models.losses.Recipe`).
+        seed: keys every random draw together with the generator step.
+        floor: where generated samples are held at or above (the data's floor in model space, broadcast over a
+            batch), applied before the critic and in :meth:`sample`; None: nowhere.
+        conditioning: the classes and timbre it is conditioned on (:class:`Conditioning`).
     """
 
     def __init__(
-        self,
-        generator,
-        critic,
-        *,
-        critic_steps: int,
-        loss: str,
-        seed: int,
-        gp_weight: float = GP_WEIGHT,
-        r1_weight: float = 0.0,
-        r1_every: int = 16,
-        augmentations: tuple[str, ...] = (),
-        ema: float = 0.0,
-        floor=None,
-        class_prior=None,
-        class_weight: float = 0.0,
-        timbre_bank=None,
-        timbre_weight: float = 0.0,
-        timbre_spread: float = 0.0,
-        **kwargs,
+        self, generator, critic, recipe: Recipe, *, seed: int, floor=None, conditioning=Conditioning(), **kwargs
     ):
         super().__init__(**kwargs)
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-        if not 1 <= critic_steps <= MAX_CRITIC_STEPS:
-            raise ValueError(f"critic_steps must be between 1 and {MAX_CRITIC_STEPS}, got {critic_steps}")
-        self.generator, self.critic = generator, critic
+        self.generator, self.critic, self.recipe, self.seed = generator, critic, recipe, seed
+        self.gan_loss = recipe.loss
         self.latent_shape = tuple(generator.inputs[0].shape[1:])
         widths = {tensor.name: int(tensor.shape[-1]) for tensor in generator.inputs[1:]}
         self.n_classes, self.n_timbre = widths.get("classes", 0), widths.get("timbre", 0)
-        if self.n_timbre and (timbre_bank is None or timbre_bank.percentiles.shape[1] != self.n_timbre):
+        given = conditioning
+        if self.n_timbre and (given.timbre_bank is None or given.timbre_bank.percentiles.shape[1] != self.n_timbre):
             raise ValueError(f"a timbre-conditioned GAN needs a timbre_bank of {self.n_timbre} controls")
-        self.timbre_bank = timbre_bank if self.n_timbre else None
-        self.timbre_weight, self.timbre_spread = float(timbre_weight), float(timbre_spread)
+        self.timbre_bank = given.timbre_bank if self.n_timbre else None
+        self.timbre_weight, self.timbre_spread = float(given.timbre_weight), float(given.timbre_spread)
         if self.timbre_weight and (not self.n_timbre or len(critic.outputs) < 2):
             raise ValueError("timbre_weight needs a timbre-conditioned GAN whose critic returns the timbre it hears")
-        if self.n_classes and (class_prior is None or len(class_prior) != self.n_classes):
+        if self.n_classes and (given.class_prior is None or len(given.class_prior) != self.n_classes):
             raise ValueError(f"a conditional GAN needs a class_prior of {self.n_classes} shares")
-        self.class_prior = None if not self.n_classes else np.asarray(class_prior, np.float64) / np.sum(class_prior)
-        self.class_weight = float(class_weight)
+        prior = given.class_prior
+        self.class_prior = None if not self.n_classes else np.asarray(prior, np.float64) / np.sum(prior)
+        self.class_weight = float(given.class_weight)
         if self.class_weight and (not self.n_classes or len(critic.outputs) < 2):
             raise ValueError("class_weight needs a conditional GAN whose critic returns (score, class logits)")
-        if not 0.0 <= ema < 1.0:
-            raise ValueError(f"ema must be in [0, 1), got {ema}")
-        self.critic_steps, self.gp_weight, self.loss_name, self.seed = critic_steps, gp_weight, loss, seed
-        self.r1_weight, self.r1_every, self.ema = float(r1_weight), max(1, int(r1_every)), float(ema)
-        self.augmentations = tuple(augmentations)
         self.layout = "image" if len(generator.output_shape) == 4 else "sequence"
         self.floor = None if floor is None else np.asarray(floor, np.float32)
         self.ema_generator = None
-        if self.ema:
+        if recipe.ema:
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
             self.ema_generator.trainable = False
@@ -127,8 +116,8 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        penalised = self.loss_name == "wgan-gp" or self.r1_weight
-        return [self.critic_loss_tracker, self.generator_loss_tracker, *([self.penalty_tracker] if penalised else [])]
+        penalised = [self.penalty_tracker] if self.gan_loss.penalised else []
+        return [self.critic_loss_tracker, self.generator_loss_tracker, *penalised]
 
     @property
     def optimized(self) -> list:
@@ -217,7 +206,7 @@ class GAN(keras.Model):
 
     def _augment(self, x, draw: int, stream: int):
         rows = replica_rows(tf.shape(x)[0])
-        return augment.augment(x, self.augmentations, self._key(draw, stream), self.layout, rows)
+        return augment.augment(x, self.recipe.augmentations, self._key(draw, stream), self.layout, rows)
 
     def _noise(self, batch, draw: int):
         def normal(n):
@@ -259,54 +248,13 @@ class GAN(keras.Model):
         moved = timbre + self.timbre_spread * tf.cast(replica_draw(normal, tf.shape(timbre)[0]), timbre.dtype)
         return tf.clip_by_value(moved, 0.0, 1.0)
 
-    def _gradient_penalty(self, real, fake, asked, draw: int):
-        batch = tf.shape(real)[0]
-
-        def uniform(n):
-            return tf.random.stateless_uniform(
-                tf.concat([[n], tf.ones([tf.rank(real) - 1], tf.int32)], 0), self._key(draw)
-            )
-
-        mixed = real + replica_draw(uniform, batch) * (fake - real)
-        with tf.GradientTape() as tape:
-            tape.watch(mixed)
-            scores = self._score(mixed, *asked)
-        grads = tf.reshape(tape.gradient(scores, mixed), [batch, -1])
-        norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1) + 1e-12)
-        return tf.reduce_mean((norms - 1.0) ** 2)
-
-    def _r1_penalty(self, real, asked):
-        """``E ||grad critic(real)||^2`` over the batch (R1, Mescheder et al. 2018)."""
-        with tf.GradientTape() as tape:
-            tape.watch(real)
-            scores = self._score(real, *asked)
-        grads = tf.reshape(tape.gradient(scores, real), [tf.shape(real)[0], -1])
-        return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
-
-    def _lazy_r1(self, real, asked):
-        """The R1 term of this critic step: ``r1_every`` times the penalty on every ``r1_every``-th step, else 0."""
-        due = tf.equal(self.critic_optimizer.iterations % self.r1_every, 0)
-        scale = 0.5 * self.r1_weight * self.r1_every
-        return tf.cond(due, lambda: scale * self._r1_penalty(real, asked), lambda: tf.zeros((), real.dtype))
-
     def _critic_loss(self, real, fake, asked, heard, i: int):
-        """The loss of critic step ``i`` of this generator step, and the penalty term in it (the weighted gradient
-        penalty, or the lazy R1 term; 0 without either)."""
+        """The loss of critic step ``i`` of this generator step, and the penalty term in it (0 without one)."""
         real, fake = self._augment(real, i, REAL_STREAM), self._augment(fake, i, FAKE_STREAM)
-        draw = 2 * i + 1
         (real_scores, head_loss), fake_scores = self._judge(real, *asked, heard), self._score(fake, *asked)
-        if self.loss_name == "wgan-gp":
-            penalty = self.gp_weight * self._gradient_penalty(real, fake, asked, draw)
-            loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
-        else:
-            penalty = self._lazy_r1(real, asked) if self.r1_weight else tf.zeros((), real.dtype)
-            loss = tf.reduce_mean(tf.nn.softplus(-real_scores) + tf.nn.softplus(fake_scores))
-        return loss + head_loss + penalty, penalty
-
-    def _generator_loss(self, fake_scores):
-        if self.loss_name == "wgan-gp":
-            return -tf.reduce_mean(fake_scores)
-        return tf.reduce_mean(tf.nn.softplus(-fake_scores))
+        score = lambda x: self._score(x, *asked)  # noqa: E731
+        penalty = self.gan_loss.penalty(score, real, fake, self._key(2 * i + 1), self.critic_optimizer.iterations)
+        return self.gan_loss.critic(real_scores, fake_scores) + head_loss + penalty, penalty
 
     def _fake(self, batch, asked, draw: int):
         return self.held(self.generator(self.inputs(self._noise(batch, draw), *asked), training=True))
@@ -317,7 +265,7 @@ class GAN(keras.Model):
         timbre = self._vicinal(heard) if self.n_timbre and self.timbre_spread else heard
         asked = (conditions[0] if self.conditional else None, timbre)
         batch = tf.shape(real)[0]
-        for i in range(self.critic_steps):
+        for i in range(self.recipe.critic_steps):
             fake = self._fake(batch, asked, 2 * i)
             with tf.GradientTape() as tape:
                 critic_loss, penalty = self._critic_loss(real, fake, asked, heard, i)
@@ -327,7 +275,7 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake = self._fake(batch, asked, 31)
             fake_scores, head_loss = self._judge(self._augment(fake, 31, FAKE_STREAM), *asked)
-            generator_loss = self._generator_loss(fake_scores) + head_loss
+            generator_loss = self.gan_loss.generator(fake_scores) + head_loss
             share = self.generator_optimizer.scale_loss(loss_share(generator_loss))
         grads = tape.gradient(share, self.generator.trainable_weights)
         self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
@@ -341,6 +289,6 @@ class GAN(keras.Model):
     def _update_average(self):
         """Move the averaged generator towards the generator, by a decay that ramps up to ``ema``."""
         step = tf.cast(self.generator_optimizer.iterations, tf.float32)
-        decay = tf.minimum(self.ema, (1.0 + step) / (10.0 + step))
+        decay = tf.minimum(self.recipe.ema, (1.0 + step) / (10.0 + step))
         for average, weight in zip(self.ema_generator.weights, self.generator.weights):
             average.assign(decay * average + (1.0 - decay) * weight)
