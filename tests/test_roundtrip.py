@@ -61,3 +61,22 @@ def test_an_attack_stays_sharp_from_onset_aligned_phases_and_smears_from_random_
     rise = {name: np.median(onset_ms(to_audio_rate(w, config.sample_rate))) for name, w in
             (("real", clips), ("aligned", aligned), ("random", random))}  # fmt: skip
     assert rise["aligned"] <= max(rise["real"], 2.0) < rise["random"], rise
+
+
+def test_the_round_trip_is_written_beside_the_clips_under_the_same_names(synthetic_dataset, tmp_path):
+    import soundfile as sf
+
+    from drumgan.bench.roundtrip import write_round_trip
+
+    rows = synthetic_dataset.spread_held_out(3)
+    written = write_round_trip(synthetic_dataset, rows, tmp_path)
+    real = sorted(p.relative_to(tmp_path / "real") for p in (tmp_path / "real").rglob("*.wav"))
+    trip = sorted(p.relative_to(tmp_path / "round_trip") for p in (tmp_path / "round_trip").rglob("*.wav"))
+    assert len(real) == len(rows) == len(written["real"]) and real == trip
+    for row, path in zip(rows, written["real"]):
+        assert path.split("/")[-2] == synthetic_dataset.class_names[synthetic_dataset.labels[row]]
+        audio, rate = sf.read(path)
+        assert rate == synthetic_dataset.config.sample_rate
+        assert np.abs(audio - synthetic_dataset.waves[row]).max() < 1e-3  # the clip itself, 16-bit
+    back = sf.read(written["round_trip"][0])[0]
+    assert len(back) == synthetic_dataset.config.n_samples and not np.allclose(back, sf.read(written["real"][0])[0])

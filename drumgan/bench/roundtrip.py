@@ -195,3 +195,28 @@ def compare(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict[str,
     name = next(iter(results))
     met = meets(results[name])
     return {"default": {"option": name, **results[name], "meets": met, "meets_all": all(met.values())}, **results}
+
+
+def write_round_trip(dataset, rows: np.ndarray, out_dir) -> dict[str, list]:
+    """The clips ``rows`` of ``dataset`` and their round trip through the default audio path (the first of
+    :func:`options`) as 16-bit WAVs, ``out_dir/real/CLASS/NAME.wav`` and ``out_dir/round_trip/CLASS/NAME.wav`` under
+    the same names (the row, the kit and the file's own name), so that a person can listen to what the path keeps.
+    Returns ``{"real": paths, "round_trip": paths}``."""
+    import re
+    from pathlib import Path
+
+    from ..data.audio import write_wav
+
+    config = dataset.config
+    _, path = next(iter(options(config).values()))
+    made = {"real": dataset.waves[rows], "round_trip": path(dataset.waves[rows])}
+    written = {part: [] for part in made}
+    for k, row in enumerate(rows):
+        label = dataset.class_names[dataset.labels[row]]
+        name = re.sub(r"[^\w.-]+", "_", f"{row:04d}_{dataset.kits[row]}_{Path(str(dataset.paths[row])).stem}")[:200]
+        for part, waves in made.items():
+            target = Path(out_dir) / part / label / f"{name}.wav"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_wav(target, waves[k], config.sample_rate)
+            written[part].append(str(target))
+    return written

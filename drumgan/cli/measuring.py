@@ -49,6 +49,10 @@ def roundtrip_command(commands, handler) -> None:
     rt.add_argument("--source", nargs="+", metavar="PATH", help="as for prepare (default: the Hydrogen kits)")
     add_sample_rate(rt)
     rt.add_argument("-n", type=positive, default=64, help="held-out clips measured (64), spread over them")
+    rt.add_argument(
+        "--out", metavar="DIR", help="also write the clips and their round trip as WAVs: DIR/real/CLASS/*.wav and "
+        "DIR/round_trip/CLASS/*.wav, the same names in both"
+    )  # fmt: skip
     rt.add_argument("--json", action="store_true", help="the table on stderr; one JSON object as the last stdout line")
     rt.set_defaults(handler=handler)
 
@@ -154,11 +158,14 @@ def evaluate_handler(args) -> int:
 
 
 def roundtrip_handler(args) -> int:
-    from ..bench.roundtrip import TARGETS, compare
+    from ..atomic import writable_folder
+    from ..bench.roundtrip import TARGETS, compare, write_round_trip
     from ..data.preparation import prepare
     from ..display.tables import text_table
     from ..evaluation.hearing import Hearing, to_audio_rate
 
+    if args.out:
+        writable_folder(args.out, "--out")  # before the work, not after it
     dataset = prepare(args.source, feature_config(args), progress=False)
     chosen = dataset.spread_held_out(args.n)
     hearing = Hearing(to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate))
@@ -175,6 +182,11 @@ def roundtrip_handler(args) -> int:
     missed = [key for key, met in default["meets"].items() if not met]
     verdict = "meets" if default["meets_all"] else f"does NOT meet ({', '.join(missed)})"
     print(f"default ({default['option']}): {verdict} {limits}{TARGETS['high_db']:g} dB of the clips'", file=out)
+    if args.out:
+        write_round_trip(dataset, chosen, args.out)
+        print(
+            f"{len(chosen)} clips and their round trip as WAVs in {args.out}/real and {args.out}/round_trip", file=out
+        )
     if args.json:
         print(json.dumps(results))
     return 0
