@@ -196,12 +196,20 @@ def _generate_command(commands, handler) -> None:
 def _kit_command(commands, handler) -> None:
     """``kit``'s options."""
     kit = commands.add_parser(
-        "kit", help="write a drum kit from a run: a Hydrogen drumkit folder and a folder of WAVs named by class"
+        "kit", help="write a drum kit from a run: a Hydrogen (or DrumGizmo) kit folder and a folder of WAVs"
     )
     kit.add_argument("--run", required=True, metavar="RUN_DIR")
     kit.add_argument("--out", required=True, metavar="DIR", help="where the kit folder NAME and NAME_wav go")
     kit.add_argument("--name", help="the kit's name and folder (default: the run's name)")
-    kit.add_argument("--per-class", type=positive, default=4, metavar="N", help="clips per class (default 4)")
+    kit.add_argument("--per-class", type=positive, default=4, metavar="N", help="instruments per class (default 4)")
+    kit.add_argument(
+        "--layers", type=positive, default=1, metavar="N", help="velocity layers an instrument, louder and brighter "
+        "as they rise (default 1)"
+    )  # fmt: skip
+    kit.add_argument(
+        "--round-robin", type=positive, default=1, metavar="M", help="takes a layer, played in turn (default 1)"
+    )
+    kit.add_argument("--format", choices=("hydrogen", "drumgizmo"), default="hydrogen", help="the kit's format")
     kit.add_argument("--seed", type=int, default=0)
     add_timbre(kit)
     add_truncation(kit)

@@ -1,5 +1,6 @@
-"""Generated drums as a kit: a Hydrogen drumkit folder (``drumkit.xml`` and FLAC files, one instrument per clip,
-named by class) and a plain folder of WAVs named by class for any other sampler.
+"""Generated drums as a kit: a Hydrogen drumkit folder (``drumkit.xml`` and FLAC files, one instrument per drum,
+named by class, with its velocity layers and round robins) or a DrumGizmo kit (:mod:`.drumgizmo`), and a plain
+folder of WAVs named by instrument, layer and round robin for any other sampler.
 
 Both are written into a temporary folder beside their final place and renamed into it, so an interrupted
 write leaves no half kit; an existing kit is replaced only when asked.
@@ -17,11 +18,13 @@ import numpy as np
 
 from ..data.audio import write_flac, write_wav
 from ..errors import OutputError
+from . import drumgizmo
 
 NAMESPACE = "http://www.hydrogen-music.org/drumkit"
 SCHEMA = Path("/usr/share/hydrogen/data/xsd/drumkit.xsd")  # shipped by Debian's hydrogen-data
 GM_NOTES = {"kick": 36, "snare": 38, "clap": 39, "tom": 45, "hihat": 42, "cymbal": 49}  # General MIDI drum notes
 OTHER_NOTE = 56  # cowbell, for 'other'
+FORMATS = ("hydrogen", "drumgizmo")
 INSTRUMENT_DEFAULTS = (  # every per-instrument element Hydrogen's schema asks for, in its order, after the name
     ("volume", "1"),
     ("isMuted", "false"),
@@ -60,9 +63,19 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     return element
 
 
-def drumkit_xml(name: str, labels: list[str], files: list[str], info: str = "") -> bytes:
-    """A Hydrogen ``drumkit.xml``: one instrument per file, named after its class ("Kick 1"), with the class's
-    General MIDI note."""
+def take_names(instrument: str, layers: int, round_robins: int) -> list[list[str]]:
+    """An instrument's takes' names, layer by layer: ``kick_01_v1_rr1`` ...; the instrument's own name where it has
+    one take."""
+    if layers * round_robins == 1:
+        return [[instrument]]
+    return [[f"{instrument}_v{v + 1}_rr{r + 1}" for r in range(round_robins)] for v in range(layers)]
+
+
+def drumkit_xml(name: str, labels: list[str], files: list[list[list[str]]], info: str = "") -> bytes:
+    """A Hydrogen ``drumkit.xml``: one instrument per drum, named after its class ("Kick 1"), with the class's
+    General MIDI note; ``files[i][v]`` are instrument ``i``'s takes of velocity layer ``v``. The layers split
+    velocity 0 to 1 into equal ranges, each layer's takes sharing its range; an instrument of several takes a layer
+    picks them in turn (Hydrogen's ``ROUND_ROBIN``)."""
     ET.register_namespace("", NAMESPACE)
     root = ET.Element(f"{{{NAMESPACE}}}drumkit_info")
     for tag, text in (("name", name), ("author", "drumgan"), ("info", info), ("license", "")):
@@ -73,7 +86,7 @@ def drumkit_xml(name: str, labels: list[str], files: list[str], info: str = "") 
     for tag, text in (("id", "0"), ("name", "Main"), ("volume", "1")):
         _sub(component, tag, text)
     instruments = _sub(root, "instrumentList")
-    for i, (label, clip, file) in enumerate(zip(labels, clip_names(labels), files)):
+    for i, (label, clip, layers) in enumerate(zip(labels, clip_names(labels), files)):
         instrument = _sub(instruments, "instrument")
         _sub(instrument, "id", str(i))
         _sub(instrument, "name", clip.replace("_", " ").capitalize().replace(" 0", " "))
@@ -81,16 +94,19 @@ def drumkit_xml(name: str, labels: list[str], files: list[str], info: str = "") 
             _sub(instrument, tag, text)
         _sub(instrument, "midiOutNote", str(GM_NOTES.get(label, OTHER_NOTE)))
         _sub(instrument, "isStopNote", "false")
-        _sub(instrument, "sampleSelectionAlgo", "VELOCITY")
+        _sub(instrument, "sampleSelectionAlgo", "ROUND_ROBIN" if max(map(len, layers)) > 1 else "VELOCITY")
         _sub(instrument, "isHihat", "-1")
         _sub(instrument, "lower_cc", "0")
         _sub(instrument, "higher_cc", "127")
         part = _sub(instrument, "instrumentComponent")
         _sub(part, "component_id", "0")
         _sub(part, "gain", "1")
-        layer = _sub(part, "layer")
-        for tag, text in (("filename", file), ("min", "0"), ("max", "1"), ("gain", "1"), ("pitch", "0")):
-            _sub(layer, tag, text)
+        for v, takes in enumerate(layers):
+            low, high = f"{v / len(layers):g}", f"{(v + 1) / len(layers):g}"
+            for file in takes:
+                layer = _sub(part, "layer")
+                for tag, text in (("filename", file), ("min", low), ("max", high), ("gain", "1"), ("pitch", "0")):
+                    _sub(layer, tag, text)
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
@@ -159,15 +175,29 @@ def _replace(staged: Path, final: Path, overwrite: bool) -> None:
 
 
 def write_kit(
-    waves: np.ndarray, labels: list[str], sample_rate: int, out_dir, name: str, overwrite: bool = False, info=""
+    waves: np.ndarray,
+    labels: list[str],
+    sample_rate: int,
+    out_dir,
+    name: str,
+    overwrite: bool = False,
+    info="",
+    kit_format: str = "hydrogen",
 ) -> dict:
-    """Write ``out_dir/name/`` (the Hydrogen kit) and ``out_dir/name_wav/`` (the WAVs) from ``waves`` and their
-    class ``labels``; returns ``{"kit", "drumkit_xml", "wav_folder", "files", "schema_errors"}``.
+    """Write ``out_dir/name/`` (the kit, in ``kit_format``: :data:`FORMATS`) and ``out_dir/name_wav/`` (the WAVs) from
+    ``waves`` and their instruments' class ``labels``. ``waves`` is ``(instruments, samples)``, one take each, or
+    ``(instruments, layers, round_robins, samples)`` (:func:`drumgan.generation.layers.layered_clips`). Returns
+    ``{"kit", "drumkit_xml", "wav_folder", "files", "schema_errors"}`` (``schema_errors``: what Hydrogen's schema, or
+    for a DrumGizmo kit ``dgvalidator``, finds wrong; None where that is not installed).
 
     Raises:
         OutputError: a kit of that name exists (and ``overwrite`` is not set), or ``out_dir`` cannot be written.
     """
+    if kit_format not in FORMATS:
+        raise OutputError(f"--format must be one of {', '.join(FORMATS)}, got {kit_format!r}")
     check_name(name, out_dir)
+    waves = np.asarray(waves)
+    waves = waves[:, None, None] if waves.ndim == 2 else waves
     out_dir = Path(out_dir)
     kit, wav_folder = out_dir / name, out_dir / f"{name}_wav"
     for final in (kit, wav_folder):  # before the work, not after it
@@ -178,13 +208,14 @@ def write_kit(
     except OSError as error:
         raise OutputError(f"{out_dir} cannot be written ({error.strerror or error})") from None
     try:
-        names = clip_names(labels)
-        flacs = [f"{clip}.flac" for clip in names]
-        for wave, clip, flac in zip(waves, names, flacs):
-            write_flac(staged_kit / flac, wave, sample_rate)
-            write_wav(staged_wavs / f"{clip}.wav", wave, sample_rate)
-        (staged_kit / "drumkit.xml").write_bytes(drumkit_xml(name, labels, flacs, info))
-        errors = schema_errors(staged_kit / "drumkit.xml")
+        instruments = clip_names(labels)
+        names = [take_names(instrument, *waves.shape[1:3]) for instrument in instruments]
+        for takes, grid in zip(waves, names):
+            for layer, row in zip(takes, grid):
+                for wave, take in zip(layer, row):
+                    write_wav(staged_wavs / f"{take}.wav", wave, sample_rate)
+        write = _write_drumgizmo if kit_format == "drumgizmo" else _write_hydrogen
+        files, xml, errors = write(staged_kit, waves, labels, instruments, names, name, sample_rate, info)
         _replace(staged_kit, kit, overwrite)
         _replace(staged_wavs, wav_folder, overwrite)
     except OSError as error:
@@ -194,8 +225,38 @@ def write_kit(
             shutil.rmtree(staged, ignore_errors=True)
     return {
         "kit": str(kit),
-        "drumkit_xml": str(kit / "drumkit.xml"),
+        "drumkit_xml": str(kit / xml),
         "wav_folder": str(wav_folder),
-        "files": [str(kit / f) for f in flacs],
+        "files": [str(kit / f) for f in files],
         "schema_errors": errors,
     }
+
+
+def _write_hydrogen(folder: Path, waves, labels, instruments, names, name, sample_rate, info):
+    """FLAC files and ``drumkit.xml`` in ``folder``; returns (the files, the XML's name, the schema's errors)."""
+    files = [[[f"{take}.flac" for take in row] for row in grid] for grid in names]
+    for takes, grid in zip(waves, files):
+        for layer, row in zip(takes, grid):
+            for wave, file in zip(layer, row):
+                write_flac(folder / file, wave, sample_rate)
+    (folder / "drumkit.xml").write_bytes(drumkit_xml(name, labels, files, info))
+    flat = [file for grid in files for row in grid for file in row]
+    return flat, "drumkit.xml", schema_errors(folder / "drumkit.xml")
+
+
+def _write_drumgizmo(folder: Path, waves, labels, instruments, names, name, sample_rate, info):
+    """``samples/`` (WAVs), ``instruments/`` (an XML each), ``drumkit.xml`` and ``midimap.xml`` in ``folder``."""
+    (folder / "samples").mkdir()
+    (folder / "instruments").mkdir()
+    flat = []
+    for instrument, takes, grid in zip(instruments, waves, names):
+        files = [f"{take}.wav" for row in grid for take in row]
+        clips = takes.reshape(len(files), -1)
+        for wave, file in zip(clips, files):
+            write_wav(folder / "samples" / file, wave, sample_rate)
+        powers = drumgizmo.sample_powers(*takes.shape[:2])
+        (folder / "instruments" / f"{instrument}.xml").write_bytes(drumgizmo.instrument_xml(instrument, files, powers))
+        flat += [f"samples/{file}" for file in files]
+    (folder / "drumkit.xml").write_bytes(drumgizmo.drumkit_xml(name, instruments, sample_rate, info))
+    (folder / "midimap.xml").write_bytes(drumgizmo.midimap_xml(instruments, labels))
+    return flat, "drumkit.xml", drumgizmo.validation_errors(folder / "drumkit.xml")
