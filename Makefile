@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality timbre-sweep notebooks lab tensorboard clean
+.PHONY: setup data browser drum-machines demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality timbre-sweep notebooks lab tensorboard clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,19 @@ browser:  ## headless Chromium and its driver for the browser test, with apt-get
 	@bash .ci/apt-install.sh "make browser" "Chromium and its driver" /usr/bin/chromedriver \
 		"the browser test is skipped" chromium chromium-driver fonts-dejavu-core
 
+drum-machines:  ## Hydrogen (h2cli) and DrumGizmo, which play the kits `kit` writes, with apt-get (as root or with sudo)
+	@bash .ci/apt-install.sh "make drum-machines" "Hydrogen's h2cli" /usr/bin/h2cli \
+		"the tests that play a kit with Hydrogen are skipped" hydrogen
+	@bash .ci/apt-install.sh "make drum-machines" "DrumGizmo" /usr/bin/drumgizmo \
+		"the tests that check and play a DrumGizmo kit are skipped" drumgizmo
+
 prepare: setup  ## decode the dataset into data/cache (at once when cached)
 	$(BIN)/python -m drumgan prepare
 
 demo: setup data prepare  ## everything, then 8 drums from each shipped run: WAVs, a PNG and an HTML page in demo/
 	$(BIN)/python -m drumgan demo --out demo
 
-test: setup data browser  ## unit tests, the browser test and every notebook in quick mode (nbval)
+test: setup data browser drum-machines  ## unit tests, the browser test, the kits played and every notebook in quick mode (nbval)
 	DRUMGAN_QUICK=1 $(BIN)/python -m pytest
 
 test-fast:  ## the quick unit tests alone (no slow training tests, notebooks, browser or installs): a few minutes

@@ -5,10 +5,12 @@ Real multi-velocity kits (the Hydrogen kits' 126 layered instruments, ``benchmar
 louder from layer to layer (in 92 % of adjacent pairs; 8 dB from the softest to the hardest, the median instrument)
 and brighter (spectral centroid x 1.09 the median instrument, x 1.46 the upper quartile), and no harder by the
 project's hardness measure. So an instrument's takes are variations of its latent (:data:`TAKE_SPREAD` standard
-deviations apart); a run trained with timbre asks the harder layers for more brightness (:data:`BRIGHTNESS_SPAN`
-of the training kits' percentiles from the softest layer to the hardest); every take's brightness is then measured,
-the takes are dealt to the layers in order of it (so brightness rises with the layer whatever the run), and each
-layer is set :data:`LEVEL_SPAN_DB` x its distance from the hardest below it in level.
+deviations apart), :data:`CANDIDATES` drawn for each one kept; a run trained with timbre asks the harder layers
+for more brightness (:data:`BRIGHTNESS_SPAN` of the training kits' percentiles from the softest layer to the
+hardest). Every take's brightness is then measured and the kept takes, spread evenly from the dullest to the
+brightest, are dealt to the layers in that order, so brightness rises with the layer whatever the run. A softer
+layer is darkened further, as a soft hit excites a drum's upper partials less (:func:`darkened`), and set
+:data:`LEVEL_SPAN_DB` x its distance from the hardest below it in level.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ LEVEL_SPAN_DB = 8.0  # the softest layer's peak below the hardest's: the median 
 BRIGHTNESS_SPAN = 0.3  # a timbre run's softest to hardest layer, in brightness percentiles of its training kits
 TAKE_SPREAD = 0.5  # latent standard deviations between an instrument's takes (its latent's variations)
 CANDIDATES = 3  # takes drawn for each one kept: the kept ones span the drawn ones' brightness evenly
+DARK_HZ, DARK_MAX = 1000.0, 0.9  # the softest layer's share of its own low-pass (none for the hardest)
 MAX_TAKES = 64  # layers x round robins of one instrument
 
 
@@ -66,6 +69,18 @@ def _rising_brightness(run, n: int, layers: int, round_robins: int, classes, ask
     return rows
 
 
+def darkened(waves: np.ndarray, rate: int, amount: float) -> np.ndarray:
+    """``waves`` with ``amount`` (0 to 1) of them replaced by their one-pole low-pass at :data:`DARK_HZ`: every
+    frequency above it quieter, the more so the higher, as a softer hit excites a drum's upper partials less."""
+    from scipy.signal import lfilter
+
+    if amount <= 0:
+        return waves
+    pole = np.exp(-2 * np.pi * DARK_HZ / rate)
+    low = lfilter([1 - pole], [1, -pole], waves, axis=-1).astype(np.float32)
+    return (1 - amount) * waves + amount * low
+
+
 def layered(waves: np.ndarray, rate: int, layers: int, round_robins: int) -> np.ndarray:
     """``layers`` x ``round_robins`` of ``waves`` (one instrument's drawn takes, at least that many), chosen evenly
     over their measured brightness from the dullest to the brightest and dealt to the layers in that order, each
@@ -73,7 +88,10 @@ def layered(waves: np.ndarray, rate: int, layers: int, round_robins: int) -> np.
     order = np.argsort(measure(waves, rate)[:, CONTROLS.index("brightness")], kind="stable")
     kept = order[np.round(np.linspace(0, len(waves) - 1, layers * round_robins)).astype(int)]
     dealt = waves[kept].reshape(layers, round_robins, -1)
-    return dealt * layer_gains(layers)[:, None, None]
+    softness = 1 - np.arange(layers) / (layers - 1) if layers > 1 else np.zeros(1)
+    dark = np.stack([darkened(dealt[v], rate, DARK_MAX * softness[v]) for v in range(layers)])
+    dark /= np.maximum(np.abs(dark).max(axis=-1, keepdims=True), 1e-9)  # each take at full scale before its gain
+    return dark * layer_gains(layers)[:, None, None]
 
 
 def layered_clips(

@@ -114,6 +114,12 @@ def hydrogen_song(template: str, hits: list[tuple[int, float]]) -> str:
     song = re.sub(
         r"<patternSequence>.*</patternSequence>", f"<patternSequence>{groups}</patternSequence>", song, flags=re.S
     )
+    first = re.search(r"<instrument>.*?</instrument>", song, flags=re.S).group(0)
+    count = max(i for i, _ in hits) + 1  # the song lists as many instruments as the hits name (the kit's replace them)
+    listed = "".join(re.sub(r"<id>\d+</id>", f"<id>{k}</id>", first, count=1) for k in range(count))
+    song = re.sub(
+        r"<instrumentList>.*?</instrumentList>", f"<instrumentList>{listed}</instrumentList>", song, flags=re.S
+    )
     song = re.sub(r"<bpm>[^<]*</bpm>", "<bpm>120</bpm>", song)
     return re.sub(r"<(humanize_time|humanize_velocity|swing_factor)>[^<]*</", r"<\1>0</", song)
 
