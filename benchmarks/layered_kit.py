@@ -66,9 +66,10 @@ def main(run_dir="runs/conv_gan_timbre", layers=4, round_robins=2, per_class=4) 
              for i, a in enumerate(layer) for b in layer[i + 1 :]]  # fmt: skip
     train = run.codec.encode(dataset.log_mels[dataset.train_index]).reshape(len(dataset.train_index), -1)
     _, own = nearest_neighbours(train, train, exclude_self=True)
+    above = np.mean(np.array(pairs) > np.median(own))
     print(f"takes of one layer: {len(pairs)} pairs, distance min {min(pairs):.3f}, median {np.median(pairs):.3f}; "
           f"training clips to their nearest other: min {own.min():.3f}, 5th percentile {np.percentile(own, 5):.3f}, "
-          f"median {np.median(own):.3f}; pairs above that median: {np.mean(np.array(pairs) > np.median(own)):.0%}")  # fmt: skip
+          f"median {np.median(own):.3f}; pairs above that median: {above:.0%}")  # fmt: skip
 
     heard = evaluator.predicted_classes(waves.reshape(-1, waves.shape[-1]) / peak.reshape(-1, 1))
     asked = np.repeat([dataset.class_names.index(label) for label in labels], layers * round_robins)
