@@ -40,6 +40,8 @@ _NAMES = {
     "invert": ".generation.projection",
     "variations": ".generation.projection",
     "write_kit": ".generation.kit",
+    "layered_clips": ".generation.layers",
+    "layer_rows": ".generation.layers",
 }
 __getattr__, __dir__ = exports(__name__, _NAMES)
 __all__ = ["CLASSES", "FeatureConfig", *_NAMES]

@@ -113,3 +113,13 @@ def test_kit_command_writes_layers_and_round_robins_and_refuses_them_without_a_l
     assert len(list((tmp_path / "k_wav").glob("kick_01_v*_rr*.wav"))) == 4
     refused = run_cli("kit", "--run", str(tiny_runs / "lstm"), "--out", str(tmp_path), "--layers", "2")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "need a GAN run" in refused.stderr
+
+
+def test_layer_rows_give_each_layers_level_and_brightness():
+    from drumgan.generation.layers import layer_rows
+
+    rows = layer_rows(tones()[0], RATE)
+    assert [row["layer"] for row in rows] == [1, 2, 3]
+    assert float(rows[0]["peak dBFS"].split(", ")[0]) == pytest.approx(-LEVEL_SPAN_DB - 20 * np.log10(1 / 0.9), abs=0.2)
+    firsts = [float(row["brightness Hz"].split(", ")[0]) for row in rows]
+    assert firsts == sorted(firsts) and firsts[-1] > 4 * firsts[0]

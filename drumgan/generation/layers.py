@@ -132,3 +132,15 @@ def layered_clips(
         labels.append(name)
     order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
     return np.stack([instruments[i] for i in order]), [labels[i] for i in order]
+
+
+def layer_rows(instrument: np.ndarray, rate: int) -> list[dict]:
+    """One instrument's layers ``(layers, round_robins, samples)`` as table rows: each layer's peak level (dBFS) and
+    its takes' brightness (spectral centroid in Hz, :func:`drumgan.features.timbre.measure`)."""
+    rows = []
+    for v, takes in enumerate(instrument):
+        centroid = measure(takes, rate)[:, CONTROLS.index("brightness")]
+        peak = 20 * np.log10(np.abs(takes).max(axis=-1))
+        rows.append({"layer": v + 1, "peak dBFS": ", ".join(f"{p:.1f}" for p in peak),
+                     "brightness Hz": ", ".join(f"{c:.0f}" for c in centroid)})  # fmt: skip
+    return rows
