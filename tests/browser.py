@@ -47,7 +47,8 @@ def chromium():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"):
+    flags = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio")
+    for flag in (*flags, "--autoplay-policy=no-user-gesture-required"):
         options.add_argument(flag)
     options.add_argument(f"--window-size={WIDTH},{HEIGHT}")
     return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
@@ -180,3 +181,20 @@ def show_first_player(driver) -> None:
     for _ in range(3):  # cells laid out late (content-visibility) move it: scroll until it stays
         driver.execute_script("document.querySelector('audio')?.closest('table')?.scrollIntoView({block: 'start'})")
         time.sleep(0.7)
+
+
+PLAY_THROUGH = """
+const done = arguments[arguments.length - 1];
+const audio = document.querySelectorAll('audio')[arguments[0]];
+const report = () => done({ended: audio.ended, time: audio.currentTime, duration: audio.duration,
+                           error: audio.error ? audio.error.code : null});
+audio.addEventListener('ended', report);
+audio.addEventListener('error', report);
+audio.play().catch(e => done({ended: false, time: 0, duration: audio.duration, error: String(e)}));
+"""
+
+
+def play_through(driver, index: int = 0, seconds: float = 30) -> dict:
+    """Play the page's ``index``-th ``<audio>`` to its end; what it reached: ``{ended, time, duration, error}``."""
+    driver.set_script_timeout(seconds)
+    return driver.execute_async_script(PLAY_THROUGH, index)

@@ -14,6 +14,7 @@ from browser import (
     missing,
     overflowing,
     page_text,
+    play_through,
     players_loaded,
     show_first_player,
     wait_for,
@@ -81,3 +82,21 @@ def test_players_play_in_the_html_export_offline(driver, tmp_path):
         check_players(driver, committed_players(notebook), page.name, min_width=PLAYABLE_WIDTH)
         show_first_player(driver)
         driver.save_screenshot(str(SCREENSHOTS / f"html-{notebook.stem}.png"))
+
+
+def test_a_compressed_player_plays_to_its_end_without_a_media_error(driver, tmp_path):
+    import numpy as np
+
+    from drumgan.display.players import player_grid
+
+    rate = 44100
+    t = np.arange(int(0.6 * rate)) / rate
+    wave = (0.8 * np.sin(2 * np.pi * 220 * t) * np.exp(-4 * t)).astype(np.float32)
+    page = tmp_path / "player.html"
+    page.write_text(f"<html><body>{player_grid([('a tone', wave)], rate)._repr_html_()}</body></html>")
+    driver.get(page.as_uri())
+    assert wait_for(driver, players_loaded(1), seconds=30)
+    played = play_through(driver)
+    assert played["error"] is None and played["ended"], played
+    assert played["duration"] == pytest.approx(len(wave) / rate, abs=0.01)
+    assert played["time"] == pytest.approx(played["duration"], abs=0.01)

@@ -48,3 +48,11 @@ def test_committed_figures_fit_the_notebook_width(name):
     pngs = [o["data"]["image/png"] for c in cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     widths = [struct.unpack(">I", base64.b64decode(png)[16:20])[0] for png in pngs]
     assert max(widths) <= 1024, widths  # matplotlib's tight bounding box may add a few pixels to 980
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_is_light_and_its_players_compressed(name):
+    path = NOTEBOOKS / name
+    assert path.stat().st_size <= 1.5e6, f"{name} is {path.stat().st_size / 1e6:.2f} MB"
+    text = path.read_text()
+    assert "data:audio/wav" not in text and "data:audio/ogg;base64," in text
