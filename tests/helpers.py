@@ -10,6 +10,14 @@ import numpy as np
 from drumgan.settings import TrainSettings
 
 TINY = {"lstm": dict(units=8), "lstm-gan": dict(units=8), "conv-gan": dict(width=4, critic_steps=2)}
+TINY_TRAIN = ["--units", "8", "--batch-size", "8", "--checkpoint-seconds", "0"]  # the command line's tiny LSTM
+
+
+def one_error_line(capsys) -> str:
+    """The one line a command wrote on stderr, checked to be an error and no traceback."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0], err
+    return err[0]
 
 
 def tiny(model: str, steps: int, **overrides) -> TrainSettings:

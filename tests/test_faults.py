@@ -22,7 +22,7 @@ from drumgan.data.preparation import prepare
 from drumgan.data.sources import discover
 from drumgan.data.synthetic import make_synthetic_kit
 
-from helpers import start_cli
+from helpers import TINY_TRAIN, one_error_line, start_cli
 
 pytestmark = pytest.mark.slow  # trains models or runs the command line: make test, not make test-fast
 
@@ -31,14 +31,6 @@ tf = pytest.importorskip("tensorflow")
 from drumgan.cli.commands import main  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
-
-TINY_TRAIN = ["--units", "8", "--batch-size", "8", "--checkpoint-seconds", "0"]
-
-
-def one_error_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0], err
-    return err[0]
 
 
 def tone(path, seconds=0.3):

@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import start_cli
+from helpers import TINY_TRAIN, one_error_line, start_cli
 
 pytestmark = pytest.mark.slow  # runs the command line: make test, not make test-fast
 
@@ -22,14 +22,6 @@ tf = pytest.importorskip("tensorflow")
 
 from drumgan.cli.commands import main  # noqa: E402
 from drumgan.training.folder import RunFolder  # noqa: E402
-
-TINY_TRAIN = ["--units", "8", "--batch-size", "8", "--checkpoint-seconds", "0"]
-
-
-def one_error_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0], err
-    return err[0]
 
 
 @pytest.fixture(scope="module")
