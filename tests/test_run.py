@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from drumgan.errors import RunError
@@ -96,3 +97,12 @@ def test_the_code_version_names_this_checkout_and_the_libraries():
     assert set(version["versions"]) == {"tensorflow", "keras", "numpy"} and version["versions"]["numpy"]
     if version["commit"] is not None:
         assert len(version["commit"]) == 40 and isinstance(version["clean"], bool)
+
+
+@pytest.mark.parametrize("model", ["conv-gan", "lstm-gan", "lstm"])
+def test_two_runs_of_the_same_settings_and_seed_end_with_identical_weights(synthetic_dataset, tmp_path, model):
+    runs = [train(tmp_path / f"run{k}", tiny(model, 6), synthetic_dataset, progress=False) for k in range(2)]
+    first, second = ([np.asarray(v) for v in run.model.variables] for run in runs)
+    assert len(first) == len(second) and all(np.array_equal(a, b) for a, b in zip(first, second))
+    other = train(tmp_path / "seed1", tiny(model, 6, seed=1), synthetic_dataset, progress=False)
+    assert not all(np.array_equal(a, np.asarray(b)) for a, b in zip(first, other.model.variables))
