@@ -27,8 +27,7 @@ import numpy as np
 from drumgan.data.preparation import prepare
 from drumgan.evaluation.evaluator import Evaluator
 from drumgan.evaluation.neighbours import nearest_neighbours
-from drumgan.generation.drumgizmo import midi_notes
-from drumgan.generation.kit import write_kit
+from drumgan.generation.kit import midi_notes, write_kit
 from drumgan.generation.layers import layered_clips
 from drumgan.generation.render import hit_audio, render_drumgizmo, render_hydrogen
 from drumgan.training.run import Run

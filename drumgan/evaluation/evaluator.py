@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backend import tf
 from ..data.audio import resample_clips
 from ..errors import RunError
 from ..features.envelope import envelope_times
@@ -334,11 +333,7 @@ def table_rows(results: dict, columns=METRICS) -> list[dict]:
 
 
 def log_results(runs, results: dict) -> None:
-    """Each run's row of ``results`` into its TensorBoard logs (``logs/evaluate``), at the run's step."""
+    """Each run's row of ``results`` into its TensorBoard logs (``logs/evaluate``), at the run's step (a run folder
+    one may read but not write is one warning, :class:`drumgan.training.logs.LogWarning`)."""
     for run in runs:
-        try:
-            write_measures(run.folder.logs("evaluate"), run.step, results["rows"][run.name])
-        except (OSError, tf.errors.OpError) as error:  # a run folder one may read but not write
-            warnings.warn(
-                f"{run.folder.logs('evaluate')} cannot be written, measures not logged ({error})", stacklevel=2
-            )
+        write_measures(run.folder.logs("evaluate"), run.step, results["rows"][run.name])

@@ -1,7 +1,7 @@
 """A DrumGizmo kit (the ``drumgizmo`` drum machine's format): ``drumkit.xml`` (one mono channel, the instruments),
-one XML per instrument listing its samples with their power, and ``midimap.xml`` from General MIDI notes to the
-instruments. DrumGizmo picks the sample whose power is nearest a hit's velocity and avoids repeating the last one,
-so layers of rising level play as velocity layers and a layer's takes as round robins."""
+one XML per instrument listing its samples with their power, and ``midimap.xml`` from MIDI notes to the
+instruments. DrumGizmo picks a sample whose power is near a hit's velocity and avoids repeating the last one, so
+layers of rising power play as velocity layers and a layer's takes as round robins."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-GM_NOTES = {"kick": 36, "snare": 38, "clap": 39, "tom": 45, "hihat": 42, "cymbal": 49, "other": 56}
-SPARE_NOTE = 60  # the first note of an instrument whose class's General MIDI note is taken (then upward)
 CHANNEL = "mono"
 
 
@@ -42,25 +40,10 @@ def instrument_xml(instrument: str, files: list[str], powers) -> bytes:
     return _xml(root)
 
 
-def midi_notes(labels: list[str]) -> list[int]:
-    """Each instrument's note: its class's General MIDI note for the first of the class, spare notes from
-    :data:`SPARE_NOTE` up for the rest."""
-    taken, spare, notes = set(), SPARE_NOTE, []
-    for label in labels:
-        note = GM_NOTES.get(label, GM_NOTES["other"])
-        if note in taken:
-            while spare in taken or spare in GM_NOTES.values():
-                spare += 1
-            note = spare
-        taken.add(note)
-        notes.append(note)
-    return notes
-
-
-def midimap_xml(instruments: list[str], labels: list[str]) -> bytes:
-    """``midimap.xml``: :func:`midi_notes` to the instruments."""
+def midimap_xml(instruments: list[str], notes: list[int]) -> bytes:
+    """``midimap.xml``: each instrument on its MIDI note."""
     root = ET.Element("midimap")
-    for instrument, note in zip(instruments, midi_notes(labels)):
+    for instrument, note in zip(instruments, notes):
         ET.SubElement(root, "map", {"note": str(note), "instr": instrument})
     return _xml(root)
 

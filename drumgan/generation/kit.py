@@ -24,6 +24,7 @@ NAMESPACE = "http://www.hydrogen-music.org/drumkit"
 SCHEMA = Path("/usr/share/hydrogen/data/xsd/drumkit.xsd")  # shipped by Debian's hydrogen-data
 GM_NOTES = {"kick": 36, "snare": 38, "clap": 39, "tom": 45, "hihat": 42, "cymbal": 49}  # General MIDI drum notes
 OTHER_NOTE = 56  # cowbell, for 'other'
+SPARE_NOTE = 60  # the first note of an instrument whose class's note another instrument plays (then upward)
 FORMATS = ("hydrogen", "drumgizmo")
 INSTRUMENT_DEFAULTS = (  # every per-instrument element Hydrogen's schema asks for, in its order, after the name
     ("volume", "1"),
@@ -61,6 +62,21 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     if text is not None:
         element.text = text
     return element
+
+
+def midi_notes(labels: list[str]) -> list[int]:
+    """Each instrument's MIDI note to play it by: its class's General MIDI note for the first of the class, spare notes
+    from :data:`SPARE_NOTE` up for the rest."""
+    taken, spare, notes = set(), SPARE_NOTE, []
+    for label in labels:
+        note = GM_NOTES.get(label, OTHER_NOTE)
+        if note in taken:
+            while spare in taken or spare in (*GM_NOTES.values(), OTHER_NOTE):
+                spare += 1
+            note = spare
+        taken.add(note)
+        notes.append(note)
+    return notes
 
 
 def take_names(instrument: str, layers: int, round_robins: int) -> list[list[str]]:
@@ -258,5 +274,5 @@ def _write_drumgizmo(folder: Path, waves, labels, instruments, names, name, samp
         (folder / "instruments" / f"{instrument}.xml").write_bytes(drumgizmo.instrument_xml(instrument, files, powers))
         flat += [f"samples/{file}" for file in files]
     (folder / "drumkit.xml").write_bytes(drumgizmo.drumkit_xml(name, instruments, sample_rate, info))
-    (folder / "midimap.xml").write_bytes(drumgizmo.midimap_xml(instruments, labels))
+    (folder / "midimap.xml").write_bytes(drumgizmo.midimap_xml(instruments, midi_notes(labels)))
     return flat, "drumkit.xml", drumgizmo.validation_errors(folder / "drumkit.xml")

@@ -114,13 +114,13 @@ def layered_clips(
     model = run.model
     if run.settings.conditional:
         names = [name for name, count in run.data["classes"].items() if count]
-        plan = [(name, k) for name in names for k in range(per_class)]
+        plan = [name for name in names for _ in range(per_class)]
     else:
         if classify is None:
             raise ValueError("a run that is not conditional needs classify to name its instruments")
-        plan = [(None, k) for k in range(per_class * len(CLASSES))]
+        plan = [None] * (per_class * len(CLASSES))
     instruments, labels = [], []
-    for i, (name, _) in enumerate(plan):
+    for i, name in enumerate(plan):
         latent = truncate(model.latents(1, seed * 1000 + i), truncation)[0]
         classes = class_request(run, takes, name) if name else None
         asked = _rising_brightness(run, takes, layers, round_robins * CANDIDATES, classes, timbre)

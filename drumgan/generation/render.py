@@ -49,16 +49,8 @@ def render_drumgizmo(kit_dir, hits: list[tuple[int, int]], seconds: float = 60) 
     with tempfile.TemporaryDirectory() as scratch:
         song = Path(scratch) / "hits.mid"
         song.write_bytes(midi_file(hits))
-        midimap = kit_dir / "midimap.xml"
-        command = [
-            drumgizmo,
-            "-i",
-            "midifile",
-            "-I",
-            f"file={song},midimap={midimap},speed=2",
-            "-o",
-            "wavfile",
-        ]  # its engine reads a beat as a second
+        inputs = f"file={song},midimap={kit_dir / 'midimap.xml'},speed=2"  # its engine reads a beat as a second
+        command = [drumgizmo, "-i", "midifile", "-I", inputs, "-o", "wavfile"]
         command += ["-O", f"file={Path(scratch) / 'out'}", str(kit_dir / "drumkit.xml")]
         _run(command, seconds, "drumgizmo")
         written = sorted(Path(scratch).glob("out*.wav"))
