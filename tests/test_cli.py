@@ -93,12 +93,16 @@ def test_cli_prepare_json_is_the_last_line(synthetic_kit, tmp_path):
 
 
 def test_roundtrip_cli_measures_every_path_and_says_whether_the_default_meets_its_targets(
-    synthetic_kit, tmp_path, capsys, monkeypatch
+    synthetic_kit, synthetic_dataset, capsys, monkeypatch
 ):
-    monkeypatch.setenv("DRUMGAN_CACHE", str(tmp_path))
+    monkeypatch.setenv("DRUMGAN_CACHE", str(synthetic_dataset.cache_path.parent))  # its classifier, trained once
     assert main(["roundtrip", "--source", str(synthetic_kit), "-n", "4", "--json"]) == 0
     captured = capsys.readouterr()
     results = json.loads(captured.out.strip().splitlines()[-1])
+    classes = results.pop("classes")
+    assert sum(row["n"] for row in classes) == 4 and "heard as their class" in captured.err
+    assert all(0 <= row[f"{judge} {part}"] <= 1 for row in classes for judge in ("classifier", "listener")
+               for part in ("real", "round trip"))  # fmt: skip
     default = results.pop("default")
     assert results[default["option"]]["spectral_convergence"] == default["spectral_convergence"]
     assert len(results) == 8 and all(row["n"] == 4 for row in results.values())

@@ -1,6 +1,7 @@
 """Layered kits: velocity layers that get louder and brighter, round robins, in Hydrogen's and DrumGizmo's formats
 and as a plain folder; each checked by its own program and played by it where it is installed."""
 
+import os
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -40,6 +41,23 @@ def test_layers_are_dealt_by_brightness_and_set_louder_as_they_rise():
     spectra = np.abs(np.fft.rfft(dealt, axis=-1))
     peak_hz = spectra.argmax(axis=-1) * RATE / len(t)
     assert np.all(np.diff(peak_hz.reshape(-1)) > 0)  # every take brighter than the one before, layer after layer
+
+
+def test_round_robins_are_takes_heard_as_the_class_chosen_far_apart():
+    t = np.arange(RATE // 4) / RATE
+    frequencies = np.array([100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
+    takes = np.stack([np.sin(2 * np.pi * f * t) * np.exp(-10 * t) for f in frequencies]).astype(np.float32)
+
+    def peak_hz(waves):
+        return np.abs(np.fft.rfft(waves, axis=-1)).argmax(axis=-1) * RATE / len(t)
+
+    def heard(waves):  # the instrument's class is heard in all but the dullest and the brightest take
+        return np.isin(np.round(peak_hz(waves), -2), (200, 300, 400, 500))
+
+    dealt = layered(takes, RATE, layers=1, round_robins=2, heard=heard, features=lambda w: peak_hz(w)[:, None])
+    assert sorted(np.round(peak_hz(dealt[0]), -2)) == [200, 500]  # heard as the class, and the farthest apart
+    nobody = layered(takes, RATE, layers=1, round_robins=2, heard=lambda w: np.zeros(len(w), bool))
+    assert nobody.shape == (1, 2, len(t))  # none heard: the takes are still dealt
 
 
 def layers_of(xml_path):
@@ -105,10 +123,11 @@ def test_hydrogen_plays_the_layers_by_velocity_and_the_takes_in_turn(tmp_path):
 
 
 def test_kit_command_writes_layers_and_round_robins_and_refuses_them_without_a_latent(
-    conditional_run, tiny_runs, tmp_path
+    conditional_run, tiny_runs, synthetic_kit, synthetic_dataset, tmp_path
 ):
+    env = {**os.environ, "DRUMGAN_CACHE": str(synthetic_dataset.cache_path.parent)}  # its classifier, trained once
     done = run_cli("kit", "--run", str(conditional_run), "--out", str(tmp_path), "--name", "k", "--per-class", "1",
-                   "--layers", "2", "--round-robin", "2")  # fmt: skip
+                   "--layers", "2", "--round-robin", "2", "--source", str(synthetic_kit), env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "k_wav").glob("kick_01_v*_rr*.wav"))) == 4
     refused = run_cli("kit", "--run", str(tiny_runs / "lstm"), "--out", str(tmp_path), "--layers", "2")

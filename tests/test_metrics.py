@@ -91,3 +91,17 @@ def test_class_matched_median_weighs_each_class_by_the_asked_share():
     assert class_matched_median(decays, classes, np.array([0.3, 0.7])) == 1.0
     assert class_matched_median(decays, classes, np.array([0.9, 0.1])) == 0.1
     assert class_matched_median(decays, classes, np.array([0.2, 0.7, 0.1])) == 1.0  # class 2: none here
+
+
+def test_the_frechet_interval_brackets_the_distance_and_narrows_with_more_clips():
+    from drumgan.evaluation.metrics import frechet_distance, frechet_interval
+
+    rng = np.random.default_rng(0)
+    reference = rng.standard_normal((400, 6))
+    few, many = rng.standard_normal((30, 6)) + 0.5, rng.standard_normal((300, 6)) + 0.5
+    low, high = frechet_interval(few, reference, seed=1)
+    assert low < frechet_distance(few, reference) < high
+    wide, narrow = high - low, np.subtract(*frechet_interval(many, reference, seed=1)[::-1])
+    assert narrow < wide / 2
+    once = frechet_interval(few, reference, draws=1)  # one draw has no spread: both ends are the distance itself
+    assert once == [pytest.approx(frechet_distance(few, reference))] * 2

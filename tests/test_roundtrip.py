@@ -80,3 +80,14 @@ def test_the_round_trip_is_written_beside_the_clips_under_the_same_names(synthet
         assert np.abs(audio - synthetic_dataset.waves[row]).max() < 1e-3  # the clip itself, 16-bit
     back = sf.read(written["round_trip"][0])[0]
     assert len(back) == synthetic_dataset.config.n_samples and not np.allclose(back, sf.read(written["real"][0])[0])
+
+
+def test_class_hearing_gives_each_judge_the_real_clips_beside_their_round_trip():
+    labels = np.array([0, 0, 1, 1, 1])
+    real, round_trip = np.zeros((5, 8)), np.ones((5, 8))
+    judges = {"ear": lambda waves: labels if waves[0, 0] == 0 else np.array([0, 1, 1, 1, 1])}
+    rows = roundtrip.class_hearing(real, round_trip, labels, ["kick", "snare"], judges)
+    assert rows == [
+        {"class": "kick", "n": 2, "ear real": 1.0, "ear round trip": 0.5},
+        {"class": "snare", "n": 3, "ear real": 1.0, "ear round trip": 1.0},
+    ]

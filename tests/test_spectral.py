@@ -47,3 +47,18 @@ def test_log_stft_keeps_every_bin_but_nyquist_with_a_full_scale_sine_at_0_db_and
     exact = spectral.stft_magnitude(tone, config)
     loud = out[0] > spectral.LOG_STFT_FLOOR_DB
     assert np.allclose(magnitude[0, :-1][loud], exact[:-1][loud], rtol=1e-3) and not magnitude[0, -1].any()
+
+
+def test_the_constant_q_spectrogram_tells_a_kicks_falling_body_from_a_steady_low_band():
+    """The classifier's spectrogram: a semitone a bin from 32.7 Hz, so 110 and 55 Hz lie 12 bins apart."""
+    from drumgan.features.spectral import CQT_BINS_PER_OCTAVE, CQT_HOP, cqt_bins, log_cqt
+
+    rate = 44100
+    assert cqt_bins(rate) == 9 * CQT_BINS_PER_OCTAVE and cqt_bins(16000) == 7 * CQT_BINS_PER_OCTAVE
+    t = np.arange(rate) / rate
+    falling = np.sin(2 * np.pi * np.cumsum(np.geomspace(110, 55, rate)) / rate)  # a kick's body, an octave down
+    steady = np.sin(2 * np.pi * 110 * t)
+    image = log_cqt(np.stack([falling, steady]).astype(np.float32), rate)
+    assert image.shape == (2, cqt_bins(rate), rate // CQT_HOP) and image.min() >= -1 and image.max() <= 1
+    start, end = image[:, :, 5].argmax(axis=1), image[:, :, -5].argmax(axis=1)
+    assert abs((start[0] - end[0]) - CQT_BINS_PER_OCTAVE) <= 1 and start[1] == end[1]

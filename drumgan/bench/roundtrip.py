@@ -197,6 +197,26 @@ def compare(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict[str,
     return {"default": {"option": name, **results[name], "meets": met, "meets_all": all(met.values())}, **results}
 
 
+def default_path(config: FeatureConfig):
+    """The default audio path of :func:`options` (``waves -> waves``): how everything drumgan generates is heard."""
+    _, path = next(iter(options(config).values()))
+    return path
+
+
+def class_hearing(real: np.ndarray, round_trip: np.ndarray, labels: np.ndarray, class_names, judges: dict) -> list:
+    """For each class in ``labels``: its clips' count and, for each of ``judges`` (name -> ``waves -> class
+    indices``), the share of the ``real`` clips heard as their class beside that of their ``round_trip``."""
+    heard = {name: (judge(real) == labels, judge(round_trip) == labels) for name, judge in judges.items()}
+    rows = []
+    for k in np.unique(labels):
+        row = {"class": class_names[k], "n": int((labels == k).sum())}
+        for name, (as_real, as_round_trip) in heard.items():
+            row[f"{name} real"] = float(as_real[labels == k].mean())
+            row[f"{name} round trip"] = float(as_round_trip[labels == k].mean())
+        rows.append(row)
+    return rows
+
+
 def write_round_trip(dataset, rows: np.ndarray, out_dir) -> dict[str, list]:
     """The clips ``rows`` of ``dataset`` and their round trip through the default audio path (the first of
     :func:`options`) as 16-bit WAVs, ``out_dir/real/CLASS/NAME.wav`` and ``out_dir/round_trip/CLASS/NAME.wav`` under
@@ -208,8 +228,7 @@ def write_round_trip(dataset, rows: np.ndarray, out_dir) -> dict[str, list]:
     from ..data.audio import write_wav
 
     config = dataset.config
-    _, path = next(iter(options(config).values()))
-    made = {"real": dataset.waves[rows], "round_trip": path(dataset.waves[rows])}
+    made = {"real": dataset.waves[rows], "round_trip": default_path(config)(dataset.waves[rows])}
     written = {part: [] for part in made}
     for k, row in enumerate(rows):
         label = dataset.class_names[dataset.labels[row]]

@@ -129,6 +129,25 @@ def _generate(args) -> int:
     return 0
 
 
+def _kit_classifier(run, args):
+    """The evaluation classifier as ``waves -> class names``; for a conditional run's layered kit, None with one
+    warning where the data it was trained on cannot be prepared (its takes then go unchecked)."""
+    from ..data.preparation import prepare
+    from ..errors import SourceError
+    from ..evaluation.classifier import cached_classifier, heard_as
+
+    try:
+        dataset = prepare(args.source, config=run.codec.config, progress=False)
+    except SourceError as error:
+        if not run.settings.conditional:
+            raise
+        warnings.warn(
+            f"the takes are not checked by the classifier, which needs the training data: {error}", stacklevel=2
+        )
+        return None
+    return heard_as(cached_classifier(dataset), dataset)
+
+
 def _kit(args) -> int:
     from ..atomic import writable_folder
     from ..generation.kit import check_name, write_kit
@@ -144,12 +163,8 @@ def _kit(args) -> int:
     writable_folder(args.out, "--out")  # before the work, not after it
     check_name(args.name or run.name, args.out)
     classify = None
-    if not run.settings.conditional:  # its clips are named by the evaluation classifier
-        from ..data.preparation import prepare
-        from ..evaluation.evaluator import Evaluator
-
-        evaluator = Evaluator(prepare(args.source, config=run.codec.config, progress=False), seed=args.seed)
-        classify = lambda waves: [evaluator.dataset.class_names[i] for i in evaluator.predicted_classes(waves)]  # noqa: E731
+    if not run.settings.conditional or args.layers * args.round_robin > 1:
+        classify = _kit_classifier(run, args)  # names an unconditional run's clips; checks a layered kit's takes
     if args.layers * args.round_robin > 1:
         shape = (args.per_class, args.layers, args.round_robin, args.seed, classify, args.truncation, timbre)
         waves, labels = layered_clips(run, *shape)

@@ -69,11 +69,23 @@ def bench_command(commands, handler) -> None:
         help="instead of the throughput figures: train each of --recipes for MINUTES of wall clock, measuring FD, "
         "KID and IS as evaluate does every --every minutes (the measuring excluded)",
     )
-    be.add_argument("--model", choices=("conv-gan", "lstm-gan"), default="conv-gan", help="time to quality: the family")
+    be.add_argument(
+        "--seeds",
+        type=positive,
+        metavar="N",
+        help="instead: train --model's default recipe (or the one of --recipes) at seeds 0 to N-1 into "
+        "runs/seeds/, evaluate each, and write each measure's median and range (results/seeds.json)",
+    )
+    be.add_argument(
+        "--model",
+        choices=("conv-gan", "lstm-gan", "lstm"),
+        default="conv-gan",
+        help="time to quality (conv-gan or lstm-gan) and seeds: the family",
+    )
     be.add_argument(
         "--recipes",
-        default="r1,wgan-gp",
-        help=f"time to quality: comma-separated, from {', '.join(RECIPES)} and 'default' (default r1,wgan-gp)",
+        help=f"time to quality: comma-separated, from {', '.join(RECIPES)} and 'default' (default r1,wgan-gp); "
+        "seeds: one of them (default: the family's default)",
     )
     be.add_argument(
         "--features",
@@ -92,7 +104,7 @@ def bench_command(commands, handler) -> None:
         "--results",
         metavar="PATH",
         help="where the results go (time to quality: results/time_to_quality_MODEL.json; timbre sweep: "
-        "results/timbre_sweep.json)",
+        "results/timbre_sweep.json; seeds: results/seeds.json, one entry a family)",
     )
     be.add_argument(
         "--json", action="store_true", help="progress on stderr; one JSON object as the last line of stdout"
@@ -100,12 +112,15 @@ def bench_command(commands, handler) -> None:
     be.set_defaults(handler=handler)
 
 
+DECAYS = ("attack_s", "decay_s", "decay_matched_s")
+
+
 def evaluate_handler(args) -> int:
     devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from ..data.preparation import prepare
     from ..display.tables import text_table
     from ..evaluation.evaluator import evaluate, log_results, table_rows
-    from ..evaluation.metrics import BETTER, HEARING_METRICS, METRICS
+    from ..evaluation.metrics import BETTER, HEARING_METRICS, INTERVAL, METRICS
     from ..evaluation.results import check_results, save_results
     from ..generation.sampling import sampling_options
     from ..training.run import Run
@@ -137,9 +152,10 @@ def evaluate_handler(args) -> int:
         )
         if args.truncation != 1:
             print(f"the runs sampled from latents truncated by {args.truncation:g}")
-        print(text_table(table_rows(results, (*METRICS, "attack_s", "decay_s", "decay_matched_s"))))
+        print(text_table(table_rows(results, (*METRICS[:2], "fd_interval", *METRICS[2:], *DECAYS))))
         print("\nheard from the audio alone, at 44.1 kHz:")
-        print(text_table(table_rows(results, HEARING_METRICS)))
+        print(text_table(table_rows(results, (*HEARING_METRICS[:1], "fad_interval", *HEARING_METRICS[1:]))))
+        print(f"*_interval: the {INTERVAL:.0%} bootstrap interval over the row's clips")
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         if per_class_n:
             from ..evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows
@@ -182,14 +198,34 @@ def roundtrip_handler(args) -> int:
     missed = [key for key, met in default["meets"].items() if not met]
     verdict = "meets" if default["meets_all"] else f"does NOT meet ({', '.join(missed)})"
     print(f"default ({default['option']}): {verdict} {limits}{TARGETS['high_db']:g} dB of the clips'", file=out)
+    classes = _class_hearing(dataset, chosen)
+    print("heard as their class, the clips beside their round trip through the default path:", file=out)
+    print(text_table(classes, floatfmt=".2f"), file=out)
     if args.out:
         write_round_trip(dataset, chosen, args.out)
         print(
             f"{len(chosen)} clips and their round trip as WAVs in {args.out}/real and {args.out}/round_trip", file=out
         )
     if args.json:
-        print(json.dumps(results))
+        print(json.dumps({**results, "classes": classes}))
     return 0
+
+
+def _class_hearing(dataset, chosen):
+    """:func:`~drumgan.bench.roundtrip.class_hearing` of the clips ``chosen`` by the classifier and the second
+    listener, which hear neither the models' log-mel nor each other's features."""
+    from ..bench.roundtrip import class_hearing, default_path
+    from ..evaluation.evaluator import Evaluator
+    from ..evaluation.hearing import to_audio_rate
+
+    evaluator = Evaluator(dataset, hearing=False)
+    listener, rate = evaluator.second_listener, dataset.config.sample_rate
+    judges = {
+        "classifier": evaluator.predicted_classes,
+        "listener": lambda waves: listener.predict(to_audio_rate(waves, rate)),
+    }
+    real = dataset.waves[chosen]
+    return class_hearing(real, default_path(dataset.config)(real), dataset.labels[chosen], dataset.class_names, judges)
 
 
 def bench_handler(args) -> int:
@@ -201,6 +237,8 @@ def bench_handler(args) -> int:
         return _time_to_quality(args, out)
     if args.timbre_sweep:
         return _timbre_sweep(args, out)
+    if args.seeds:
+        return _seeds(args, out)
     results = run_benchmarks(quick=args.quick, sources=args.source, log=lambda line: print(line, file=out))
     print("\n" + text_table(target_rows(results)), file=out)
     if args.json:
@@ -215,7 +253,7 @@ def _time_to_quality(args, out) -> int:
     from ..display.tables import text_table
     from ..evaluation.results import save_results
 
-    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    names = [name.strip() for name in (args.recipes or "r1,wgan-gp").split(",") if name.strip()]
     features = [name.strip() for name in args.features.split(",") if name.strip()]
     recipes = {
         name if feature == "mel" else f"{name} {feature}": TrainSettings.for_model(
@@ -239,6 +277,37 @@ def _time_to_quality(args, out) -> int:
         when = f"after {reached:.1f} min" if reached is not None else f"not within {args.time_to_quality:g} min"
         print(f"{name}: FD <= {results['target_fd']:.1f} (1.1 x Griffin-Lim) {when}", file=out)
     print(f"written to {path}; TensorBoard logs in {path.parent / 'logs' / path.stem}", file=out)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def _seeds(args, out) -> int:
+    from ..atomic import writable_folder, write_text_atomically
+    from ..bench.seeds import evaluate_seeds, spread_rows, train_seeds
+    from ..data.preparation import prepare
+    from ..display.tables import text_table
+    from ..errors import RunError
+    from ..paths import runs_dir
+
+    recipe = args.recipes or "default"
+    if "," in recipe:
+        raise RunError(f"--seeds trains one recipe: default or one of {', '.join(RECIPES)}, got {recipe!r}")
+    settings = TrainSettings.for_model(args.model, recipe=None if recipe == "default" else recipe)
+    path = Path(args.results or project_root() / "results" / "seeds.json")
+    writable_folder(path.parent, "the --results folder")  # before the work, not after it
+    held = json.loads(path.read_text()) if path.is_file() else {}
+    if not isinstance(held, dict) or not isinstance(held.get("families", {}), dict):
+        raise RunError(f"{path} is not a seeds results file (an object with 'families'); move it or pass --results")
+    family = args.model.replace("-", "_") + ("" if recipe == "default" else f"_{recipe}")
+    dataset = prepare(args.source, progress=False)
+    log = lambda line: print(line, file=out, flush=True)  # noqa: E731
+    runs = train_seeds(settings, dataset, range(args.seeds), runs_dir() / "seeds" / family, sys.stderr.isatty(), log)
+    results = evaluate_seeds(runs, dataset, recipe)
+    held.setdefault("families", {})[family] = results
+    write_text_atomically(path, json.dumps(held, indent=1) + "\n")
+    print(text_table(spread_rows(results), floatfmt=".3g"), file=out)
+    print(f"{family}: {args.seeds} seeds; written to {path}", file=out)
     if args.json:
         print(json.dumps(results))
     return 0

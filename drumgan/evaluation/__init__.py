@@ -1,6 +1,7 @@
 """Offline evaluation: the metrics and their names (:mod:`.metrics`), nearest neighbours (:mod:`.neighbours`),
-drumgan's own drum classifier (:mod:`.classifier`), the rows it all measures (:mod:`.evaluator`), the per-class
-check of a conditional run (:mod:`.per_class`); each name imported on first use."""
+drumgan's own drum classifier (:mod:`.classifier`), the pretrained network of the FAD (:mod:`.pretrained`), the rows
+it all measures (:mod:`.evaluator`), the per-class check of a conditional run (:mod:`.per_class`); each name
+imported on first use."""
 
 from ..lazy import exports
 
@@ -9,6 +10,7 @@ _NAMES = {
     **dict.fromkeys(("check_results", "save_results"), ".results"),
     **dict.fromkeys(("BETTER", "DESCRIPTIONS", "HEARING_METRICS", "METRICS", "at_most"), ".metrics"),
     **dict.fromkeys(("memorisation_summary", "nearest_clips"), ".neighbours"),
+    "heard_as": ".classifier",
     **dict.fromkeys(("MIN_TRAIN", "TARGET_RATIO", "per_class_rows"), ".per_class"),  # per_class: the module's name
 }
 __getattr__, __dir__ = exports(__name__, _NAMES)

@@ -1,6 +1,6 @@
 """Offline evaluation: generated drums measured in the terms of drumgan's own classifier, beside reference rows.
 
-Every row is a set of waves measured the same way (audio -> log-mel -> classifier), against the
+Every row is a set of waves measured the same way (audio -> constant-Q spectrogram -> classifier), against the
 training kits: ``real_heldout`` (held-out kits, the ceiling), ``griffin_lim`` (held-out kits through
 log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
 floor), and one row per trained run (its samples through the same Griffin-Lim). Beside those, every
@@ -65,20 +65,12 @@ class Evaluator:
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
-        self.reference = dataset.normalized(self.reference_index)  # training clips
-        probabilities, self.train_embeddings = self._classify(self.reference)
+        self.reference = dataset.normalized(self.reference_index)  # training clips' normalised log-mels, for NDB/K
+        probabilities, self.train_embeddings = self.classify_waves(dataset.waves[self.reference_index])
         self.train_classes = probabilities.argmax(axis=1)  # the classifier's class of each reference clip
         self.bins = metrics.ndb_bins(self.reference, ndb_bins, seed)
         heldout = heldout_to_train(dataset)
         self.closest_heldout = float(heldout.min()) if len(heldout) else 0.0  # the bar of measure's near_copies
-
-    def _normalized(self, waves: np.ndarray) -> np.ndarray:
-        return self.dataset.normalizer.transform(log_mel(waves, self.config))
-
-    def _classify(self, normalized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        from .classifier import embed
-
-        return embed(self.classifier, normalized)
 
     def audio_clips(self, index) -> np.ndarray:
         """The dataset's clips ``index`` at :data:`~.hearing.AUDIO_RATE`: its own where it has that rate, else its
@@ -114,7 +106,8 @@ class Evaluator:
         return self._second_listener
 
     def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
-        """Every metric of ``waves`` ``(n, n_samples)``, with the class shares and median envelope times, and
+        """Every metric of ``waves`` ``(n, n_samples)`` (FD with its bootstrap interval over the clips,
+        ``fd_interval``), with the class shares and median envelope times, and
         ``near_copies``: how many lie nearer a training clip than the nearest held-out clip does (memorisation).
         Sets differ in their mix of classes (a cymbal rings ten times as long as a kick), so the decay is also given
         per class the classifier hears (``decay_by_class``) and at the training kits' mix (``decay_matched_s``).
@@ -127,7 +120,7 @@ class Evaluator:
             raise ValueError(f"expected at least 2 waves of {self.config.n_samples} samples, got shape {waves.shape}")
         log_mels = log_mel(waves, self.config)
         normalized = self.dataset.normalizer.transform(log_mels)
-        probabilities, embeddings = self._classify(normalized)
+        probabilities, embeddings = self.classify_waves(waves)
         _, d_train = nearest_clips(log_mels, self.dataset)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = envelope_times(waves, self.config.sample_rate)
@@ -138,6 +131,7 @@ class Evaluator:
             "n": len(waves),
             "is": metrics.inception_score(probabilities),
             "fd": metrics.frechet_distance(embeddings, self.train_embeddings),
+            "fd_interval": metrics.frechet_interval(embeddings, self.train_embeddings, seed=self.seed),
             "kid": metrics.kernel_inception_distance(embeddings, self.train_embeddings),
             "ndb_k": metrics.ndb_k(self.reference, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
@@ -250,7 +244,9 @@ class Evaluator:
 
     def classify_waves(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The classifier's class probabilities and embeddings of ``waves`` ``(n, n_samples)``."""
-        return self._classify(self._normalized(waves))
+        from .classifier import embed, images
+
+        return embed(self.classifier, images(waves, self.config.sample_rate))
 
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
@@ -326,10 +322,11 @@ def relative_to_ceiling(results: dict) -> list[dict]:
 
 
 def table_rows(results: dict, columns=METRICS) -> list[dict]:
-    """One flat dict per row (name, n and ``columns``; e.g. :data:`~.metrics.HEARING_METRICS`) for
-    :func:`drumgan.display.tables.text_table`."""
+    """One flat dict per row (name, n and ``columns``; e.g. :data:`~.metrics.HEARING_METRICS`; an interval as
+    "low to high") for :func:`drumgan.display.tables.text_table`."""
     rows = results["rows"].items()
-    return [{"row": name, "n": row["n"], **{c: row[c] for c in columns if c in row}} for name, row in rows]
+    shown = lambda v: f"{v[0]:.3g} to {v[1]:.3g}" if isinstance(v, list) else v  # noqa: E731  (an interval)
+    return [{"row": name, "n": row["n"], **{c: shown(row[c]) for c in columns if c in row}} for name, row in rows]
 
 
 def log_results(runs, results: dict) -> None:

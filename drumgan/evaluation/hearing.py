@@ -3,6 +3,8 @@
 Every set is resampled to :data:`AUDIO_RATE`, so a row made at 16 kHz shows the octaves it lacks, and is
 compared with the training kits decoded afresh at that rate:
 
+- ``fad``: Frechet audio distance on the embedding of a pretrained music-tagging network (:mod:`.pretrained`),
+  where its package is installed;
 - ``fd_audio``: Frechet distance on hand-made descriptors from an STFT of another size than the models'
   (band-energy shares up to 22 kHz, MFCC statistics, spectral centroid, flatness and roll-off, attack,
   decay and rise times), each standardised on the training clips;
@@ -14,12 +16,14 @@ compared with the training kits decoded afresh at that rate:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..config import FeatureConfig
 from ..data.audio import resample_clips
 from ..features.envelope import envelope_times, onset_ms
-from . import metrics
+from . import metrics, pretrained
 
 AUDIO_RATE = 44100
 AUDIO_CONFIG = FeatureConfig().at_rate(AUDIO_RATE)  # clips of AUDIO_CONFIG.n_samples samples
@@ -119,9 +123,11 @@ def nearest_stft_distance(query: np.ndarray, training: np.ndarray) -> np.ndarray
 
 class Hearing:
     """The audio measures of sets of clips against ``training`` clips (n, ``AUDIO_CONFIG.n_samples``) at
-    :data:`AUDIO_RATE`; it keeps their descriptors and (in half precision) their log-STFTs, not the clips."""
+    :data:`AUDIO_RATE`; it keeps their descriptors, pretrained embeddings (:attr:`embeddings`, None without the
+    network's package, said in one warning) and (in half precision) log-STFTs, not the clips."""
 
     def __init__(self, training: np.ndarray):
+        self.embeddings = _pretrained_embeddings(training)
         reference = np.concatenate([descriptors(training[i : i + CHUNK]) for i in range(0, len(training), CHUNK)])
         self.mean, self.std = reference.mean(axis=0), reference.std(axis=0) + 1e-6
         self.reference = (reference - self.mean) / self.std
@@ -130,11 +136,26 @@ class Hearing:
         )
 
     def measure(self, waves: np.ndarray) -> dict:
-        """``fd_audio``, ``onset_ms``, ``high_db`` and ``d_train_stft`` (medians) of clips at :data:`AUDIO_RATE`."""
+        """``fad`` and its bootstrap interval ``fad_interval`` (where the network is installed), ``fd_audio``, and
+        the medians ``onset_ms``, ``high_db`` and ``d_train_stft`` of clips at :data:`AUDIO_RATE`."""
         standardised = (descriptors(waves) - self.mean) / self.std
+        fad = {}
+        if self.embeddings is not None:
+            embedded = pretrained.embeddings(waves, AUDIO_RATE)
+            fad["fad"] = metrics.frechet_distance(embedded, self.embeddings)
+            fad["fad_interval"] = metrics.frechet_interval(embedded, self.embeddings)
         return {
+            **fad,
             "fd_audio": metrics.frechet_distance(standardised, self.reference),
             "onset_ms": float(np.median(onset_ms(waves))),
             "high_db": float(np.median(high_share_db(waves))),
             "d_train_stft": float(np.median(nearest_stft_distance(multi_resolution_stft(waves), self.training_stft))),
         }
+
+
+def _pretrained_embeddings(training: np.ndarray) -> np.ndarray | None:
+    """The pretrained network's embeddings of ``training``, or None (one warning) where its package is missing."""
+    if not pretrained.available():
+        warnings.warn(f"fad is not measured: {pretrained.MISSING}", stacklevel=3)
+        return None
+    return pretrained.embeddings(training, AUDIO_RATE)

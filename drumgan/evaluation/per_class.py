@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..generation.sampling import class_request, generate_waves, timbre_request
-from . import metrics
-from .hearing import to_audio_rate
+from . import metrics, pretrained
+from .hearing import AUDIO_RATE, to_audio_rate
 
+FAD_DRAWS = 8  # a run's per-class FAD at the held-out clips' n: the median over this many draws of its clips
 MIN_TRAIN = 50  # classes with fewer training clips are reported but not held to the target
 TARGET_RATIO = 0.8  # a class is met when its requested-class share is at least this times the real accuracy
 
@@ -23,9 +24,11 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
     and whether the class is held to (``judged``, at least :data:`MIN_TRAIN` training clips) and meets
     (``met``) the :data:`TARGET_RATIO`; the same four from the second listener, which hears descriptors of the
     audio (:mod:`.second_listener`): ``listener_accuracy``, ``listener_share``, ``listener_ratio`` and
-    ``listener_met``. A GAN's latents are truncated by ``truncation`` (1: none); a timbre-conditioned run's clips of
-    each class ask for ``timbre`` (``{control: percentile}``, :func:`~drumgan.generation.sampling.timbre_request`)
-    where given."""
+    ``listener_met``; and where the pretrained network is installed, ``fad``: the FAD of the run's clips of the
+    class to the training clips of it at the held-out clips' n (the median of :data:`FAD_DRAWS` draws), beside
+    ``real_fad``, that of the held-out clips of the class, and their ratio ``fad_ratio``. A GAN's latents are
+    truncated by ``truncation`` (1: none); a timbre-conditioned run's clips of each class ask for ``timbre``
+    (``{control: percentile}``, :func:`~drumgan.generation.sampling.timbre_request`) where given."""
     from .classifier import clip_classes
 
     dataset = evaluator.dataset
@@ -64,6 +67,7 @@ def per_class(evaluator, run, n: int = 64, seed: int = 0, truncation: float = 1.
             waves = pooled[pooled_predicted == k]
         row["n"] = len(waves)
         row["fd"] = _class_fd(evaluator, waves, in_reference)
+        row.update(_class_fad(evaluator, waves, test[held_out], in_reference, seed + k))
         rows[name] = row
     return rows
 
@@ -91,6 +95,22 @@ def _class_fd(evaluator, waves: np.ndarray, train_mask: np.ndarray) -> float | N
     return metrics.frechet_distance(embeddings, evaluator.train_embeddings[train_mask])
 
 
+def _class_fad(evaluator, waves: np.ndarray, held_out: np.ndarray, train_mask: np.ndarray, seed: int) -> dict:
+    """``real_fad``, ``fad`` and ``fad_ratio`` of a class (see :func:`per_class`); empty without the network or with
+    fewer than 2 clips of a set."""
+    hearing = evaluator.hearing
+    if hearing is None or hearing.embeddings is None or min(len(waves), len(held_out), train_mask.sum()) < 2:
+        return {}
+    reference = hearing.embeddings[train_mask]
+    real = pretrained.embeddings(evaluator.audio_clips(held_out), AUDIO_RATE)
+    made = pretrained.embeddings(to_audio_rate(waves, evaluator.config.sample_rate), AUDIO_RATE)
+    n, rng = min(len(real), len(made)), np.random.default_rng(seed)
+    draws = [made[rng.choice(len(made), n, replace=False)] for _ in range(FAD_DRAWS if n < len(made) else 1)]
+    fad = float(np.median([metrics.frechet_distance(draw, reference) for draw in draws]))
+    real_fad = metrics.frechet_distance(real[:n], reference)
+    return {"real_fad": real_fad, "fad": fad, "fad_ratio": fad / real_fad if real_fad else None}
+
+
 PER_CLASS_COLUMNS = (
     "run",
     "class",
@@ -106,6 +126,9 @@ PER_CLASS_COLUMNS = (
     "listener_ratio",
     "listener_met",
     "fd",
+    "real_fad",
+    "fad",
+    "fad_ratio",
 )
 
 

@@ -1,4 +1,5 @@
-"""Analysis: waves to magnitude spectrograms, log-mels and MFCCs (the way back is :mod:`.inverse`).
+"""Analysis: waves to magnitude spectrograms, log-mels and MFCCs (the way back is :mod:`.inverse`), and the
+constant-Q spectrogram that drumgan's classifier hears (no model generates it).
 
 Every function takes the one :class:`~drumgan.config.FeatureConfig`, so analysis and
 resynthesis share the sample rate, FFT size and hop. Arrays may carry leading batch dimensions:
@@ -63,3 +64,36 @@ def mfcc(log_mels: np.ndarray, n_mfcc: int | None = None) -> np.ndarray:
     """MFCCs of log-mel spectrograms (DCT-II over the mel axis, as librosa): (..., n_mfcc, n_frames)."""
     n_mfcc = n_mfcc or log_mels.shape[-2]
     return scipy.fft.dct(log_mels, axis=-2, type=2, norm="ortho")[..., :n_mfcc, :].astype(np.float32)
+
+
+CQT_FMIN = 32.70  # C1, below the lowest kick's body
+CQT_BINS_PER_OCTAVE = 12
+CQT_HOP = 512  # 11.6 ms at 44.1 kHz; the top octaves' filters are a few ms long, so an attack stays sharp
+CQT_RANGE_DB = (-80.0, 30.0)  # librosa's scaled CQT magnitude of peak-normalised drums, mapped to [-1, 1]
+
+
+def cqt_bins(sample_rate: int) -> int:
+    """Bins of :func:`log_cqt`: whole octaves from :data:`CQT_FMIN` whose top bin lies below 0.45 times the rate
+    (9 octaves, to 15.6 kHz, at 44.1 kHz)."""
+    octaves = int(np.floor(np.log2(0.45 * sample_rate / CQT_FMIN)))
+    return octaves * CQT_BINS_PER_OCTAVE
+
+
+def log_cqt(waves: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Constant-Q log-magnitude of clips ``(n, samples)``, 12 bins an octave from 32.7 Hz, mapped from
+    :data:`CQT_RANGE_DB` to [-1, 1]: ``(n, cqt_bins(sample_rate), samples // CQT_HOP)``. Its low bins are a
+    semitone apart (3 Hz at 50 Hz, where a mel bin of the models' features is 60 Hz wide)."""
+    waves = np.asarray(waves, np.float32)
+    magnitude = np.abs(
+        librosa.cqt(
+            waves,
+            sr=sample_rate,
+            hop_length=CQT_HOP,
+            fmin=CQT_FMIN,
+            n_bins=cqt_bins(sample_rate),
+            bins_per_octave=CQT_BINS_PER_OCTAVE,
+        )
+    )[..., : waves.shape[-1] // CQT_HOP]
+    low, high = CQT_RANGE_DB
+    db = np.clip(20 * np.log10(np.maximum(magnitude, 1e-12)), low, high)
+    return ((2 * (db - low) / (high - low)) - 1).astype(np.float32)

@@ -7,10 +7,11 @@ and brighter (spectral centroid x 1.09 the median instrument, x 1.46 the upper q
 project's hardness measure. So an instrument's takes are variations of its latent (:data:`TAKE_SPREAD` standard
 deviations apart), :data:`CANDIDATES` drawn for each one kept; a run trained with timbre asks the harder layers
 for more brightness (:data:`BRIGHTNESS_SPAN` of the training kits' percentiles from the softest layer to the
-hardest). Every take's brightness is then measured and the kept takes, spread evenly from the dullest to the
+hardest). Every take's brightness is then measured and the takes, cut into groups from the dullest to the
 brightest, are dealt to the layers in that order, so brightness rises with the layer whatever the run. A softer
 layer is darkened further, as a soft hit excites a drum's upper partials less (:func:`darkened`), and set
-:data:`LEVEL_SPAN_DB` x its distance from the hardest below it in level.
+:data:`LEVEL_SPAN_DB` x its distance from the hardest below it in level. Each layer's round robins are the takes of
+its group heard as the instrument's class (where a classifier is given), chosen far apart from each other.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .sampling import class_request, timbre_request
 LEVEL_SPAN_DB = 8.0  # the softest layer's peak below the hardest's: the median layered instrument of the Hydrogen kits
 BRIGHTNESS_SPAN = 0.3  # a timbre run's softest to hardest layer, in brightness percentiles of its training kits
 TAKE_SPREAD = 0.5  # latent standard deviations between an instrument's takes (its latent's variations)
-CANDIDATES = 3  # takes drawn for each one kept: the kept ones span the drawn ones' brightness evenly
+CANDIDATES = 3  # takes drawn for each one kept: a layer chooses its round robins among its group of them
 DARK_HZ, DARK_MAX = 1000.0, 0.9  # the softest layer's share of its own low-pass (none for the hardest)
 MAX_TAKES = 64  # layers x round robins of one instrument
 
@@ -81,17 +82,39 @@ def darkened(waves: np.ndarray, rate: int, amount: float) -> np.ndarray:
     return (1 - amount) * waves + amount * low
 
 
-def layered(waves: np.ndarray, rate: int, layers: int, round_robins: int) -> np.ndarray:
-    """``layers`` x ``round_robins`` of ``waves`` (one instrument's drawn takes, at least that many), chosen evenly
-    over their measured brightness from the dullest to the brightest and dealt to the layers in that order, each
-    layer at its :func:`layer_gains`: ``(layers, round_robins, samples)``."""
+def _farthest(features: np.ndarray, n: int) -> list[int]:
+    """``n`` rows of ``features`` chosen greedily to lie far apart: the first row, then each time the row farthest
+    from those chosen."""
+    chosen = [0]
+    nearest = np.linalg.norm(features - features[0], axis=1)
+    while len(chosen) < n:
+        chosen.append(int(np.argmax(nearest)))
+        nearest = np.minimum(nearest, np.linalg.norm(features - features[chosen[-1]], axis=1))
+    return chosen
+
+
+def layered(waves: np.ndarray, rate: int, layers: int, round_robins: int, heard=None, features=None) -> np.ndarray:
+    """``layers`` x ``round_robins`` of ``waves`` (one instrument's drawn takes, at least that many), each layer at
+    its :func:`layer_gains`: ``(layers, round_robins, samples)``.
+
+    The takes are sorted by measured brightness and cut into ``layers`` groups, the dullest for the softest layer,
+    each group darkened as its layer (:func:`darkened`). From each group the round robins are the takes that
+    ``heard(takes)`` (a mask) hears as the instrument's class, then the others, taken far apart from each other in
+    ``features(takes)`` (rows; default the audio itself).
+    """
     order = np.argsort(measure(waves, rate)[:, CONTROLS.index("brightness")], kind="stable")
-    kept = order[np.round(np.linspace(0, len(waves) - 1, layers * round_robins)).astype(int)]
-    dealt = waves[kept].reshape(layers, round_robins, -1)
+    groups = np.array_split(order, layers)
     softness = 1 - np.arange(layers) / (layers - 1) if layers > 1 else np.zeros(1)
-    dark = np.stack([darkened(dealt[v], rate, DARK_MAX * softness[v]) for v in range(layers)])
-    dark /= np.maximum(np.abs(dark).max(axis=-1, keepdims=True), 1e-9)  # each take at full scale before its gain
-    return dark * layer_gains(layers)[:, None, None]
+    dealt = []
+    for v, group in enumerate(groups):
+        dark = darkened(waves[group], rate, DARK_MAX * softness[v])
+        dark /= np.maximum(np.abs(dark).max(axis=-1, keepdims=True), 1e-9)  # full scale before the layer's gain
+        ok = np.asarray(heard(dark), bool) if heard is not None else np.ones(len(dark), bool)
+        ranked = np.concatenate([np.flatnonzero(ok), np.flatnonzero(~ok)])
+        pool = ranked[: max(round_robins, int(ok.sum()))]
+        rows = np.asarray(features(dark[pool]) if features is not None else dark[pool], np.float64)
+        dealt.append(dark[pool[_farthest(rows.reshape(len(pool), -1), round_robins)]])
+    return np.stack(dealt) * layer_gains(layers)[:, None, None]
 
 
 def layered_clips(
@@ -107,6 +130,8 @@ def layered_clips(
     """A layered kit's audio ``(instruments, layers, round_robins, samples)`` and each instrument's class, in class
     order: ``per_class`` instruments of every class a conditional run saw in training; for any other run
     ``per_class`` times as many, each named by ``classify(waves)`` of its takes (the class most takes are heard as).
+    Where ``classify`` is given, each layer's round robins are takes it hears as the instrument's class wherever
+    enough are (:func:`layered`).
     Each instrument's latent is truncated by ``truncation``; ``timbre`` (``{control: percentile}``) gives a timbre
     run's kit a character, as :func:`.sampling.kit_clips` does."""
     check_layers(run, layers, round_robins)
@@ -119,6 +144,7 @@ def layered_clips(
         if classify is None:
             raise ValueError("a run that is not conditional needs classify to name its instruments")
         plan = [None] * (per_class * len(CLASSES))
+    features = lambda takes: run.codec.encode(run.codec.analyse(takes))  # noqa: E731  (the models' own distance)
     instruments, labels = [], []
     for i, name in enumerate(plan):
         latent = truncate(model.latents(1, seed * 1000 + i), truncation)[0]
@@ -128,7 +154,8 @@ def layered_clips(
         if name is None:
             heard = list(classify(waves))
             name = max(dict.fromkeys(heard), key=heard.count)
-        instruments.append(layered(waves, rate, layers, round_robins))
+        heard_as = (lambda takes, name=name: np.asarray(classify(takes)) == name) if classify else None
+        instruments.append(layered(waves, rate, layers, round_robins, heard_as, features))
         labels.append(name)
     order = sorted(range(len(labels)), key=lambda i: (CLASSES.index(labels[i]), i))
     return np.stack([instruments[i] for i in order]), [labels[i] for i in order]
