@@ -180,7 +180,7 @@ def test_an_unwritable_cache_folder_is_one_warning_and_the_dataset_is_built_in_m
 def test_an_edit_that_keeps_size_and_time_rebuilds_and_the_stale_cache_goes(small_kit, tmp_path):
     kit = shutil.copytree(small_kit, tmp_path / "kit")
     first = prepare([kit], cache=tmp_path / "cache", progress=False)
-    (tmp_path / "cache" / f"{first.data_id}-classifier-v2-m5-e60.keras").write_bytes(b"derived from it")
+    (tmp_path / "cache" / f"{first.data_id}-classifier-v3-m5-e60.keras").write_bytes(b"derived from it")
     edited = next(kit.rglob("kick_00.wav"))
     stat, data = edited.stat(), bytearray(edited.read_bytes())
     data[-2] ^= 0x01  # one sample's lowest bit: same size
