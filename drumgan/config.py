@@ -6,6 +6,8 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
+import numpy as np
+
 CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
 """Drum classes, in label order."""
 FEATURES = ("mel", "mfcc", "stft")
@@ -14,6 +16,8 @@ but the Nyquist one: SpecGAN's representation, which keeps what the mel bands av
 SAMPLE_RATES = (16000, 22050, 44100, 48000)
 """The sample rates a dataset and a run may be set to (``prepare``/``train --sample-rate``)."""
 LAYOUTS = ("image", "sequence")
+LATER_FIELDS = ("mel_linear_below_hz",)
+"""FeatureConfig fields added after dataset ids and runs were first made from its JSON (``FeatureConfig.to_json``)."""
 """How a model holds a clip: ``image`` (bins, frames, 1) or ``sequence`` (frames, bins)."""
 
 
@@ -32,6 +36,7 @@ class FeatureConfig:
     n_mels: int = 64
     n_mfcc: int = 20
     fmin: float = 0.0
+    mel_linear_below_hz: float = 0.0  # STFT bins below this are rows of their own, mel bands above (0: all mel)
     log_floor_db: float = -80.0  # log-mel floor: power below this is clipped
     silence_db: float = -60.0  # a file whose peak is below this (dBFS) is skipped as silent
     onset_db: float = -40.0  # leading samples below this, relative to the peak, are trimmed
@@ -45,6 +50,15 @@ class FeatureConfig:
             raise ValueError(f"n_samples ({self.n_samples}) must be a multiple of hop_length ({self.hop_length})")
         if not 0 < self.n_mfcc <= self.n_mels:
             raise ValueError(f"n_mfcc must be in 1..n_mels ({self.n_mels}), got {self.n_mfcc}")
+        if not 0 <= self.n_linear_bins < self.n_mels:
+            raise ValueError(f"mel_linear_below_hz leaves no mel bands: {self.n_linear_bins} STFT bins below it")
+
+    @property
+    def n_linear_bins(self) -> int:
+        """STFT bins (DC left out) below ``mel_linear_below_hz``: the feature's first rows, one bin each."""
+        if not self.mel_linear_below_hz:
+            return 0
+        return int(np.ceil(self.mel_linear_below_hz * self.n_fft / self.sample_rate)) - 1
 
     @property
     def n_frames(self) -> int:
@@ -86,7 +100,13 @@ class FeatureConfig:
         return cls(**{"n_mels": 128, "hop_length": cls.hop_length // 2, **overrides})
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+        """The config as JSON; a field added after configs were first hashed (:data:`LATER_FIELDS`) is written only
+        where it differs from its default, so that the datasets and runs made before it keep their ids."""
+        fields = dataclasses.asdict(self)
+        for name in LATER_FIELDS:
+            if fields[name] == FeatureConfig.__dataclass_fields__[name].default:
+                del fields[name]
+        return json.dumps(fields, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> FeatureConfig:

@@ -62,3 +62,19 @@ def test_the_constant_q_spectrogram_tells_a_kicks_falling_body_from_a_steady_low
     assert image.shape == (2, cqt_bins(rate), rate // CQT_HOP) and image.min() >= -1 and image.max() <= 1
     start, end = image[:, :, 5].argmax(axis=1), image[:, :, -5].argmax(axis=1)
     assert abs((start[0] - end[0]) - CQT_BINS_PER_OCTAVE) <= 1 and start[1] == end[1]
+
+
+def test_the_lowest_rows_may_be_the_stfts_own_bins_without_changing_the_default_configs_id(config):
+    import dataclasses
+    import json
+
+    low = dataclasses.replace(config, mel_linear_below_hz=150.0)
+    assert low.n_linear_bins == 9 and config.n_linear_bins == 0  # 15.7 Hz bins at 44.1 kHz with a 2816-point FFT
+    basis = spectral.mel_basis(low)
+    assert basis.shape == spectral.mel_basis(config).shape  # the model's input keeps its 64 rows
+    np.testing.assert_array_equal(basis[:9], np.eye(basis.shape[1])[1:10])
+    falling = sine(110, low) + sine(55, low)  # a body's two pitches, 55 Hz apart: one mel band, apart in these rows
+    rows = spectral.log_mel(falling, low)[:9, 10]
+    assert rows.argsort()[-2:].tolist() in ([3, 6], [6, 3])  # bins 4 and 7: 62.6 and 109.6 Hz
+    assert "mel_linear_below_hz" not in config.to_json() and json.loads(low.to_json())["mel_linear_below_hz"] == 150
+    assert type(config).from_json(low.to_json()) == low

@@ -19,6 +19,11 @@ Spectral convergence is reported, not held to: it scores one noise realisation, 
 listener hears."""
 
 
+LINEAR_BELOW_HZ = 150.0
+"""The candidate that keeps a drum's body: the STFT's own bins below this (9 at 44.1 kHz) as the log-mel's first rows,
+in place of the two mel bands there; the model's input stays 64 x 64."""
+
+
 def spectral_convergence(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """``||S - S_hat||_F / ||S||_F`` of magnitude spectrograms, per example (0 is perfect)."""
     diff = np.linalg.norm(reference - estimate, axis=(-2, -1))
@@ -96,7 +101,8 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
     The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim from onset-aligned
     phases, as everything drumgan generates is heard. The others change one thing: Griffin-Lim from random
-    phases (the former default, 32 iterations), more iterations, more mel bins or frames, the linear STFT
+    phases (32 iterations), more iterations, the STFT's own bins below :data:`LINEAR_BELOW_HZ` in place of the
+    lowest mel bands, more mel bins or frames, the linear STFT
     magnitude (SpecGAN's own representation), which loses only the phase, or the log-STFT feature a
     ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
     """
@@ -127,6 +133,10 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
             log_mel_path(config, 32, onset_aligned=False),
         ),
         f"log-mel {config.n_mels}, Griffin-Lim 100": (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
+        f"log-mel {config.n_mels}, STFT bins below {LINEAR_BELOW_HZ:g} Hz, Griffin-Lim {gl}": (
+            f"{config.n_mels} x {frames}",
+            log_mel_path(dataclasses.replace(config, mel_linear_below_hz=LINEAR_BELOW_HZ), gl),
+        ),
         f"log-mel {more_bins.n_mels}, Griffin-Lim {gl}": (
             f"{more_bins.n_mels} x {more_bins.n_frames}",
             log_mel_path(more_bins, gl),

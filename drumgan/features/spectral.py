@@ -19,10 +19,18 @@ from ..config import FeatureConfig
 
 @lru_cache(maxsize=8)
 def mel_basis(config: FeatureConfig) -> np.ndarray:
-    """The (n_mels, 1 + n_fft // 2) mel filter bank."""
-    return librosa.filters.mel(
-        sr=config.sample_rate, n_fft=config.n_fft, n_mels=config.n_mels, fmin=config.fmin, fmax=config.fmax
+    """The (n_mels, 1 + n_fft // 2) mel filter bank; with ``mel_linear_below_hz``, its first
+    ``config.n_linear_bins`` rows are the STFT bins below that frequency, one each (a kick's or a tom's body, which
+    mel bands 60 Hz wide blur), and the mel bands start there."""
+    low = config.n_linear_bins
+    mel = librosa.filters.mel(
+        sr=config.sample_rate,
+        n_fft=config.n_fft,
+        n_mels=config.n_mels - low,
+        fmin=max(config.fmin, config.mel_linear_below_hz),
+        fmax=config.fmax,
     )
+    return np.concatenate([np.eye(mel.shape[1], dtype=mel.dtype)[1 : 1 + low], mel])
 
 
 def stft_magnitude(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
