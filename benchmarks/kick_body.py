@@ -9,7 +9,7 @@ it reports, over 32.7 to 196 Hz in semitone bins (hop 5.8 ms) from 12 to 300 ms 
 
 - ``peakiness``: the share of the band's energy in its strongest semitone, energy-weighted over frames (a clean
   sine gives near 1 as its energy fills one bin and its neighbours' skirts; a band of noise 1/36 and up);
-- the strongest semitone's frequency over the first 30 ms and from 150 to 230 ms: the body's pitch and its fall.
+- the strongest semitone's frequency over the first 30 ms and from 140 to 230 ms: the body's pitch and its fall.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ FRAMES = slice(2, 52)  # 12 to 300 ms at 44.1 kHz
 
 
 def body(waves: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each clip's low-band peakiness, and its strongest semitone's pitch early and from 150 to 230 ms (Hz)."""
+    """Each clip's low-band peakiness, and its strongest semitone's pitch early and from 140 to 230 ms (Hz)."""
     magnitude = np.abs(librosa.cqt(np.asarray(waves, np.float32), sr=rate, hop_length=HOP, fmin=FMIN, n_bins=BINS))
     power = (magnitude**2)[..., FRAMES]
     energy = power.sum(axis=1)
@@ -54,7 +54,7 @@ def main(run_dir: str = "runs/conv_gan_conditional") -> None:
         "held-out kicks, round trip": round_trip(dataset.waves[held_out]),
         f"{run.name} kicks": generate_waves(run, 64, 0, class_request(run, 64, "kick")),
     }
-    print(f"{'set':32s} {'n':>4s} {'peakiness':>10s} {'pitch 0-30 ms':>14s} {'pitch 150-230 ms':>17s}")
+    print(f"{'set':32s} {'n':>4s} {'peakiness':>10s} {'pitch 0-30 ms':>14s} {'pitch 140-230 ms':>17s}")
     for name, waves in sets.items():
         peakiness, early, late = body(waves, config.sample_rate)
         print(f"{name:32s} {len(waves):4d} {np.median(peakiness):10.3f} {np.median(early):11.0f} Hz "
