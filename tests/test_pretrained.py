@@ -73,3 +73,9 @@ def test_without_the_package_fad_is_left_out_with_one_warning(monkeypatch):
     assert [str(w.message) for w in caught] == [f"fad is not measured: {pretrained.MISSING}"]
     measured = listener.measure(_drums(rng, 4, 60))
     assert "fad" not in measured and "fd_audio" in measured
+
+
+def test_hearing_without_fad_embeds_nothing(monkeypatch):
+    monkeypatch.setattr(pretrained, "embeddings", lambda *a: pytest.fail("embedded"))
+    listener = Hearing(_drums(np.random.default_rng(4), 6, 60), with_fad=False)
+    assert listener.embeddings is None and "fad" not in listener.measure(_drums(np.random.default_rng(5), 4, 60))

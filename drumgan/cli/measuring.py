@@ -184,7 +184,8 @@ def roundtrip_handler(args) -> int:
         writable_folder(args.out, "--out")  # before the work, not after it
     dataset = prepare(args.source, feature_config(args), progress=False)
     chosen = dataset.spread_held_out(args.n)
-    hearing = Hearing(to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate))
+    training = to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate)
+    hearing = Hearing(training, with_fad=False)  # the paths are compared on fd_audio
     results = compare(dataset.waves[chosen], dataset.config, hearing)
     out = sys.stderr if args.json else sys.stdout
     held_out = "held-out" if len(dataset.test_index) else "training (no held-out kits)"

@@ -123,11 +123,12 @@ def nearest_stft_distance(query: np.ndarray, training: np.ndarray) -> np.ndarray
 
 class Hearing:
     """The audio measures of sets of clips against ``training`` clips (n, ``AUDIO_CONFIG.n_samples``) at
-    :data:`AUDIO_RATE`; it keeps their descriptors, pretrained embeddings (:attr:`embeddings`, None without the
-    network's package, said in one warning) and (in half precision) log-STFTs, not the clips."""
+    :data:`AUDIO_RATE`; it keeps their descriptors, pretrained embeddings (:attr:`embeddings`, None where not
+    ``with_fad`` or without the network's package, said in one warning) and (in half precision) log-STFTs, not the
+    clips."""
 
-    def __init__(self, training: np.ndarray):
-        self.embeddings = _pretrained_embeddings(training)
+    def __init__(self, training: np.ndarray, with_fad: bool = True):
+        self.embeddings = _pretrained_embeddings(training) if with_fad else None
         reference = np.concatenate([descriptors(training[i : i + CHUNK]) for i in range(0, len(training), CHUNK)])
         self.mean, self.std = reference.mean(axis=0), reference.std(axis=0) + 1e-6
         self.reference = (reference - self.mean) / self.std
