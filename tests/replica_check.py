@@ -73,15 +73,15 @@ def update_difference(start: list, first: list, second: list) -> float:
 def classifier_on_replicas() -> dict:
     """The evaluation classifier trained (one member, one epoch) under the mirrored strategy: what it was built in,
     and its probabilities (dropout draws differ between replicas, so its weights are not compared)."""
-    from drumgan.evaluation.classifier import train_classifier
+    from drumgan.evaluation.classifier import images, train_classifier
 
     rng = np.random.default_rng(2)
-    normalized, labels = rng.uniform(-1, 1, (N, 64, 64)).astype("float32"), rng.integers(0, CLASSES, N)
-    dataset = SimpleNamespace(
-        train_index=np.arange(N), labels=labels, class_names=("a", "b", "c"), normalized=lambda index: normalized[index]
-    )
+    waves, labels = rng.uniform(-1, 1, (N, 22050)).astype("float32"), rng.integers(0, CLASSES, N)
+    config = SimpleNamespace(sample_rate=44100)
+    dataset = SimpleNamespace(train_index=np.arange(N), labels=labels, class_names=("a", "b", "c"), waves=waves,
+                              config=config)  # fmt: skip
     model = train_classifier(dataset, epochs=1, members=1)
-    probabilities = model.predict(normalized[..., None], verbose=0)[0]
+    probabilities = model.predict(images(waves, config.sample_rate)[..., None], verbose=0)[0]
     return {
         "mirrored": model.distribute_strategy is distribute.strategy(),
         "probabilities_sum_to_one": bool(np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)),
