@@ -122,3 +122,12 @@ def test_seeds_refuses_several_recipes_before_any_training(tmp_path):
 
     done = run_cli("bench", "--seeds", "2", "--recipes", "r1,wgan-gp", "--results", str(tmp_path / "s.json"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "one recipe" in done.stderr
+
+
+def test_seeds_refuses_a_results_file_it_cannot_add_to_before_any_training(tmp_path):
+    from helpers import run_cli
+
+    for text in ("not json", "[1, 2]", '{"families": []}'):
+        (tmp_path / "s.json").write_text(text)
+        done = run_cli("bench", "--seeds", "2", "--results", str(tmp_path / "s.json"))
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a seeds results file" in done.stderr

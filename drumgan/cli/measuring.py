@@ -297,7 +297,10 @@ def _seeds(args, out) -> int:
     settings = TrainSettings.for_model(args.model, recipe=None if recipe == "default" else recipe)
     path = Path(args.results or project_root() / "results" / "seeds.json")
     writable_folder(path.parent, "the --results folder")  # before the work, not after it
-    held = json.loads(path.read_text()) if path.is_file() else {}
+    try:
+        held = json.loads(path.read_text()) if path.is_file() else {}
+    except (ValueError, OSError):
+        held = None
     if not isinstance(held, dict) or not isinstance(held.get("families", {}), dict):
         raise RunError(f"{path} is not a seeds results file (an object with 'families'); move it or pass --results")
     family = args.model.replace("-", "_") + ("" if recipe == "default" else f"_{recipe}")
