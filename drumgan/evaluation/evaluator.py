@@ -66,8 +66,7 @@ class Evaluator:
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
         self.reference = dataset.normalized(self.reference_index)  # training clips' normalised log-mels, for NDB/K
-        self.embedding_scale = 1.0
-        probabilities, embeddings = self.classify_waves(dataset.waves[self.reference_index])
+        probabilities, embeddings = self._classified(dataset.waves[self.reference_index])
         self.embedding_scale = float(embeddings.std()) or 1.0  # FD and KID in units of the training clips' spread
         self.train_embeddings = embeddings / self.embedding_scale
         self.train_classes = probabilities.argmax(axis=1)  # the classifier's class of each reference clip
@@ -249,10 +248,13 @@ class Evaluator:
         """The classifier's class probabilities and embeddings of ``waves`` ``(n, n_samples)``, the embeddings divided
         by :attr:`embedding_scale` (the training clips' standard deviation), so that FD reads in units of their
         spread and KID's cubic kernel sees values near 1."""
+        probabilities, embeddings = self._classified(waves)
+        return probabilities, embeddings / self.embedding_scale
+
+    def _classified(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         from .classifier import embed, images
 
-        probabilities, embeddings = embed(self.classifier, images(waves, self.config.sample_rate))
-        return probabilities, embeddings / self.embedding_scale
+        return embed(self.classifier, images(waves, self.config.sample_rate))
 
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
