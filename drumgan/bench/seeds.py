@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..evaluation.metrics import METRICS
+from ..evaluation.metrics import METRICS, REFERENCE_ROWS
 
 SPREAD_MEASURES = (*METRICS, "fad", "fd_audio", "decay_matched_s")  # the measures summarised over seeds
 
@@ -34,7 +34,7 @@ def evaluate_seeds(runs, dataset, recipe: str, n: int | None = None) -> dict:
     evaluator = Evaluator(dataset)
     report = evaluator.report(evaluator.waves(runs, n), runs)
     rows = report["rows"]
-    reference = {name: rows.pop(name) for name in ("real_heldout", "griffin_lim", "noise")}
+    reference = {name: rows.pop(name) for name in REFERENCE_ROWS}
     for run in runs:
         rows[run.name]["seed"] = run.settings.seed
     return {

@@ -149,14 +149,19 @@ def clip_classes(model: keras.Model, dataset, index: np.ndarray) -> np.ndarray:
     """The most probable class of each of the dataset's clips ``index``, classified a chunk of clips at a time."""
     index = np.asarray(index)
     chunks = [index[i : i + CHUNK] for i in range(0, len(index), CHUNK)]
-    classes = [embed(model, images(dataset.waves[c], dataset.config.sample_rate))[0].argmax(axis=1) for c in chunks]
+    classes = [classes_of(model, dataset.waves[c], dataset.config.sample_rate) for c in chunks]
     return np.concatenate(classes or [np.zeros(0, int)])
+
+
+def classes_of(model: keras.Model, waves: np.ndarray, sample_rate: int) -> np.ndarray:
+    """The most probable class (an index) that ``model`` hears in each clip of ``waves`` at ``sample_rate``."""
+    return embed(model, images(waves, sample_rate))[0].argmax(axis=1)
 
 
 def heard_as(model: keras.Model, dataset):
     """``waves -> class names``: the class ``model`` hears in each clip of ``waves`` at ``dataset``'s rate."""
     rate, names = dataset.config.sample_rate, dataset.class_names
-    return lambda waves: [names[i] for i in embed(model, images(waves, rate))[0].argmax(axis=1)]
+    return lambda waves: [names[i] for i in classes_of(model, waves, rate)]
 
 
 def accuracy(model: keras.Model, dataset, index: np.ndarray) -> float:
