@@ -16,9 +16,10 @@ but the Nyquist one: SpecGAN's representation, which keeps what the mel bands av
 SAMPLE_RATES = (16000, 22050, 44100, 48000)
 """The sample rates a dataset and a run may be set to (``prepare``/``train --sample-rate``)."""
 LAYOUTS = ("image", "sequence")
-LATER_FIELDS = ("mel_linear_below_hz",)
-"""FeatureConfig fields added after dataset ids and runs were first made from its JSON (``FeatureConfig.to_json``)."""
 """How a model holds a clip: ``image`` (bins, frames, 1) or ``sequence`` (frames, bins)."""
+LATER_FIELDS = {"mel_linear_below_hz": 0.0}
+"""FeatureConfig fields added after dataset ids and runs were first made from its JSON, with the value that every
+config made before them had (:meth:`FeatureConfig.to_json`, :meth:`FeatureConfig.from_dict`)."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class FeatureConfig:
     n_mels: int = 64
     n_mfcc: int = 20
     fmin: float = 0.0
-    mel_linear_below_hz: float = 0.0  # STFT bins below this are rows of their own, mel bands above (0: all mel)
+    mel_linear_below_hz: float = 150.0  # STFT bins below this are rows of their own, mel bands above (0: all mel)
     log_floor_db: float = -80.0  # log-mel floor: power below this is clipped
     silence_db: float = -60.0  # a file whose peak is below this (dBFS) is skipped as silent
     onset_db: float = -40.0  # leading samples below this, relative to the peak, are trimmed
     preroll_ms: float = 2.0  # kept before the detected onset
     fade_ms: float = 100.0  # fade-out applied when a long sample is cut to n_samples
-    griffin_lim_iters: int = 8  # from onset-aligned phases (features.inverse.onset_phases)
+    griffin_lim_iters: int = 6  # from onset-aligned phases (features.inverse.onset_phases)
     norm_std_scale: float = 3.0  # SpecGAN: (x - mean) / (3 * std), clipped to [-1, 1]
 
     def __post_init__(self):
@@ -101,13 +102,19 @@ class FeatureConfig:
 
     def to_json(self) -> str:
         """The config as JSON; a field added after configs were first hashed (:data:`LATER_FIELDS`) is written only
-        where it differs from its default, so that the datasets and runs made before it keep their ids."""
+        where it differs from the value configs had before it, so that datasets and runs made then keep their ids."""
         fields = dataclasses.asdict(self)
-        for name in LATER_FIELDS:
-            if fields[name] == FeatureConfig.__dataclass_fields__[name].default:
+        for name, before in LATER_FIELDS.items():
+            if fields[name] == before:
                 del fields[name]
         return json.dumps(fields, sort_keys=True)
 
     @classmethod
+    def from_dict(cls, fields: dict) -> FeatureConfig:
+        """The config of stored ``fields``; a field added later (:data:`LATER_FIELDS`) and missing there takes the
+        value configs had before it."""
+        return cls(**{**LATER_FIELDS, **fields})
+
+    @classmethod
     def from_json(cls, text: str) -> FeatureConfig:
-        return cls(**json.loads(text))
+        return cls.from_dict(json.loads(text))

@@ -19,11 +19,6 @@ Spectral convergence is reported, not held to: it scores one noise realisation, 
 listener hears."""
 
 
-LINEAR_BELOW_HZ = 150.0
-"""The candidate that keeps a drum's body: the STFT's own bins below this (9 at 44.1 kHz) as the log-mel's first rows,
-in place of the two mel bands there; the model's input stays 64 x 64."""
-
-
 def spectral_convergence(reference: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """``||S - S_hat||_F / ||S||_F`` of magnitude spectrograms, per example (0 is perfect)."""
     diff = np.linalg.norm(reference - estimate, axis=(-2, -1))
@@ -101,8 +96,8 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
     The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim from onset-aligned
     phases, as everything drumgan generates is heard. The others change one thing: Griffin-Lim from random
-    phases (32 iterations), more iterations, the STFT's own bins below :data:`LINEAR_BELOW_HZ` in place of the
-    lowest mel bands, more mel bins or frames, the linear STFT
+    phases (32 iterations), more iterations, mel bands alone (without the STFT's own bins below
+    ``mel_linear_below_hz``), more mel bins or frames, the linear STFT
     magnitude (SpecGAN's own representation), which loses only the phase, or the log-STFT feature a
     ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
     """
@@ -122,26 +117,31 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
         return path
 
+    def log_mel_name(chosen: FeatureConfig, what: str) -> str:
+        low = f", STFT bins below {chosen.mel_linear_below_hz:g} Hz" if chosen.n_linear_bins else ""
+        return f"log-mel {chosen.n_mels}{low}, {what}"
+
     gl = config.griffin_lim_iters
+    mel_only = dataclasses.replace(config, mel_linear_below_hz=0.0)
     more_bins = dataclasses.replace(config, n_mels=2 * config.n_mels)
     finer = dataclasses.replace(config, n_mels=4 * config.n_mels, hop_length=config.hop_length // 2)
     bins, frames = config.n_fft // 2 + 1, config.n_frames
     return {
-        f"log-mel {config.n_mels}, Griffin-Lim {gl}": (f"{config.n_mels} x {frames}", log_mel_path(config, gl)),
-        f"log-mel {config.n_mels}, Griffin-Lim 32 from random phases": (
+        log_mel_name(config, f"Griffin-Lim {gl}"): (f"{config.n_mels} x {frames}", log_mel_path(config, gl)),
+        log_mel_name(config, "Griffin-Lim 32 from random phases"): (
             f"{config.n_mels} x {frames}",
             log_mel_path(config, 32, onset_aligned=False),
         ),
-        f"log-mel {config.n_mels}, Griffin-Lim 100": (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
-        f"log-mel {config.n_mels}, STFT bins below {LINEAR_BELOW_HZ:g} Hz, Griffin-Lim {gl}": (
+        log_mel_name(config, "Griffin-Lim 100"): (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
+        f"log-mel {config.n_mels}, mel bands only, Griffin-Lim {gl}": (
             f"{config.n_mels} x {frames}",
-            log_mel_path(dataclasses.replace(config, mel_linear_below_hz=LINEAR_BELOW_HZ), gl),
+            log_mel_path(mel_only, gl),
         ),
-        f"log-mel {more_bins.n_mels}, Griffin-Lim {gl}": (
+        log_mel_name(more_bins, f"Griffin-Lim {gl}"): (
             f"{more_bins.n_mels} x {more_bins.n_frames}",
             log_mel_path(more_bins, gl),
         ),
-        f"log-mel {finer.n_mels}, hop {finer.hop_length}, Griffin-Lim {gl}": (
+        log_mel_name(finer, f"hop {finer.hop_length}, Griffin-Lim {gl}"): (
             f"{finer.n_mels} x {finer.n_frames}",
             log_mel_path(finer, gl),
         ),

@@ -22,7 +22,7 @@ MODEL_NAMES = {"conv_gan": "conv-gan", "lstm_gan": "lstm-gan", "lstm": "lstm"}
 TARGETS = {  # figure (a path into the results) -> (target, True when higher is better), for a 2-core CPU
     "conv_gan_wgan_gp.roofline_fraction": (0.5, True),
     "lstm_gan_speedup_over_seed": (50.0, True),
-    "generate_64_seconds": (2.0, False),
+    "generate_64_seconds": (1.0, False),
     "prepare_warm_seconds": (1.0, False),
 }
 
@@ -203,33 +203,37 @@ def seed_lstm_gan_throughput(dataset, clips: int, units: int = 52) -> float:
     return clips / (time.perf_counter() - began)
 
 
-def generation_timing(dataset, n: int = 64) -> dict:
-    """Seconds to generate ``n`` samples with a conv GAN (default settings) and make them audio, by stage."""
+def generation_timing(dataset, n: int = 64, repeats: int = 3) -> dict:
+    """Seconds to generate ``n`` samples with a conv GAN (default settings) and make them audio, by stage: the
+    repeat with the median total of ``repeats``."""
     from ..features.inverse import griffin_lim, log_mel_to_magnitude
     from ..generation.sampling import generate_log_mels
     from ..settings import TrainSettings
     from ..training.run import Run
 
     config = dataset.config
+    timings = []
     with tempfile.TemporaryDirectory() as folder:
         run = Run.create(Path(folder) / "run", TrainSettings.for_model("conv-gan"), dataset)
         generate_log_mels(run, 2)  # warm-up
-        began = time.perf_counter()
-        log_mels = generate_log_mels(run, n, seed=1)
-        generated = time.perf_counter()
-        magnitude = log_mel_to_magnitude(log_mels, config)
-        inverted = time.perf_counter()
-        waves = griffin_lim(magnitude, config)
-        done = time.perf_counter()
+        for _ in range(repeats):
+            began = time.perf_counter()
+            log_mels = generate_log_mels(run, n, seed=1)
+            generated = time.perf_counter()
+            magnitude = log_mel_to_magnitude(log_mels, config)
+            inverted = time.perf_counter()
+            waves = griffin_lim(magnitude, config)
+            timings.append((time.perf_counter() - began, generated - began, inverted - generated))
     assert waves.shape == (n, config.n_samples) and np.isfinite(waves).all()
-    total = done - began
+    total, generator, mel_inverse = sorted(timings)[len(timings) // 2]
     return {
         "generate_64_seconds": total,
         "generated": n,
-        "generator_seconds": generated - began,
-        "mel_inverse_seconds": inverted - generated,
-        "griffin_lim_seconds": done - inverted,
-        "griffin_lim_share": (done - inverted) / total,
+        "repeats": repeats,
+        "generator_seconds": generator,
+        "mel_inverse_seconds": mel_inverse,
+        "griffin_lim_seconds": total - generator - mel_inverse,
+        "griffin_lim_share": (total - generator - mel_inverse) / total,
         "griffin_lim_iters": config.griffin_lim_iters,
     }
 

@@ -10,6 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from ..config import FeatureConfig
 from ..evaluation.metrics import BETTER, METRICS, REFERENCE_ROWS
 from ..features.codec import Normalizer
+from ..features.spectral import row_frequencies
 
 # At JupyterLab's notebook width (about 1,000 px) a figure of FIGURE_WIDTH inches at 100 dpi is shown at its
 # own size, so a font of MIN_FONT_PT points stays about 11 px high. Every helper keeps to both.
@@ -46,8 +47,9 @@ def _spectrogram(image: np.ndarray, config: FeatureConfig, ax, title, vmin, vmax
 
 
 def plot_log_mel(log_mel: np.ndarray, config: FeatureConfig, ax=None, title=None, vmin=None, vmax=None):
-    """A log-mel spectrogram with time in seconds and frequency in Hz (mel-spaced); returns the QuadMesh."""
-    mel_axis = dict(n_fft=config.n_fft, y_axis="mel", fmin=config.fmin, fmax=config.fmax)
+    """A log-mel spectrogram with time in seconds and each row at its frequency in Hz (mel-spaced above the STFT's
+    own low bins, :func:`~drumgan.features.spectral.row_frequencies`); returns the QuadMesh."""
+    mel_axis = dict(y_axis="mel", y_coords=row_frequencies(config), fmax=config.fmax)
     return _spectrogram(log_mel, config, ax, title, vmin, vmax, "frequency (Hz)", cmap="magma", **mel_axis)
 
 
@@ -167,16 +169,14 @@ def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
 
 
 def plot_normalizer(normalizer: Normalizer, config: FeatureConfig, ax=None):
-    """Per-mel-bin mean and +/- one std of the training log-mels, against the bin's centre frequency."""
+    """Per-row mean and +/- one std of the training log-mels, against the row's centre frequency."""
     ax = _axes(ax, (6, 3))
-    centres = librosa.mel_frequencies(n_mels=config.n_mels + 2, fmin=config.fmin, fmax=config.fmax)[1:-1]
+    centres = row_frequencies(config)
     ax.plot(centres, normalizer.mean, label="mean")
     band = ax.fill_between(
         centres, normalizer.mean - normalizer.std, normalizer.mean + normalizer.std, alpha=0.3, label="mean ± std"
     )
-    ax.set(
-        xscale="symlog", xlabel="mel bin centre (Hz)", ylabel="log-mel (dB)", title="per-bin statistics (training kits)"
-    )
+    ax.set(xscale="symlog", xlabel="row centre (Hz)", ylabel="log-mel (dB)", title="per-bin statistics (training kits)")
     ax.legend()
     return band
 

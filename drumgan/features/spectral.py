@@ -33,6 +33,15 @@ def mel_basis(config: FeatureConfig) -> np.ndarray:
     return np.concatenate([np.eye(mel.shape[1], dtype=mel.dtype)[1 : 1 + low], mel])
 
 
+def row_frequencies(config: FeatureConfig) -> np.ndarray:
+    """The centre frequency in Hz of each row of :func:`mel_basis` (and so of a log-mel): the STFT bins' own
+    below ``mel_linear_below_hz``, then the mel bands'."""
+    low = config.n_linear_bins
+    fmin = max(config.fmin, config.mel_linear_below_hz)
+    mel = librosa.mel_frequencies(n_mels=config.n_mels - low + 2, fmin=fmin, fmax=config.fmax)[1:-1]
+    return np.concatenate([np.arange(1, 1 + low) * config.sample_rate / config.n_fft, mel])
+
+
 def stft_magnitude(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
     """|STFT| with the config's FFT and hop: (..., 1 + n_fft // 2, n_frames)."""
     spec = librosa.stft(np.asarray(waves, dtype=np.float32), n_fft=config.n_fft, hop_length=config.hop_length)

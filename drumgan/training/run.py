@@ -88,7 +88,7 @@ class Run:
         meta = folder.read_meta()
         try:  # runs made before frames_per_step existed took a frame per step
             settings = TrainSettings.from_stored(meta["settings"])
-            config = FeatureConfig(**meta["feature_config"])
+            config = FeatureConfig.from_dict(meta["feature_config"])
             settings.check()
         except (TypeError, ValueError) as error:
             raise RunError(f"{folder.meta_path} holds settings this version cannot use ({error})") from None
