@@ -113,7 +113,7 @@ def test_seeds_trains_a_recipe_at_each_seed_and_gives_each_measures_median_and_r
     assert sorted(row["seed"] for row in rows.values()) == [0, 1]
     fds = [row["fd"] for row in rows.values()]
     assert results["spread"]["fd"] == {"median": np.median(fds), "min": min(fds), "max": max(fds)}
-    assert set(results["reference"]) == {"real_heldout", "griffin_lim", "noise"}
+    assert set(results["reference"]) == {"real_heldout", "real_train", "griffin_lim", "noise"}
     assert {row["measure"] for row in spread_rows(results)} >= {"fd", "near_copies"}
 
 
@@ -131,3 +131,17 @@ def test_seeds_refuses_a_results_file_it_cannot_add_to_before_any_training(tmp_p
         (tmp_path / "s.json").write_text(text)
         done = run_cli("bench", "--seeds", "2", "--results", str(tmp_path / "s.json"))
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a seeds results file" in done.stderr
+
+
+def test_separations_say_which_families_differ_by_more_than_their_seeds_spread():
+    from drumgan.bench.seeds import separations
+
+    def family(fd, fad):
+        return {
+            "spread": {"fd": dict(zip(("median", "min", "max"), fd)), "fad": dict(zip(("median", "min", "max"), fad))}
+        }
+
+    families = {"conv_gan": family((22, 20, 30), (0.7, 0.6, 0.8)), "lstm": family((55, 50, 60), (0.75, 0.7, 0.9))}
+    rows = {row["measure"]: row for row in separations(families, measures=("fd", "fad", "kid"))}
+    assert set(rows) == {"fd", "fad"} and rows["fd"]["families"] == "conv_gan / lstm"
+    assert rows["fd"]["apart"] and not rows["fad"]["apart"] and rows["fd"]["first"] == "20 to 30"

@@ -51,10 +51,22 @@ def test_measure_gives_every_metric_and_class_shares_that_sum_to_one(evaluator, 
 def test_reference_rows_take_at_most_n_held_out_samples(evaluator, synthetic_dataset):
     waves = evaluator.reference_waves(3)
     assert set(waves) == set(REFERENCE_ROWS)
-    assert [len(w) for w in waves.values()] == [3, 3, 3]
+    assert [len(w) for w in waves.values()] == [3, 3, 3, 3]
     assert np.allclose(np.abs(waves["noise"]).max(axis=1), 1.0)
+    train = evaluator.train_sample_index(3)
+    assert set(train) <= set(synthetic_dataset.train_index) and np.array_equal(
+        waves["real_train"], synthetic_dataset.waves[train]
+    )
     everything = evaluator.reference_waves(1000)
     assert len(everything["real_heldout"]) == len(synthetic_dataset.test_index) and len(everything["noise"]) == 1000
+    assert len(everything["real_train"]) == len(synthetic_dataset.train_index)
+
+
+def test_the_training_row_is_not_its_own_near_copy(evaluator, synthetic_dataset):
+    train = evaluator.train_sample_index(6)
+    waves = synthetic_dataset.waves[train]
+    assert evaluator.measure(waves)["d_train"] == 0.0  # each clip is a training clip: its own nearest
+    assert evaluator.measure(waves, itself=train)["d_train"] > 0.0
 
 
 def test_runs_relative_to_the_griffin_lim_ceiling_are_ratios_of_their_scores():

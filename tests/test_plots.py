@@ -129,3 +129,43 @@ def test_mfcc_panels_leave_out_coefficient_0_so_the_others_show(config):
     (mesh,) = fig.axes[0].collections
     assert mesh.get_array().size == 19 * config.n_frames and abs(mesh.get_clim()[0]) < 25
     plt.close("all")
+
+
+def test_plot_body_draws_each_clip_as_a_waveform_over_a_low_band_spectrogram(config):
+    from drumgan.display import plot_body
+
+    t = np.arange(config.n_samples) / config.sample_rate
+    waves = {"real": np.sin(2 * np.pi * 55 * t) * np.exp(-8 * t), "other": np.sin(2 * np.pi * 110 * t) * np.exp(-8 * t)}
+    fig = plot_body(waves, config.sample_rate, seconds=0.4)
+    axes = fig.axes  # row by row: the waveforms, then the spectrograms, then the colour bar
+    assert [ax.get_title() for ax in axes[:2]] == ["real", "other"] and len(axes[0].lines) == 1
+
+    def loudest_quarter_tone(ax):  # of 3 octaves of quarter tones from 32.7 Hz
+        return np.asarray(ax.collections[0].get_array()).reshape(72, -1).mean(axis=1).argmax()
+
+    assert abs(loudest_quarter_tone(axes[2]) - 24 * np.log2(55 / 32.7)) <= 1
+    assert abs(loudest_quarter_tone(axes[3]) - 24 * np.log2(110 / 32.7)) <= 1
+    plt.close(fig)
+
+
+def _seed_family(fd: tuple, fad: tuple) -> dict:
+    spread = {m: {"median": float(np.median(v)), "min": min(v), "max": max(v)} for m, v in (("fd", fd), ("fad", fad))}
+    rows = {f"seed_{i}": {"fd": f, "fad": a} for i, (f, a) in enumerate(zip(fd, fad))}
+    return {"rows": rows, "spread": spread, "reference": {"real_heldout": {"fd": 20.0, "fad": 0.8}}}
+
+
+def test_plot_seed_spread_draws_each_familys_median_and_range():
+    from drumgan.display import plot_seed_spread
+
+    families = {
+        "conv_gan": _seed_family((20.0, 22.0, 30.0), (0.7, 0.72, 0.75)),
+        "lstm": _seed_family((50.0, 60.0, 55.0), (1.4, 1.5, 1.6)),
+    }
+    fig = plot_seed_spread(families, measures=("fd", "fad", "absent"))
+    fd_panel = fig.axes[0]
+    assert [bar.get_height() for bar in fd_panel.patches] == [22.0, 55.0]  # the medians
+    (ranges,) = [c for c in fd_panel.collections if c.get_segments()]
+    assert [tuple(segment[:, 1]) for segment in ranges.get_segments()] == [(20.0, 30.0), (50.0, 60.0)]
+    assert fd_panel.lines[-1].get_ydata()[0] == 20.0 and "3 seeds" in fd_panel.get_title()
+    assert len([ax for ax in fig.axes if ax.get_visible() and ax.axison]) == 2  # no panel for a measure not held
+    plt.close(fig)

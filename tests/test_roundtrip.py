@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from drumgan.bench import roundtrip
 from drumgan.data.synthetic import GENERATORS
@@ -96,3 +97,20 @@ def test_class_hearing_gives_each_judge_the_real_clips_beside_their_round_trip()
         {"class": "kick", "n": 2, "ear real": 1.0, "ear round trip": 0.5},
         {"class": "snare", "n": 3, "ear real": 1.0, "ear round trip": 1.0},
     ]
+
+
+@pytest.mark.parametrize("pitch", [55.0, 80.0, 110.0])
+def test_the_low_rows_keep_a_bodys_pitch_where_mel_bands_alone_spread_it(config, pitch):
+    t = np.arange(config.n_samples) / config.sample_rate
+    body = (np.sin(2 * np.pi * pitch * t) * np.exp(-8 * t)).astype(np.float32)
+    paths = roundtrip.body_paths(body[None], config)
+    assert list(paths)[0] == "real" and all(w.shape == (1, config.n_samples) for w in paths.values())
+    freqs = np.fft.rfftfreq(config.n_samples, 1 / config.sample_rate)
+    band = (freqs > 20) & (freqs < 200)
+
+    def share_at_pitch(wave):  # the share of the 20-200 Hz band's energy within 5 Hz of the pitch
+        power = np.abs(np.fft.rfft(wave)) ** 2
+        return power[band & (np.abs(freqs - pitch) < 5)].sum() / power[band].sum()
+
+    real, kept, mel_only = (share_at_pitch(w[0]) for w in paths.values())
+    assert real > 0.8 and kept > 0.5 and kept > 1.5 * mel_only

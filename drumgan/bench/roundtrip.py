@@ -151,6 +151,19 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
     }
 
 
+def body_paths(waves: np.ndarray, config: FeatureConfig) -> dict[str, np.ndarray]:
+    """``waves`` beside their round trip through ``config``'s log-mel (with the STFT's own bins below
+    ``mel_linear_below_hz``) and through mel bands alone, each peak-normalised: what the low rows keep of a body."""
+    mel_only = dataclasses.replace(config, mel_linear_below_hz=0.0)
+    return {
+        "real": np.asarray(waves, np.float32),
+        f"round trip, STFT bins < {config.mel_linear_below_hz:g} Hz": inverse.to_audio(
+            spectral.log_mel(waves, config), config
+        ),
+        "round trip, mel bands only": inverse.to_audio(spectral.log_mel(waves, mel_only), mel_only),
+    }
+
+
 def heard(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict:
     """What a listener hears of ``waves`` at ``config``'s rate: medians of ``onset_ms`` and ``high_db`` (at
     :data:`~drumgan.evaluation.hearing.AUDIO_RATE`), ``decay_s`` (:func:`~drumgan.features.envelope.envelope_times`)

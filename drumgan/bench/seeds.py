@@ -73,3 +73,30 @@ def spread_rows(results: dict) -> list[dict]:
         }
         for measure, values in results["spread"].items()
     ]
+
+
+SEPARATED_MEASURES = ("fd", "fad", "near_copies", "decay_matched_s")
+
+
+def separations(families: dict, measures=SEPARATED_MEASURES) -> list[dict]:
+    """For each of ``measures`` and each pair of families (``results/seeds.json``'s ``families``), their ranges over
+    the seeds and whether those are apart (neither family's range overlaps the other's): a difference larger than
+    the seeds' spread."""
+    names = list(families)
+    rows = []
+    for measure in measures:
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                a, b = families[first]["spread"].get(measure), families[second]["spread"].get(measure)
+                if a is None or b is None:
+                    continue
+                rows.append(
+                    {
+                        "measure": measure,
+                        "families": f"{first} / {second}",
+                        "first": f"{a['min']:.3g} to {a['max']:.3g}",
+                        "second": f"{b['min']:.3g} to {b['max']:.3g}",
+                        "apart": a["max"] < b["min"] or b["max"] < a["min"],
+                    }
+                )
+    return rows

@@ -8,6 +8,7 @@ _NAMES = {
     **dict.fromkeys(
         (
             "plot_beside_real",
+            "plot_body",
             "plot_class_shares",
             "plot_counts",
             "plot_grid",
@@ -16,6 +17,7 @@ _NAMES = {
             "plot_normalizer",
             "plot_quality_curves",
             "plot_rows",
+            "plot_seed_spread",
             "plot_source_formats",
             "plot_timbre_sweep",
             "plot_waveforms",

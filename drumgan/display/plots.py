@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import librosa.display
 import matplotlib.pyplot as plt
 import numpy as np
@@ -168,6 +170,61 @@ def plot_waveforms(waves: np.ndarray, sample_rate: int, titles=None, columns=4):
     return fig
 
 
+BODY_FMIN, BODY_OCTAVES, BODY_BINS_PER_OCTAVE = 32.7, 3, 24
+"""The low band of :func:`plot_body`: a constant-Q spectrogram from C1 (32.7 Hz) over 3 octaves, quarter tones."""
+
+
+def plot_body(waves: dict, sample_rate: int, seconds: float = 0.4):
+    """A drum's body, clip by clip in columns: its waveform over the first ``seconds``, and a constant-Q
+    spectrogram of 32.7 to 262 Hz (quarter tones, 5.8 ms hop at 44.1 kHz), which resolves a kick's falling pitch
+    where the models' mel bands blur it; one colour scale. ``waves``: title -> wave. Returns the Figure."""
+    hop = 16 * round(sample_rate / 44100 * 256 / 16)
+    length = int(seconds * sample_rate)
+    with warnings.catch_warnings():  # its lowest octaves are analysed downsampled, shorter than librosa's FFT
+        warnings.filterwarnings("ignore", message="n_fft=.* is too large for input signal")
+        spectra = {
+            title: librosa.amplitude_to_db(
+                np.abs(
+                    librosa.cqt(
+                        np.asarray(wave, np.float32),
+                        sr=sample_rate,
+                        hop_length=hop,
+                        fmin=BODY_FMIN,
+                        n_bins=BODY_OCTAVES * BODY_BINS_PER_OCTAVE,
+                        bins_per_octave=BODY_BINS_PER_OCTAVE,
+                    )
+                )[:, : length // hop + 1],
+                ref=1.0,
+            )
+            for title, wave in waves.items()
+        }
+    top = max(float(spectrum.max()) for spectrum in spectra.values())
+    fig, axes = plt.subplots(2, len(waves), figsize=(FIGURE_WIDTH, 4.6), squeeze=False, layout="constrained")
+    for column, (title, wave) in enumerate(waves.items()):
+        time = np.arange(length) / sample_rate
+        axes[0, column].plot(time, wave[:length], linewidth=0.6)
+        axes[0, column].set(xlabel="time (s)", ylim=(-1.05, 1.05), ylabel="amplitude" if column == 0 else None)
+        axes[0, column].set_title(title, fontsize=PANEL_TITLE_PT)
+        mesh = librosa.display.specshow(
+            spectra[title],
+            sr=sample_rate,
+            hop_length=hop,
+            x_axis="s",
+            y_axis="cqt_hz",
+            fmin=BODY_FMIN,
+            bins_per_octave=BODY_BINS_PER_OCTAVE,
+            ax=axes[1, column],
+            vmin=top - 60,
+            vmax=top,
+            cmap="magma",
+        )
+        axes[1, column].set(xlabel="time (s)", ylabel="frequency (Hz)" if column == 0 else None)
+        for ax in axes[:, column]:
+            ax.tick_params(labelsize=MIN_FONT_PT)
+    fig.colorbar(mesh, ax=axes[1, :].tolist(), label="dB", shrink=0.9)
+    return fig
+
+
 def plot_normalizer(normalizer: Normalizer, config: FeatureConfig, ax=None):
     """Per-row mean and +/- one std of the training log-mels, against the row's centre frequency."""
     ax = _axes(ax, (6, 3))
@@ -229,6 +286,35 @@ def plot_metrics(results: dict, metrics=METRICS, better=None, log=("fd", "kid"),
     return fig
 
 
+def plot_seed_spread(families: dict, measures=("fd", "fad", "near_copies", "decay_matched_s"), columns: int = 4):
+    """Each family's median over its seeds (a bar) with its minimum to maximum (a line), measure by measure, beside
+    the real held-out (dashed) and Griffin-Lim (dotted) rows, and for a decay the training clips' (dash-dotted);
+    ``families`` as in ``results/seeds.json``.
+    Returns the Figure."""
+    names = list(families)
+    shown = [m for m in measures if all(m in families[name]["spread"] for name in names)]
+    fig, axes = _grid(len(shown), columns, panel_height=2.6)
+    reference = families[names[0]]["reference"]
+    for ax, measure in zip(axes, shown):
+        spread = [families[name]["spread"][measure] for name in names]
+        medians = np.array([s["median"] for s in spread])
+        below = medians - np.array([s["min"] for s in spread])
+        above = np.array([s["max"] for s in spread]) - medians
+        ax.bar(names, medians, color=[f"C{i}" for i in range(len(names))], alpha=0.7)
+        ax.errorbar(names, medians, yerr=[below, above], fmt="none", ecolor="k", capsize=4)
+        lines = (("real_heldout", "--"), ("griffin_lim", ":"), *((("real_train", "-."),) if "decay" in measure else ()))
+        for row, style in lines:  # the training clips' distances are to themselves; their decays are the target
+            if measure in reference.get(row, {}):
+                ax.axhline(reference[row][measure], color="0.4", linestyle=style, linewidth=1, label=row)
+        seeds = min(len(families[name]["rows"]) for name in names)
+        better = f", {BETTER[measure]}" if measure in BETTER else ""
+        ax.set_title(f"{measure}{better} · {seeds} seeds", fontsize=PANEL_TITLE_PT)
+        ax.tick_params(labelsize=MIN_FONT_PT, axis="both")
+        ax.tick_params(axis="x", labelrotation=30)
+    axes[-1].legend(fontsize=MIN_FONT_PT)  # the last panel, a decay by default, holds all three lines
+    return fig
+
+
 def plot_class_shares(results: dict, ax=None):
     """A stacked bar per row: the share of its samples the classifier puts in each class; returns the Axes."""
     ax = _axes(ax, (7, 3))
@@ -260,7 +346,7 @@ def plot_quality_curves(results: dict, metrics=("fd", "kid", "is")):
         ax.set(xlabel="minutes of training", title=f"{metric} ({BETTER[metric]})")
         ax.title.set_fontsize(PANEL_TITLE_PT)
         ax.tick_params(labelsize=MIN_FONT_PT)
-    axes[0].legend(fontsize=MIN_FONT_PT)
+    axes[-1].legend(fontsize=MIN_FONT_PT)  # the last panel, a decay by default, holds all three lines
     return fig
 
 

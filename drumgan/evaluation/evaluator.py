@@ -1,7 +1,9 @@
 """Offline evaluation: generated drums measured in the terms of drumgan's own classifier, beside reference rows.
 
 Every row is a set of waves measured the same way (audio -> constant-Q spectrogram -> classifier), against the
-training kits: ``real_heldout`` (held-out kits, the ceiling), ``griffin_lim`` (held-out kits through
+training kits: ``real_heldout`` (held-out kits, the ceiling), ``real_train`` (a sample of the training clips
+themselves, what the models learn: its decays are the ones a run's are judged by; its distances are to a set it
+belongs to, so they read lower than any other row's can), ``griffin_lim`` (held-out kits through
 log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
 floor), and one row per trained run (its samples through the same Griffin-Lim). Beside those, every
 row is heard from its audio alone at 44.1 kHz (:mod:`.hearing`), against the training kits decoded afresh
@@ -27,6 +29,10 @@ from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
 from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
 from .neighbours import heldout_to_train, nearest_clips, nearest_neighbours
+
+FLOAT_SLACK = 1e-5
+"""How far apart two computations of one clip's distance may lie (float32 log-mels of batches of other sizes differ
+by up to about 1e-5 dB): a clip counts as a near copy only nearer than the nearest held-out clip by more."""
 
 
 class Evaluator:
@@ -107,7 +113,7 @@ class Evaluator:
             self._second_listener = listener
         return self._second_listener
 
-    def measure(self, waves: np.ndarray, audio: np.ndarray | None = None) -> dict:
+    def measure(self, waves: np.ndarray, audio: np.ndarray | None = None, itself=None) -> dict:
         """Every metric of ``waves`` ``(n, n_samples)`` (FD with its bootstrap interval over the clips,
         ``fd_interval``), with the class shares and median envelope times, and
         ``near_copies``: how many lie nearer a training clip than the nearest held-out clip does (memorisation).
@@ -115,7 +121,8 @@ class Evaluator:
         per class the classifier hears (``decay_by_class``) and at the training kits' mix (``decay_matched_s``).
 
         ``audio``: the same clips at :data:`~.hearing.AUDIO_RATE` where there are better ones than ``waves``
-        resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it.
+        resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it. ``itself``: the
+        training clips ``waves`` are (the ``real_train`` row), left out of their nearest-neighbour search.
         """
         waves = np.asarray(waves, np.float32)
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
@@ -123,7 +130,8 @@ class Evaluator:
         log_mels = log_mel(waves, self.config)
         normalized = self.dataset.normalizer.transform(log_mels)
         probabilities, embeddings = self.classify_waves(waves)
-        _, d_train = nearest_clips(log_mels, self.dataset)
+        among = None if itself is None else np.setdiff1d(self.dataset.train_index, itself)
+        _, d_train = nearest_clips(log_mels, self.dataset, among)
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = envelope_times(waves, self.config.sample_rate)
         heard = probabilities.argmax(axis=1)
@@ -138,7 +146,7 @@ class Evaluator:
             "ndb_k": metrics.ndb_k(self.reference, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
             "d_self": float(np.median(d_self)),
-            "near_copies": int((d_train < self.closest_heldout).sum()),
+            "near_copies": int((d_train < self.closest_heldout - FLOAT_SLACK).sum()),
             "attack_s": float(np.median(attack)),
             "decay_s": float(np.median(decay)),
             "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
@@ -161,12 +169,20 @@ class Evaluator:
         test = self.dataset.test_index
         return np.sort(np.random.default_rng(self.seed).choice(test, n, replace=False)) if len(test) > n else test
 
+    def train_sample_index(self, n: int) -> np.ndarray:
+        """The training clips of the ``real_train`` row: up to ``n`` of them, drawn by the seed."""
+        train = self.dataset.train_index
+        rng = np.random.default_rng([self.seed, 1])
+        return np.sort(rng.choice(train, n, replace=False)) if len(train) > n else train
+
     def reference_waves(self, n: int) -> dict[str, np.ndarray]:
-        """The reference rows' waves: up to ``n`` held-out samples, them through Griffin-Lim, and ``n`` noises."""
+        """The reference rows' waves: up to ``n`` held-out samples and ``n`` training ones, the held-out ones
+        through Griffin-Lim, and ``n`` noises."""
         test = self.heldout_index(n)
         noise = np.random.default_rng(self.seed).standard_normal((n, self.config.n_samples)).astype(np.float32)
         return {
             "real_heldout": self.dataset.waves[test],
+            "real_train": self.dataset.waves[self.train_sample_index(n)],
             "griffin_lim": to_audio(self.dataset.log_mels[test], self.config, seed=self.seed),
             "noise": noise / np.abs(noise).max(axis=1, keepdims=True),
         }
@@ -230,13 +246,15 @@ class Evaluator:
 
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
-        heldout = "real_heldout"
-        audio = dict(self.run_audio)
-        if heldout in sets:
-            audio[heldout] = self.audio_clips(self.heldout_index(len(sets[heldout])))
+        audio, itself = dict(self.run_audio), {}
+        if "real_heldout" in sets:
+            audio["real_heldout"] = self.audio_clips(self.heldout_index(len(sets["real_heldout"])))
+        if "real_train" in sets:
+            itself["real_train"] = self.train_sample_index(len(sets["real_train"]))
+            audio["real_train"] = self.audio_clips(itself["real_train"])
         return {
             "classifier_accuracy": self.classifier_accuracy,
-            "rows": {name: self.measure(waves, audio.get(name)) for name, waves in sets.items()},
+            "rows": {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()},
             "n": max(len(waves) for waves in sets.values()),
             "seed": self.seed,
             "data": self.dataset.data_id,

@@ -45,7 +45,12 @@ DESCRIPTIONS = {
     "high_db": "median share of energy above 8 kHz, in dB (-60: none, as in 16 kHz audio)",
     "d_train_stft": "median multi-resolution log-STFT distance (RMS dB) to the nearest training clip at 44.1 kHz",
 }
-REFERENCE_ROWS = ("real_heldout", "griffin_lim", "noise")  # the rows every evaluation measures beside the runs
+REFERENCE_ROWS = (
+    "real_heldout",
+    "real_train",
+    "griffin_lim",
+    "noise",
+)  # the rows every evaluation measures beside runs
 CEILING_METRICS = ("is", "fd", "kid", "ndb_k")  # the scores compared with the Griffin-Lim ceiling
 REFERENCE_CLIPS = 2048
 """The most clips of a split the evaluation holds at once: the classifier trains on at most this many training clips,
