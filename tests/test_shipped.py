@@ -92,23 +92,12 @@ def test_the_shipped_conditional_run_makes_the_classes_it_is_asked_for(hydrogen,
     table, evaluator = conditional_classes
     judged = {name: row for name, row in table.items() if row["judged"]}
     assert set(judged) == {"kick", "snare", "hihat", "tom", "cymbal", "other"}
-    assert all(row["ratio"] >= 0.7 for name, row in judged.items() if name != "tom"), judged  # tom: the next test
+    assert all(row["ratio"] >= 0.7 for row in judged.values()), judged  # the toms too, since the low rows keep a body
     assert all(row["listener_ratio"] >= 0.7 for row in judged.values()), judged  # heard from the audio too
     other = hydrogen.class_names.index("other")
     train_other = hydrogen.train_index[hydrogen.labels[hydrogen.train_index] == other]
     heard = evaluator.predicted_classes(hydrogen.waves[train_other])  # as generated clips are heard: from audio
     assert table["other"]["train_accuracy"] == pytest.approx(np.mean(heard == other), abs=0.05)
-
-
-@requires_hydrogen
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 42: the 64 mel bands lose a tom's pitched body (the classifier hears 0.52 of the held-out toms' "
-    "round trips as toms), and the shipped run makes toms as the round trip has them",
-)
-def test_the_constant_q_classifier_hears_the_shipped_conditional_runs_toms_as_toms(conditional_classes):
-    table, _ = conditional_classes
-    assert table["tom"]["ratio"] >= 0.7
 
 
 def test_the_shipped_timbre_run_ships_its_training_timbres():
