@@ -9,6 +9,7 @@ For 64 log-mels of real held-out clips it times the mel inverse and Griffin-Lim 
   iterations, the batch cut into one slice per core;
 - today's: the STFT's own bins below 150 Hz copied, the mel bands fitted (10 steps), Griffin-Lim 6 iterations,
   4 clips a thread task;
+- today's settings with the former slice per core, which shows what the 4 clips a task alone give;
 
 and prints each one's median seconds over REPEATS (default 5) with the audio's attack rise, decay and top-octave
 share beside the real clips' (``drumgan.bench.roundtrip.heard``), so that speed is not bought with what a listener
@@ -47,6 +48,7 @@ def main(repeats: int = 5) -> None:
     print(f"{len(clips)} held-out clips; real: {heard(clips, today)}")
     settings = {  # name -> (config, mel inverse steps, clips a thread task: None for a slice per core)
         "former: mel bands, 30 steps, Griffin-Lim 8, a slice per core": (former, 30, None),
+        "today's settings, a slice per core": (today, 10, None),
         "today: STFT bins < 150 Hz, 10 steps, Griffin-Lim 6, 4 clips a task": (today, 10, inverse.CLIPS_PER_TASK),
     }
     for name, (config, steps, per_task) in settings.items():

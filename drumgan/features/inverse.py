@@ -47,8 +47,8 @@ def _overlap_add(frames: np.ndarray, hop: int, length: int) -> np.ndarray:
 
 
 CLIPS_PER_TASK = 4
-"""Clips a thread inverts at a time: their spectra stay in the core's cache, which makes the inverse about 1.6
-times as fast as one slice of the batch per core (``benchmarks/README.md``)."""
+"""Clips a thread inverts at a time: their spectra stay in the core's cache, where one slice of the batch per core
+did not (``benchmarks/inverse_speed.py`` times both)."""
 
 
 def _per_core(function, *batches: np.ndarray) -> np.ndarray:
