@@ -233,7 +233,7 @@ def plot_normalizer(normalizer: Normalizer, config: FeatureConfig, ax=None):
     band = ax.fill_between(
         centres, normalizer.mean - normalizer.std, normalizer.mean + normalizer.std, alpha=0.3, label="mean ± std"
     )
-    ax.set(xscale="symlog", xlabel="row centre (Hz)", ylabel="log-mel (dB)", title="per-bin statistics (training kits)")
+    ax.set(xscale="symlog", xlabel="row centre (Hz)", ylabel="log-mel (dB)", title="per-row statistics (training kits)")
     ax.legend()
     return band
 
