@@ -31,8 +31,9 @@ from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
 from .neighbours import heldout_to_train, nearest_clips, nearest_neighbours
 
 FLOAT_SLACK = 1e-5
-"""How far apart two computations of one clip's distance may lie (float32 log-mels of batches of other sizes differ
-by up to about 1e-5 dB): a clip counts as a near copy only nearer than the nearest held-out clip by more."""
+"""How far apart two computations of one clip's distance may lie (a clip's float32 log-mel computed in batches of
+other sizes differs by up to about 1e-5 dB, its normalised distance by less): a clip counts as a near copy only
+nearer than the nearest held-out clip by more than this."""
 
 
 class Evaluator:
