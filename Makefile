@@ -75,8 +75,8 @@ bench: setup data  ## benchmarks: matmul peak, training, generation and data thr
 time-to-quality: setup data  ## both conv GAN recipes for 10 minutes each, FD measured every minute (results/, 05)
 	$(BIN)/python -m drumgan bench --time-to-quality 10 --every 1
 
-seeds: setup data  ## the default conv GAN at 3 seeds, each evaluated: every measure's median and range (results/seeds.json)
-	$(BIN)/python -m drumgan bench --seeds 3 --model conv-gan
+seeds: setup data  ## each family's default recipe at 3 seeds, each evaluated: every measure's median and range (results/seeds.json, 06)
+	for model in conv-gan lstm lstm-gan; do $(BIN)/python -m drumgan bench --seeds 3 --model $$model || exit 1; done
 
 timbre-sweep: setup data  ## each timbre control of runs/conv_gan_timbre from 0.1 to 0.9, measured from the audio (results/)
 	$(BIN)/python -m drumgan bench --timbre-sweep runs/conv_gan_timbre
