@@ -200,8 +200,8 @@ def plot_body(waves: dict, sample_rate: int, seconds: float = 0.4):
         }
     top = max(float(spectrum.max()) for spectrum in spectra.values())
     fig, axes = plt.subplots(2, len(waves), figsize=(FIGURE_WIDTH, 4.6), squeeze=False, layout="constrained")
+    time = np.arange(length) / sample_rate
     for column, (title, wave) in enumerate(waves.items()):
-        time = np.arange(length) / sample_rate
         axes[0, column].plot(time, wave[:length], linewidth=0.6)
         axes[0, column].set(xlabel="time (s)", ylim=(-1.05, 1.05), ylabel="amplitude" if column == 0 else None)
         axes[0, column].set_title(title, fontsize=PANEL_TITLE_PT)
@@ -346,7 +346,7 @@ def plot_quality_curves(results: dict, metrics=("fd", "kid", "is")):
         ax.set(xlabel="minutes of training", title=f"{metric} ({BETTER[metric]})")
         ax.title.set_fontsize(PANEL_TITLE_PT)
         ax.tick_params(labelsize=MIN_FONT_PT)
-    axes[-1].legend(fontsize=MIN_FONT_PT)  # the last panel, a decay by default, holds all three lines
+    axes[0].legend(fontsize=MIN_FONT_PT)
     return fig
 
 
