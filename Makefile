@@ -55,7 +55,7 @@ format: setup  ## ruff: sort imports, fix what is safe to fix, format
 runs: setup data  ## train the five default runs that ship trained (resumable; delete a run's weights.npz to retrain it)
 	$(BIN)/python -m drumgan train lstm --out runs/lstm_baseline --steps 3000 --preview-every 500
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
-	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 3000 --preview-every 500
+	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 4000 --preview-every 500
 	$(BIN)/python -m drumgan train conv-gan --conditional --out runs/conv_gan_conditional --steps 8000 --preview-every 1000
 	$(BIN)/python -m drumgan train conv-gan --conditional --timbre --out runs/conv_gan_timbre --preview-every 500
 

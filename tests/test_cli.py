@@ -163,7 +163,7 @@ def test_train_minutes_stops_in_time_with_the_usual_json_line(synthetic_kit, tmp
     again = json.loads(run_cli(*budget, env=env).stdout.strip().splitlines()[-1])
     assert first["stopped_by_time"] and again["stopped_by_time"] and again["resumed_from"] == first["step"] > 0
     stored = json.loads((tmp_path / "budget" / "run.json").read_text())["settings"]
-    assert stored["steps"] == 3000  # the family's length: --minutes is a cap, not a length
+    assert stored["steps"] == 4000  # the family's length: --minutes is a cap, not a length
 
 
 def test_a_run_at_44100_hz_is_prepared_trained_and_heard_at_its_rate(synthetic_kit, tmp_path):

@@ -93,6 +93,12 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
     )
     assert list(results["rows"]) == [*REFERENCE_ROWS, "lstm", "conv-gan"]
     assert results["runs"]["conv-gan"]["step"] == 2 and results["data"] == synthetic_dataset.cache_path.stem
+    for name in ("lstm", "conv-gan"):  # a run's FD: the mean over draws of its samples, the first the row's own
+        row, first = results["rows"][name], evaluator.run_waves(Run.load(tiny_runs / name), 6)
+        assert len(row["fd_draws"]) == metrics.FD_DRAWS and len(set(row["fd_draws"])) > 1
+        assert row["fd"] == pytest.approx(np.mean(row["fd_draws"]))
+        assert row["fd_draws"][0] == pytest.approx(evaluator.measure(first)["fd"], rel=1e-4)
+    assert "fd_draws" not in results["rows"]["griffin_lim"]
     assert "truncation" not in results["runs"]["conv-gan"]
     assert [row["row"] for row in table_rows(results)] == list(results["rows"])
     assert [row["run"] for row in relative_to_ceiling(results)] == ["lstm", "conv-gan"]

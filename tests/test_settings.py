@@ -52,7 +52,7 @@ def test_help_defaults_name_each_family_that_uses_the_setting():
     assert default_text("units") == "default lstm 128, lstm-gan 64"
     assert default_text("augment") == "default gain,cutout"  # both GANs' (r1)
     assert default_text("batch_size") == "default lstm 64, lstm-gan 32, conv-gan 32"
-    assert default_text("steps") == "default lstm 3000, lstm-gan 15000, conv-gan 3000"  # the shipped runs' lengths
+    assert default_text("steps") == "default lstm 3000, lstm-gan 15000, conv-gan 4000"  # the shipped runs' lengths
 
 
 def test_settings_and_the_command_line_parser_import_no_tensorflow():

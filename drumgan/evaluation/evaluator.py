@@ -27,7 +27,7 @@ from ..generation.sampling import generate_waves
 from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
-from .metrics import CEILING_METRICS, METRICS, REFERENCE_ROWS
+from .metrics import CEILING_METRICS, FD_DRAWS, METRICS, REFERENCE_ROWS
 from .neighbours import heldout_to_train, nearest_clips, nearest_neighbours
 
 FLOAT_SLACK = 1e-5
@@ -188,18 +188,18 @@ class Evaluator:
             "noise": noise / np.abs(noise).max(axis=1, keepdims=True),
         }
 
-    def run_waves(self, run, n: int, truncation: float = 1.0) -> np.ndarray:
+    def run_waves(self, run, n: int, truncation: float = 1.0, draw: int = 0) -> np.ndarray:
         """``n`` samples of a trained run (a GAN's latents truncated by ``truncation``), made audible by the same
-        Griffin-Lim as the ``griffin_lim`` row.
+        Griffin-Lim as the ``griffin_lim`` row; their latents and phases from the seed plus ``draw``.
 
         A run trained on the same files at another sample rate is heard at its own rate, then resampled to the
         dataset's for the classifier; its own audio is kept in :attr:`run_audio` for the :mod:`.hearing` measures.
         """
         hint = "Pass the --source it was trained on, or train your own run on this data."
-        config = run.codec.config
+        config, seed = run.codec.config, self.seed + draw
         if config == self.config:
             run.check_data(self.dataset, hint)
-            return generate_waves(run, n, self.seed, truncation=truncation)
+            return generate_waves(run, n, seed, truncation=truncation)
         if config.at_rate(self.config.sample_rate) != self.config:
             raise RunError(
                 f"{run.dir} uses another feature config than the dataset being evaluated; "
@@ -212,8 +212,9 @@ class Evaluator:
         if not np.array_equal(twin.paths, self.dataset.paths):
             raise RunError(f"{run.dir} at {config.sample_rate} Hz was not trained on these files. {hint}")
         run.check_data(twin, hint)
-        native = generate_waves(run, n, self.seed, truncation=truncation)
-        self.run_audio[run.name] = to_audio_rate(native, config.sample_rate)
+        native = generate_waves(run, n, seed, truncation=truncation)
+        if not draw:
+            self.run_audio[run.name] = to_audio_rate(native, config.sample_rate)
         return resample_clips(native, config.sample_rate, self.config.sample_rate, self.config.n_samples)
 
     def waves(
@@ -245,17 +246,29 @@ class Evaluator:
         steps.close()
         return sets
 
+    def fd_draws(self, run, waves: np.ndarray, truncation: float = 1.0, draws: int = FD_DRAWS) -> list[float]:
+        """The FD of ``draws`` draws of ``run``'s samples: ``waves`` (the first, as :meth:`run_waves` made it) and
+        the draws after it, each of as many samples."""
+        sets = [waves, *(self.run_waves(run, len(waves), truncation, draw) for draw in range(1, draws))]
+        return [metrics.frechet_distance(self.classify_waves(w)[1], self.train_embeddings) for w in sets]
+
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
-        """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`."""
+        """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`.
+        A run's ``fd`` is the mean of its :meth:`fd_draws` (listed as ``fd_draws``; its other measures are of the
+        first draw, ``sets[run.name]``)."""
         audio, itself = dict(self.run_audio), {}
         if "real_heldout" in sets:
             audio["real_heldout"] = self.audio_clips(self.heldout_index(len(sets["real_heldout"])))
         if "real_train" in sets:
             itself["real_train"] = self.train_sample_index(len(sets["real_train"]))
             audio["real_train"] = self.audio_clips(itself["real_train"])
+        rows = {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()}
+        for run in runs:
+            draws = self.fd_draws(run, sets[run.name], truncation)
+            rows[run.name].update(fd=float(np.mean(draws)), fd_draws=draws)
         return {
             "classifier_accuracy": self.classifier_accuracy,
-            "rows": {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()},
+            "rows": rows,
             "n": max(len(waves) for waves in sets.values()),
             "seed": self.seed,
             "data": self.dataset.data_id,

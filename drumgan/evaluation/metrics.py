@@ -31,9 +31,15 @@ BETTER = {
     "high_db": "near real_heldout",
     "d_train_stft": "near real_heldout",
 }
+FD_DRAWS = 10
+"""Draws of a run's samples whose FD is averaged into its row's ``fd``. One draw of 176 samples from a run swings
+its FD with a standard deviation of 3 to 6 (benchmarks/README.md, FD over latent draws): more than three seeds
+of a recipe differ. Each draw has the row's size, so the mean reads on the scale of the reference rows, whose
+clips are one set."""
 DESCRIPTIONS = {
     "is": "inception score (classifier confidence x variety; 1 to the number of classes)",
-    "fd": "Frechet distance to the training kits on the classifier embedding (constant-Q, not the models' log-mel)",
+    "fd": "Frechet distance to the training kits on the classifier embedding (constant-Q, not the models' log-mel);"
+    f" a run's: the mean over {FD_DRAWS} draws of its samples",
     "kid": "kernel inception distance (unbiased MMD, cubic kernel) on the same embedding",
     "ndb_k": "share of k-means bins of the training kits whose share of samples differs (z-test, 5%)",
     "d_train": "median RMS distance to the nearest training sample (normalised log-mel); 0 = copies",
