@@ -1,4 +1,5 @@
-"""How much of a run's FD and near copies is the draw of its samples (benchmarks/README.md, FD over latent draws).
+"""How much of a run's FD and near copies is the draw of its samples (benchmarks/README.md, FD over draws of a
+run's samples).
 
     python benchmarks/draw_noise.py [--draws K] RUN [RUN ...]
 

@@ -59,7 +59,7 @@ class TrainSettings:
 
     model: str
     steps: int = 4000  # the conv GAN's: its FD, the mean over draws, fell at each of three seeds from 3000 steps to
-    # 4000 (benchmarks/README.md, FD over latent draws)
+    # 4000 (benchmarks/README.md, FD over draws of a run's samples)
     batch_size: int = 32
     seed: int = 0
     feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs) or 'stft' (the log-magnitude STFT: n_fft / 2 bins)

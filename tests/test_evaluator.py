@@ -99,6 +99,9 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
         assert row["fd"] == pytest.approx(np.mean(row["fd_draws"]))
         assert row["fd_draws"][0] == pytest.approx(evaluator.measure(first)["fd"], rel=1e-4)
     assert "fd_draws" not in results["rows"]["griffin_lim"]
+    shown = {row["row"]: row["fd_draws"] for row in table_rows(results, ("fd", "fd_draws"))}
+    draws = results["rows"]["conv-gan"]["fd_draws"]
+    assert shown["griffin_lim"] == "" and shown["conv-gan"] == f"{min(draws):.3g} to {max(draws):.3g}"
     assert "truncation" not in results["runs"]["conv-gan"]
     assert [row["row"] for row in table_rows(results)] == list(results["rows"])
     assert [row["run"] for row in relative_to_ceiling(results)] == ["lstm", "conv-gan"]

@@ -120,7 +120,7 @@ def evaluate_handler(args) -> int:
     from ..data.preparation import prepare
     from ..display.tables import text_table
     from ..evaluation.evaluator import evaluate, log_results, table_rows
-    from ..evaluation.metrics import BETTER, HEARING_METRICS, INTERVAL, METRICS
+    from ..evaluation.metrics import BETTER, FD_DRAWS, HEARING_METRICS, INTERVAL, METRICS
     from ..evaluation.results import check_results, save_results
     from ..generation.sampling import sampling_options
     from ..training.run import Run
@@ -152,10 +152,13 @@ def evaluate_handler(args) -> int:
         )
         if args.truncation != 1:
             print(f"the runs sampled from latents truncated by {args.truncation:g}")
-        print(text_table(table_rows(results, (*METRICS[:2], "fd_interval", *METRICS[2:], *DECAYS))))
+        print(text_table(table_rows(results, (*METRICS[:2], "fd_draws", "fd_interval", *METRICS[2:], *DECAYS))))
         print("\nheard from the audio alone, at 44.1 kHz:")
         print(text_table(table_rows(results, (*HEARING_METRICS[:1], "fad_interval", *HEARING_METRICS[1:]))))
-        print(f"*_interval: the {INTERVAL:.0%} bootstrap interval over the row's clips")
+        print(f"*_interval: the {INTERVAL:.0%} bootstrap interval over the row's clips (a run's: its first draw's)")
+        print(
+            f"fd_draws: a run's FD at each of {FD_DRAWS} draws of its samples, lowest to highest; its fd is their mean"
+        )
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         if per_class_n:
             from ..evaluation.per_class import MIN_TRAIN, TARGET_RATIO, per_class_rows

@@ -362,11 +362,15 @@ def relative_to_ceiling(results: dict) -> list[dict]:
 
 
 def table_rows(results: dict, columns=METRICS) -> list[dict]:
-    """One flat dict per row (name, n and ``columns``; e.g. :data:`~.metrics.HEARING_METRICS`; an interval as
-    "low to high") for :func:`drumgan.display.tables.text_table`."""
+    """One flat dict per row (name, n and those of ``columns`` any row has, e.g. :data:`~.metrics.HEARING_METRICS`;
+    an interval or a list of draws as "lowest to highest", blank where a row has none) for
+    :func:`drumgan.display.tables.text_table`."""
     rows = results["rows"].items()
-    shown = lambda v: f"{v[0]:.3g} to {v[1]:.3g}" if isinstance(v, list) else v  # noqa: E731  (an interval)
-    return [{"row": name, "n": row["n"], **{c: shown(row[c]) for c in columns if c in row}} for name, row in rows]
+    present = [c for c in columns if any(c in row for _, row in rows)]
+    shown = lambda v: f"{min(v):.3g} to {max(v):.3g}" if isinstance(v, list) else v  # noqa: E731  (a range)
+    return [
+        {"row": name, "n": row["n"], **{c: shown(row[c]) if c in row else "" for c in present}} for name, row in rows
+    ]
 
 
 def log_results(runs, results: dict) -> None:
