@@ -246,11 +246,11 @@ class Evaluator:
         steps.close()
         return sets
 
-    def fd_draws(self, run, waves: np.ndarray, truncation: float = 1.0, draws: int = FD_DRAWS) -> list[float]:
-        """The FD of ``draws`` draws of ``run``'s samples: ``waves`` (the first, as :meth:`run_waves` made it) and
-        the draws after it, each of as many samples."""
-        sets = [waves, *(self.run_waves(run, len(waves), truncation, draw) for draw in range(1, draws))]
-        return [metrics.frechet_distance(self.classify_waves(w)[1], self.train_embeddings) for w in sets]
+    def fd_draws(self, run, n: int, first: float, truncation: float = 1.0, draws: int = FD_DRAWS) -> list[float]:
+        """The FD of ``draws`` draws of ``n`` of ``run``'s samples: ``first``, the first draw's (as :meth:`measure`
+        gave it for :meth:`run_waves`), then the draws after it."""
+        later = (self.run_waves(run, n, truncation, draw) for draw in range(1, draws))
+        return [first, *(metrics.frechet_distance(self.classify_waves(w)[1], self.train_embeddings) for w in later)]
 
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`.
@@ -264,7 +264,7 @@ class Evaluator:
             audio["real_train"] = self.audio_clips(itself["real_train"])
         rows = {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()}
         for run in runs:
-            draws = self.fd_draws(run, sets[run.name], truncation)
+            draws = self.fd_draws(run, len(sets[run.name]), rows[run.name]["fd"], truncation)
             rows[run.name].update(fd=float(np.mean(draws)), fd_draws=draws)
         return {
             "classifier_accuracy": self.classifier_accuracy,
