@@ -20,9 +20,8 @@ import numpy as np
 
 from drumgan.data.preparation import prepare
 from drumgan.evaluation import metrics
-from drumgan.evaluation.evaluator import FLOAT_SLACK, Evaluator
+from drumgan.evaluation.evaluator import Evaluator
 from drumgan.evaluation.neighbours import nearest_clips
-from drumgan.features.inverse import to_audio
 from drumgan.features.spectral import log_mel
 from drumgan.generation.sampling import generate_waves
 from drumgan.training.run import Run
@@ -43,8 +42,7 @@ def main() -> None:
     def fd(embeddings: np.ndarray) -> float:
         return metrics.frechet_distance(embeddings, evaluator.train_embeddings)
 
-    heldout = dataset.log_mels[evaluator.heldout_index(n)]
-    griffin_lim = fd(evaluator.classify_waves(to_audio(heldout, dataset.config, seed=0))[1])
+    griffin_lim = fd(evaluator.classify_waves(evaluator.reference_waves(n)["griffin_lim"])[1])
     target = TARGET_RATIO * griffin_lim
     print(f"n {n}; Griffin-Lim row FD {griffin_lim:.2f}; target {target:.2f}")
     report = {"n": n, "draws": args.draws, "griffin_lim": griffin_lim, "target": target, "runs": {}}
@@ -54,7 +52,7 @@ def main() -> None:
             waves = generate_waves(run, n, seed)
             draws.append(evaluator.classify_waves(waves)[1])
             _, distances = nearest_clips(log_mel(waves, dataset.config), dataset)
-            copies.append(int((distances < evaluator.closest_heldout - FLOAT_SLACK).sum()))
+            copies.append(evaluator.near_copies(distances))
         values = np.array([fd(embeddings) for embeddings in draws])
         row = {
             "seed_0": float(values[0]),

@@ -69,6 +69,7 @@ class Evaluator:
         self.second_listener_accuracy = None  # (overall, {class index: accuracy}) once the listener is made
         self.sources = sources
         self.run_audio = {}  # run name -> its samples at AUDIO_RATE, for runs made at another rate than the dataset
+        self._twins = {}  # feature config -> the dataset's files prepared at it, for runs made at another rate
         self.classifier = classifier if classifier is not None else cached_classifier(dataset, progress=progress)
         self.classifier_accuracy = accuracy(self.classifier, dataset, dataset.test_index)
         self.reference_index = metrics.at_most(dataset.train_index, seed=seed)
@@ -147,7 +148,7 @@ class Evaluator:
             "ndb_k": metrics.ndb_k(self.reference, normalized, bins=self.bins),
             "d_train": float(np.median(d_train)),
             "d_self": float(np.median(d_self)),
-            "near_copies": int((d_train < self.closest_heldout - FLOAT_SLACK).sum()),
+            "near_copies": self.near_copies(d_train),
             "attack_s": float(np.median(attack)),
             "decay_s": float(np.median(decay)),
             "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
@@ -159,6 +160,11 @@ class Evaluator:
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
             **self._heard(waves, audio),
         }
+
+    def near_copies(self, d_train: np.ndarray) -> int:
+        """How many clips lie nearer a training clip than the nearest held-out clip does, given each clip's distance
+        to its nearest training clip (:func:`~.neighbours.nearest_clips`)."""
+        return int((np.asarray(d_train) < self.closest_heldout - FLOAT_SLACK).sum())
 
     def _heard(self, waves: np.ndarray, audio: np.ndarray | None) -> dict:
         if self.hearing is None:
@@ -207,8 +213,10 @@ class Evaluator:
             )
         from ..data.preparation import prepare
 
-        cache = Path(self.dataset.cache_path).parent if self.dataset.cache_path else None
-        twin = prepare(self.sources, config, cache=cache, progress=False)
+        twin = self._twins.get(config)
+        if twin is None:  # prepared once, not once a draw
+            cache = Path(self.dataset.cache_path).parent if self.dataset.cache_path else None
+            twin = self._twins[config] = prepare(self.sources, config, cache=cache, progress=False)
         if not np.array_equal(twin.paths, self.dataset.paths):
             raise RunError(f"{run.dir} at {config.sample_rate} Hz was not trained on these files. {hint}")
         run.check_data(twin, hint)
