@@ -182,12 +182,14 @@ def roundtrip_handler(args) -> int:
     from ..data.preparation import prepare
     from ..display.tables import text_table
     from ..evaluation.hearing import Hearing, to_audio_rate
+    from ..evaluation.metrics import needs_clips
 
     if args.out:
         writable_folder(args.out, "--out")  # before the work, not after it
     dataset = prepare(args.source, feature_config(args), progress=False)
     chosen = dataset.spread_held_out(args.n)
     training = to_audio_rate(dataset.waves[dataset.train_index], dataset.config.sample_rate)
+    needs_clips("round trip's measures", 2, clips=chosen, training=training)  # before any work on them
     hearing = Hearing(training, with_fad=False)  # the paths are compared on fd_audio
     results = compare(dataset.waves[chosen], dataset.config, hearing)
     out = sys.stderr if args.json else sys.stdout
