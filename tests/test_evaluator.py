@@ -15,6 +15,7 @@ tf = pytest.importorskip("tensorflow")
 
 from drumgan.evaluation.classifier import train_classifier  # noqa: E402
 from drumgan.evaluation.evaluator import Evaluator, evaluate, relative_to_ceiling, table_rows  # noqa: E402
+from drumgan.evaluation.neighbours import nearest_neighbours  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 
 
@@ -98,6 +99,9 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
         assert len(row["fd_draws"]) == metrics.FD_DRAWS and len(set(row["fd_draws"])) > 1
         assert row["fd"] == pytest.approx(np.mean(row["fd_draws"]))
         assert row["fd_draws"][0] == pytest.approx(evaluator.measure(first)["fd"], rel=1e-4)
+        copies = row["near_copies_draws"]  # its near copies: the mean over the same draws
+        assert len(copies) == metrics.FD_DRAWS and copies[0] == evaluator.measure(first)["near_copies"]
+        assert row["near_copies"] == pytest.approx(np.mean(copies))
     assert "fd_draws" not in results["rows"]["griffin_lim"]
     shown = {row["row"]: row["fd_draws"] for row in table_rows(results, ("fd", "fd_draws"))}
     draws = results["rows"]["conv-gan"]["fd_draws"]
@@ -255,3 +259,15 @@ def test_a_conditional_runs_classes_are_judged_by_both_listeners(evaluator, cond
         assert row["listener_accuracy"] is None or 0 <= row["listener_accuracy"] <= 1
     assert evaluator.second_listener_accuracy[0] is not None
     assert {"listener_share", "listener_met"} <= set(per_class_rows({"c": table})[0])
+
+
+def test_the_training_rows_nearest_clip_is_sought_in_the_other_kits(synthetic_dataset):
+    from drumgan.evaluation.neighbours import nearest_in_other_kits
+
+    dataset, train = synthetic_dataset, synthetic_dataset.train_index
+    assert len(np.unique(dataset.kits[train])) > 1  # else the search leaves out the clips only
+    found = nearest_in_other_kits(dataset.log_mels[train], dataset, train)
+    for position, clip in enumerate(train):
+        others = train[dataset.kits[train] != dataset.kits[clip]]
+        own = nearest_neighbours(dataset.normalized([clip]), dataset.normalized(others))[1][0]
+        assert found[position] == pytest.approx(own, rel=1e-5)

@@ -157,7 +157,8 @@ def evaluate_handler(args) -> int:
         print(text_table(table_rows(results, (*HEARING_METRICS[:1], "fad_interval", *HEARING_METRICS[1:]))))
         print(f"*_interval: the {INTERVAL:.0%} bootstrap interval over the row's clips (a run's: its first draw's)")
         print(
-            f"fd_draws: a run's FD at each of {FD_DRAWS} draws of its samples, lowest to highest; its fd is their mean"
+            f"fd_draws: a run's FD at each of {FD_DRAWS} draws of its samples, lowest to highest; its fd is their mean,"
+            " and its near_copies the mean of the same draws' (real_train: training clips against the other kits)"
         )
         print("better: " + ", ".join(f"{metric} {direction}" for metric, direction in BETTER.items()))
         if per_class_n:

@@ -2,8 +2,8 @@
 
 Every row is a set of waves measured the same way (audio -> constant-Q spectrogram -> classifier), against the
 training kits: ``real_heldout`` (held-out kits, the ceiling), ``real_train`` (a sample of the training clips
-themselves, what the models learn: its decays are the ones a run's are judged by; its distances are to a set it
-belongs to, so they read lower than any other row's can), ``griffin_lim`` (held-out kits through
+themselves, what the models learn: its decays are the ones a run's are judged by; each clip's nearest training
+clip is sought in the other kits, so its near copies are those of real drums from kits never seen), ``griffin_lim`` (held-out kits through
 log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
 floor), and one row per trained run (its samples through the same Griffin-Lim). Beside those, every
 row is heard from its audio alone at 44.1 kHz (:mod:`.hearing`), against the training kits decoded afresh
@@ -28,7 +28,7 @@ from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
 from .metrics import CEILING_METRICS, FD_DRAWS, METRICS, REFERENCE_ROWS
-from .neighbours import heldout_to_train, nearest_clips, nearest_neighbours
+from .neighbours import heldout_to_train, nearest_clips, nearest_in_other_kits, nearest_neighbours
 
 FLOAT_SLACK = 1e-5
 """How far apart two computations of one clip's distance may lie (a clip's float32 log-mel computed in batches of
@@ -124,7 +124,8 @@ class Evaluator:
 
         ``audio``: the same clips at :data:`~.hearing.AUDIO_RATE` where there are better ones than ``waves``
         resampled (the held-out files themselves); the :mod:`.hearing` metrics are measured on it. ``itself``: the
-        training clips ``waves`` are (the ``real_train`` row), left out of their nearest-neighbour search.
+        training clips ``waves`` are (the ``real_train`` row): each one's nearest-neighbour search leaves out its own
+        kit, so that its ``d_train`` and ``near_copies`` are those of real drums from kits the search never saw.
         """
         waves = np.asarray(waves, np.float32)
         if waves.ndim != 2 or len(waves) < 2 or waves.shape[1] != self.config.n_samples:
@@ -132,8 +133,11 @@ class Evaluator:
         log_mels = log_mel(waves, self.config)
         normalized = self.dataset.normalizer.transform(log_mels)
         probabilities, embeddings = self.classify_waves(waves)
-        among = None if itself is None else np.setdiff1d(self.dataset.train_index, itself)
-        _, d_train = nearest_clips(log_mels, self.dataset, among)
+        d_train = (
+            nearest_clips(log_mels, self.dataset)[1]
+            if itself is None
+            else nearest_in_other_kits(log_mels, self.dataset, itself)
+        )
         _, d_self = nearest_neighbours(normalized, normalized, exclude_self=True)
         attack, decay = envelope_times(waves, self.config.sample_rate)
         heard = probabilities.argmax(axis=1)
@@ -254,16 +258,21 @@ class Evaluator:
         steps.close()
         return sets
 
-    def fd_draws(self, run, n: int, first: float, truncation: float = 1.0, draws: int = FD_DRAWS) -> list[float]:
-        """The FD of ``draws`` draws of ``n`` of ``run``'s samples: ``first``, the first draw's (as :meth:`measure`
-        gave it for :meth:`run_waves`), then the draws after it."""
-        later = (self.run_waves(run, n, truncation, draw) for draw in range(1, draws))
-        return [first, *(metrics.frechet_distance(self.classify_waves(w)[1], self.train_embeddings) for w in later)]
+    def draws(self, run, n: int, first: dict, truncation: float = 1.0, draws: int = FD_DRAWS) -> dict[str, list]:
+        """The FD and near copies of ``draws`` draws of ``n`` of ``run``'s samples, as ``{"fd_draws": [...],
+        "near_copies_draws": [...]}``: ``first``'s, the first draw's row (as :meth:`measure` gave it for
+        :meth:`run_waves`), then the draws after it."""
+        fds, copies = [first["fd"]], [first["near_copies"]]
+        for draw in range(1, draws):
+            waves = self.run_waves(run, n, truncation, draw)
+            fds.append(metrics.frechet_distance(self.classify_waves(waves)[1], self.train_embeddings))
+            copies.append(self.near_copies(nearest_clips(log_mel(waves, self.config), self.dataset)[1]))
+        return {"fd_draws": fds, "near_copies_draws": copies}
 
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`.
-        A run's ``fd`` is the mean of its :meth:`fd_draws` (listed as ``fd_draws``; its other measures are of the
-        first draw, ``sets[run.name]``)."""
+        A run's ``fd`` and ``near_copies`` are the means of its :meth:`draws` (listed as ``fd_draws`` and
+        ``near_copies_draws``; its other measures are of the first draw, ``sets[run.name]``)."""
         audio, itself = dict(self.run_audio), {}
         if "real_heldout" in sets:
             audio["real_heldout"] = self.audio_clips(self.heldout_index(len(sets["real_heldout"])))
@@ -272,8 +281,9 @@ class Evaluator:
             audio["real_train"] = self.audio_clips(itself["real_train"])
         rows = {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()}
         for run in runs:
-            draws = self.fd_draws(run, len(sets[run.name]), rows[run.name]["fd"], truncation)
-            rows[run.name].update(fd=float(np.mean(draws)), fd_draws=draws)
+            draws = self.draws(run, len(sets[run.name]), rows[run.name], truncation)
+            means = {"fd": np.mean(draws["fd_draws"]), "near_copies": np.mean(draws["near_copies_draws"])}
+            rows[run.name].update({key: float(value) for key, value in means.items()}, **draws)
         return {
             "classifier_accuracy": self.classifier_accuracy,
             "rows": rows,

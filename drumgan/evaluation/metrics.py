@@ -32,7 +32,7 @@ BETTER = {
     "d_train_stft": "near real_heldout",
 }
 FD_DRAWS = 10
-"""Draws of a run's samples whose FD is averaged into its row's ``fd``. One draw of 176 samples from a run swings
+"""Draws of a run's samples whose FD and near copies are averaged into its row's ``fd`` and ``near_copies``. One draw of 176 samples from a run swings
 its FD with a standard deviation of 3 to 6 (benchmarks/README.md, FD over draws of a run's samples): more than
 three seeds of a recipe differ. Each draw has the row's size, so the mean reads on the scale of the reference
 rows, whose clips are one set."""
@@ -44,7 +44,8 @@ DESCRIPTIONS = {
     "ndb_k": "share of k-means bins of the training kits whose share of samples differs (z-test, 5%)",
     "d_train": "median RMS distance to the nearest training sample (normalised log-mel); 0 = copies",
     "d_self": "median RMS distance to the nearest other sample of the same set; 0 = all alike",
-    "near_copies": "samples nearer a training sample than the nearest held-out real one is (memorisation)",
+    "near_copies": "samples nearer a training sample than the nearest held-out real one is (memorisation);"
+    f" a run's: the mean over {FD_DRAWS} draws",
     "fad": "Frechet audio distance to the training kits on a pretrained music-tagging network (musicnn's MSD VGG)",
     "fd_audio": "Frechet distance to the training kits on 41 audio descriptors at 44.1 kHz (bands to 22 kHz)",
     "onset_ms": "median rise time of the 1 ms envelope from -30 to -6 dB of its peak; smeared attacks are slow",

@@ -39,6 +39,21 @@ def nearest_clips(log_mels: np.ndarray, dataset, among=None, chunk: int = 512) -
     return nearest, distance
 
 
+def nearest_in_other_kits(log_mels: np.ndarray, dataset, index) -> np.ndarray:
+    """The RMS distance (as :func:`nearest_clips`) of each log-mel of the dataset's clips ``index`` to its nearest
+    training clip of another kit: how near a real drum comes to kits that are not its own. Where the training clips
+    are one kit, the search leaves out the clips ``index`` only."""
+    index = np.asarray(index)
+    train, kits = dataset.train_index, dataset.kits
+    if len(np.unique(kits[train])) < 2:
+        return nearest_clips(log_mels, dataset, np.setdiff1d(train, index))[1]
+    distance = np.zeros(len(index))
+    for kit in np.unique(kits[index]):
+        rows = np.flatnonzero(kits[index] == kit)
+        distance[rows] = nearest_clips(log_mels[rows], dataset, train[kits[train] != kit])[1]
+    return distance
+
+
 def heldout_to_train(dataset) -> np.ndarray:
     """Each held-out clip's RMS distance to its nearest training clip: how near real drums the model never saw
     come to the training kits (the bar for memorisation)."""
