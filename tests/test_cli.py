@@ -139,7 +139,8 @@ def test_evaluate_cli_prints_every_row_and_field_and_writes_the_results_file(
     # the runs were trained on the module's cache; the same files give the same data fingerprint
     assert main(argv) == 0
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert set(last) == {"classifier_accuracy", "rows"} and 0 <= last["classifier_accuracy"] <= 1
+    assert set(last) == {"classifier_accuracy", "training_decay_by_class", "rows"}
+    assert 0 <= last["classifier_accuracy"] <= 1
     assert set(last["rows"]) == {*REFERENCE_ROWS, "lstm", "conv-gan"}
     for row in last["rows"].values():
         assert all(isinstance(row[m], (int, float)) for m in METRICS)

@@ -14,8 +14,15 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.evaluation.classifier import train_classifier  # noqa: E402
-from drumgan.evaluation.evaluator import Evaluator, evaluate, relative_to_ceiling, table_rows  # noqa: E402
+from drumgan.evaluation.evaluator import (  # noqa: E402
+    Evaluator,
+    decay_rows,
+    evaluate,
+    relative_to_ceiling,
+    table_rows,
+)
 from drumgan.evaluation.neighbours import nearest_neighbours  # noqa: E402
+from drumgan.features.envelope import envelope_times  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 
 
@@ -102,6 +109,12 @@ def test_evaluate_names_a_row_after_each_run_and_refuses_clashing_names(
         copies = row["near_copies_draws"]  # its near copies: the mean over the same draws
         assert len(copies) == metrics.FD_DRAWS and copies[0] == evaluator.measure(first)["near_copies"]
         assert row["near_copies"] == pytest.approx(np.mean(copies))
+    run = Run.load(tiny_runs / "conv-gan")  # its decays: of all its draws' clips together
+    drawn = [evaluator.run_waves(run, 6, draw=draw) for draw in range(metrics.FD_DRAWS)]
+    decays = np.concatenate([envelope_times(w, synthetic_dataset.config.sample_rate)[1] for w in drawn])
+    assert results["rows"]["conv-gan"]["decay_s"] == pytest.approx(np.median(decays))
+    assert results["training_decay_by_class"] == pytest.approx(evaluator.training_decays())
+    assert set(results["training_decay_by_class"]) <= set(synthetic_dataset.class_names)
     assert "fd_draws" not in results["rows"]["griffin_lim"]
     shown = {row["row"]: row["fd_draws"] for row in table_rows(results, ("fd", "fd_draws"))}
     draws = results["rows"]["conv-gan"]["fd_draws"]
@@ -271,3 +284,13 @@ def test_the_training_rows_nearest_clip_is_sought_in_the_other_kits(synthetic_da
         others = train[dataset.kits[train] != dataset.kits[clip]]
         own = nearest_neighbours(dataset.normalized([clip]), dataset.normalized(others))[1][0]
         assert found[position] == pytest.approx(own, rel=1e-5)
+
+
+def test_decay_rows_put_every_training_clip_first_and_leave_a_class_a_row_lacks_blank():
+    results = {
+        "training_decay_by_class": {"kick": 0.2, "tom": 0.6},
+        "rows": {"noise": {"decay_by_class": {"hihat": 0.5}}, "run": {"decay_by_class": {"kick": 0.1, "tom": 0.4}}},
+    }
+    rows = decay_rows(results)
+    assert [row["row"] for row in rows] == ["training clips", "noise", "run"]
+    assert list(rows[0]) == ["row", "kick", "tom", "hihat"] and rows[0]["hihat"] == "" and rows[2]["tom"] == 0.4

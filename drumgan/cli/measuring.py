@@ -119,7 +119,7 @@ def evaluate_handler(args) -> int:
     devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from ..data.preparation import prepare
     from ..display.tables import text_table
-    from ..evaluation.evaluator import evaluate, log_results, table_rows
+    from ..evaluation.evaluator import decay_rows, evaluate, log_results, table_rows
     from ..evaluation.metrics import BETTER, FD_DRAWS, HEARING_METRICS, INTERVAL, METRICS
     from ..evaluation.results import check_results, save_results
     from ..generation.sampling import sampling_options
@@ -143,7 +143,7 @@ def evaluate_handler(args) -> int:
         truncation=args.truncation,
     )
     if args.json:
-        keys = ("classifier_accuracy", "rows", "per_class", "listener_accuracy")
+        keys = ("classifier_accuracy", "training_decay_by_class", "rows", "per_class", "listener_accuracy")
         print(json.dumps({k: results[k] for k in keys if k in results}))
     else:
         print(
@@ -153,6 +153,8 @@ def evaluate_handler(args) -> int:
         if args.truncation != 1:
             print(f"the runs sampled from latents truncated by {args.truncation:g}")
         print(text_table(table_rows(results, (*METRICS[:2], "fd_draws", "fd_interval", *METRICS[2:], *DECAYS))))
+        print("\nmedian decay_s of the clips heard as each class (a run's: all its draws'):")
+        print(text_table(decay_rows(results), floatfmt=".3f"))
         print("\nheard from the audio alone, at 44.1 kHz:")
         print(text_table(table_rows(results, (*HEARING_METRICS[:1], "fad_interval", *HEARING_METRICS[1:]))))
         print(f"*_interval: the {INTERVAL:.0%} bootstrap interval over the row's clips (a run's: its first draw's)")

@@ -2,12 +2,13 @@
 
 Every row is a set of waves measured the same way (audio -> constant-Q spectrogram -> classifier), against the
 training kits: ``real_heldout`` (held-out kits, the ceiling), ``real_train`` (a sample of the training clips
-themselves, what the models learn: its decays are the ones a run's are judged by; each clip's nearest training
-clip is sought in the other kits, so its near copies are those of real drums from kits never seen), ``griffin_lim`` (held-out kits through
-log-mel and Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the
-floor), and one row per trained run (its samples through the same Griffin-Lim). Beside those, every
-row is heard from its audio alone at 44.1 kHz (:mod:`.hearing`), against the training kits decoded afresh
-at that rate; there ``real_heldout`` is the held-out files at 44.1 kHz too.
+themselves, what the models learn; each clip's nearest training clip is sought in the other kits, so its near
+copies are those of real drums from kits never seen), ``griffin_lim`` (held-out kits through log-mel and
+Griffin-Lim, the ceiling that inversion alone allows), ``noise`` (white noise, the floor), and one row per
+trained run (its samples through the same Griffin-Lim). Beside those, every row is heard from its audio alone at
+44.1 kHz (:mod:`.hearing`), against the training kits decoded afresh at that rate; there ``real_heldout`` is the
+held-out files at 44.1 kHz too. A run's decays, class by class, are judged by every training clip's
+(``training_decay_by_class``).
 """
 
 from __future__ import annotations
@@ -142,7 +143,6 @@ class Evaluator:
         attack, decay = envelope_times(waves, self.config.sample_rate)
         heard = probabilities.argmax(axis=1)
         shares = np.bincount(heard, minlength=len(self.dataset.class_names)) / len(waves)
-        train_shares = np.bincount(self.train_classes, minlength=len(shares)) / len(self.train_classes)
         return {
             "n": len(waves),
             "is": metrics.inception_score(probabilities),
@@ -154,13 +154,7 @@ class Evaluator:
             "d_self": float(np.median(d_self)),
             "near_copies": self.near_copies(d_train),
             "attack_s": float(np.median(attack)),
-            "decay_s": float(np.median(decay)),
-            "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
-            "decay_by_class": {
-                name: float(np.median(decay[heard == k]))
-                for k, name in enumerate(self.dataset.class_names)
-                if shares[k]
-            },
+            **self.decays(decay, heard),
             "classes": {name: float(s) for name, s in zip(self.dataset.class_names, shares)},
             **self._heard(waves, audio),
         }
@@ -258,21 +252,55 @@ class Evaluator:
         steps.close()
         return sets
 
-    def draws(self, run, n: int, first: dict, truncation: float = 1.0, draws: int = FD_DRAWS) -> dict[str, list]:
-        """The FD and near copies of ``draws`` draws of ``n`` of ``run``'s samples, as ``{"fd_draws": [...],
-        "near_copies_draws": [...]}``: ``first``'s, the first draw's row (as :meth:`measure` gave it for
-        :meth:`run_waves`), then the draws after it."""
+    def draws(self, run, first_waves: np.ndarray, first: dict, truncation: float = 1.0, draws: int = FD_DRAWS) -> dict:
+        """A run's measures over ``draws`` draws of its samples, the first ``first_waves`` (measured as ``first``,
+        :meth:`measure`'s row of them), the others drawn by :meth:`run_waves` at the same size: each draw's FD and
+        near copies (``fd_draws``, ``near_copies_draws``), and the decays of all the draws' clips together
+        (``decay_s``, ``decay_matched_s``, ``decay_by_class``: a class has a few dozen clips in one draw)."""
         fds, copies = [first["fd"]], [first["near_copies"]]
+        heard, decays = [self.predicted_classes(first_waves)], [envelope_times(first_waves, self.config.sample_rate)[1]]
         for draw in range(1, draws):
-            waves = self.run_waves(run, n, truncation, draw)
-            fds.append(metrics.frechet_distance(self.classify_waves(waves)[1], self.train_embeddings))
+            waves = self.run_waves(run, len(first_waves), truncation, draw)
+            probabilities, embeddings = self.classify_waves(waves)
+            fds.append(metrics.frechet_distance(embeddings, self.train_embeddings))
             copies.append(self.near_copies(nearest_clips(log_mel(waves, self.config), self.dataset)[1]))
-        return {"fd_draws": fds, "near_copies_draws": copies}
+            heard.append(probabilities.argmax(axis=1))
+            decays.append(envelope_times(waves, self.config.sample_rate)[1])
+        return {
+            "fd_draws": fds,
+            "near_copies_draws": copies,
+            **self.decays(np.concatenate(decays), np.concatenate(heard)),
+        }
+
+    def decays(self, decay: np.ndarray, heard: np.ndarray) -> dict:
+        """The median decay of clips whose decays are ``decay`` and whose classes the classifier hears as ``heard``:
+        overall (``decay_s``), at the training kits' mix of classes (``decay_matched_s``) and per class heard
+        (``decay_by_class``)."""
+        shares = np.bincount(heard, minlength=len(self.dataset.class_names))
+        train_shares = np.bincount(self.train_classes, minlength=len(shares)) / len(self.train_classes)
+        return {
+            "decay_s": float(np.median(decay)),
+            "decay_matched_s": metrics.class_matched_median(decay, heard, train_shares),
+            "decay_by_class": {
+                name: float(np.median(decay[heard == k]))
+                for k, name in enumerate(self.dataset.class_names)
+                if shares[k]
+            },
+        }
+
+    def training_decays(self) -> dict[str, float]:
+        """The median decay of every training clip the classifier hears as each class: what a run's decays are
+        judged by (a sample of 176 training clips puts a class's median up to a third either side of it)."""
+        waves = self.dataset.waves[self.dataset.train_index]
+        return self.decays(envelope_times(waves, self.config.sample_rate)[1], self.predicted_classes(waves))[
+            "decay_by_class"
+        ]
 
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`.
         A run's ``fd`` and ``near_copies`` are the means of its :meth:`draws` (listed as ``fd_draws`` and
-        ``near_copies_draws``; its other measures are of the first draw, ``sets[run.name]``)."""
+        ``near_copies_draws``) and its decays those of all the draws' clips; its other measures are of the first
+        draw, ``sets[run.name]``. ``training_decay_by_class``: :meth:`training_decays`."""
         audio, itself = dict(self.run_audio), {}
         if "real_heldout" in sets:
             audio["real_heldout"] = self.audio_clips(self.heldout_index(len(sets["real_heldout"])))
@@ -281,11 +309,12 @@ class Evaluator:
             audio["real_train"] = self.audio_clips(itself["real_train"])
         rows = {name: self.measure(waves, audio.get(name), itself.get(name)) for name, waves in sets.items()}
         for run in runs:
-            draws = self.draws(run, len(sets[run.name]), rows[run.name], truncation)
+            draws = self.draws(run, sets[run.name], rows[run.name], truncation)
             means = {"fd": np.mean(draws["fd_draws"]), "near_copies": np.mean(draws["near_copies_draws"])}
             rows[run.name].update({key: float(value) for key, value in means.items()}, **draws)
         return {
             "classifier_accuracy": self.classifier_accuracy,
+            "training_decay_by_class": self.training_decays(),
             "rows": rows,
             "n": max(len(waves) for waves in sets.values()),
             "seed": self.seed,
@@ -389,6 +418,15 @@ def table_rows(results: dict, columns=METRICS) -> list[dict]:
     return [
         {"row": name, "n": row["n"], **{c: shown(row[c]) if c in row else "" for c in present}} for name, row in rows
     ]
+
+
+def decay_rows(results: dict) -> list[dict]:
+    """The median decay of each class heard, one row for every training clip (``training clips``, what a run's are
+    judged by) and one per row of ``results``, for :func:`drumgan.display.tables.text_table`."""
+    named = {"training clips": results["training_decay_by_class"]}
+    named.update((name, row["decay_by_class"]) for name, row in results["rows"].items())
+    classes = list(dict.fromkeys(c for decays in named.values() for c in decays))
+    return [{"row": name, **{c: decays.get(c, "") for c in classes}} for name, decays in named.items()]
 
 
 def log_results(runs, results: dict) -> None:

@@ -32,10 +32,10 @@ BETTER = {
     "d_train_stft": "near real_heldout",
 }
 FD_DRAWS = 10
-"""Draws of a run's samples whose FD and near copies are averaged into its row's ``fd`` and ``near_copies``. One draw of 176 samples from a run swings
-its FD with a standard deviation of 3 to 6 (benchmarks/README.md, FD over draws of a run's samples): more than
-three seeds of a recipe differ. Each draw has the row's size, so the mean reads on the scale of the reference
-rows, whose clips are one set."""
+"""Draws of a run's samples whose FD and near copies are averaged into its row's ``fd`` and ``near_copies`` (and
+whose clips give its decays). One draw of 176 samples from a run swings its FD with a standard deviation of 3 to
+6 (benchmarks/README.md, FD over draws of a run's samples): more than three seeds of a recipe differ. Each draw
+has the row's size, so the mean reads on the scale of the reference rows, whose clips are one set."""
 DESCRIPTIONS = {
     "is": "inception score (classifier confidence x variety; 1 to the number of classes)",
     "fd": "Frechet distance to the training kits on the classifier embedding (constant-Q, not the models' log-mel);"
