@@ -6,7 +6,7 @@ imported on first use."""
 from ..lazy import exports
 
 _NAMES = {
-    **dict.fromkeys(("Evaluator", "evaluate", "relative_to_ceiling", "table_rows"), ".evaluator"),
+    **dict.fromkeys(("Evaluator", "decay_rows", "evaluate", "relative_to_ceiling", "table_rows"), ".evaluator"),
     **dict.fromkeys(("check_results", "save_results"), ".results"),
     **dict.fromkeys(("BETTER", "DESCRIPTIONS", "HEARING_METRICS", "METRICS", "at_most"), ".metrics"),
     **dict.fromkeys(("memorisation_summary", "nearest_clips"), ".neighbours"),
