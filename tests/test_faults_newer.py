@@ -25,9 +25,10 @@ from drumgan.training.folder import RunFolder  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def module_env(synthetic_kit, tmp_path_factory):
-    """The command line's environment for this module: the synthetic kit, and one cache for every test."""
-    return {"DRUMGAN_CACHE": str(tmp_path_factory.mktemp("cache")), "DRUMGAN_DATA": str(synthetic_kit)}
+def module_env(synthetic_kit, synthetic_dataset):
+    """The command line's environment for this module: the synthetic kit, and the cache of its dataset (whose
+    classifier is then trained once a test run)."""
+    return {"DRUMGAN_CACHE": str(synthetic_dataset.cache_path.parent), "DRUMGAN_DATA": str(synthetic_kit)}
 
 
 @pytest.fixture

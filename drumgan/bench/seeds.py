@@ -8,6 +8,7 @@ import numpy as np
 from ..evaluation.metrics import METRICS, REFERENCE_ROWS
 
 SPREAD_MEASURES = (*METRICS, "fad", "fd_audio", "decay_matched_s")  # the measures summarised over seeds
+SPREAD_REFERENCES = ("real_heldout", "real_train", "griffin_lim")  # the reference rows shown beside their spread
 
 
 def train_seeds(settings, dataset, seeds, folder, progress: bool = False, log=None) -> list:
@@ -60,7 +61,8 @@ def spread(rows: list[dict], measures=SPREAD_MEASURES) -> dict:
 
 
 def spread_rows(results: dict) -> list[dict]:
-    """Each measure's median and range over the seeds, beside the real held-out and Griffin-Lim rows, as table rows."""
+    """Each measure's median and range over the seeds, beside the real held-out, real training (whose near copies
+    are real drums' from kits never seen) and Griffin-Lim rows, as table rows."""
     reference = results["reference"]
     return [
         {
@@ -68,8 +70,7 @@ def spread_rows(results: dict) -> list[dict]:
             "median": values["median"],
             "min": values["min"],
             "max": values["max"],
-            "real_heldout": reference["real_heldout"].get(measure),
-            "griffin_lim": reference["griffin_lim"].get(measure),
+            **{name: reference[name].get(measure) for name in SPREAD_REFERENCES if name in reference},
         }
         for measure, values in results["spread"].items()
     ]
