@@ -14,14 +14,9 @@ pytestmark = pytest.mark.slow  # trains models or runs the command line: make te
 tf = pytest.importorskip("tensorflow")
 
 from drumgan.evaluation.classifier import train_classifier  # noqa: E402
-from drumgan.evaluation.evaluator import (  # noqa: E402
-    Evaluator,
-    decay_rows,
-    evaluate,
-    relative_to_ceiling,
-    table_rows,
-)
+from drumgan.evaluation.evaluator import Evaluator, evaluate  # noqa: E402
 from drumgan.evaluation.neighbours import nearest_neighbours  # noqa: E402
+from drumgan.evaluation.tables import decay_rows, relative_to_ceiling, table_rows  # noqa: E402
 from drumgan.features.envelope import envelope_times  # noqa: E402
 from drumgan.training.run import Run  # noqa: E402
 

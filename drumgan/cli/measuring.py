@@ -119,9 +119,10 @@ def evaluate_handler(args) -> int:
     devices.request(args.distribute, args.cpu_devices)  # before TensorFlow starts
     from ..data.preparation import prepare
     from ..display.tables import text_table
-    from ..evaluation.evaluator import decay_rows, evaluate, log_results, table_rows
+    from ..evaluation.evaluator import evaluate, log_results
     from ..evaluation.metrics import BETTER, FD_DRAWS, HEARING_METRICS, INTERVAL, METRICS
     from ..evaluation.results import check_results, save_results
+    from ..evaluation.tables import decay_rows, table_rows
     from ..generation.sampling import sampling_options
     from ..training.run import Run
 

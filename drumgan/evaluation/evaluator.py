@@ -28,8 +28,9 @@ from ..generation.sampling import generate_waves
 from ..training.logs import write_measures
 from . import metrics
 from .hearing import AUDIO_RATE, Hearing, to_audio_rate
-from .metrics import CEILING_METRICS, FD_DRAWS, METRICS, REFERENCE_ROWS
+from .metrics import FD_DRAWS, REFERENCE_ROWS
 from .neighbours import heldout_to_train, nearest_clips, nearest_in_other_kits, nearest_neighbours
+from .results import run_record
 
 FLOAT_SLACK = 1e-5
 """How far apart two computations of one clip's distance may lie (a clip's float32 log-mel computed in batches of
@@ -321,7 +322,7 @@ class Evaluator:
             "seed": self.seed,
             "data": self.dataset.data_id,
             "config": json.loads(self.config.to_json()),
-            "runs": {run.name: _run_record(run, truncation) for run in runs},
+            "runs": {run.name: run_record(run, truncation) for run in runs},
         }
 
     def classify_waves(self, waves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -339,14 +340,6 @@ class Evaluator:
     def predicted_classes(self, waves: np.ndarray) -> np.ndarray:
         """The classifier's most probable class (index into ``dataset.class_names``) of each wave."""
         return self.classify_waves(waves)[0].argmax(axis=1)
-
-
-def _relative(folder: Path) -> str:
-    """``folder`` relative to the project root where it lies inside it (so results files carry no home paths)."""
-    from ..paths import project_root
-
-    folder = Path(folder).resolve()
-    return str(folder.relative_to(project_root())) if folder.is_relative_to(project_root()) else str(folder)
 
 
 def evaluate(
@@ -386,48 +379,6 @@ def evaluate(
         if evaluator.second_listener_accuracy is not None:  # a conditional run was heard by the second listener
             results["listener_accuracy"] = evaluator.second_listener_accuracy[0]
     return results
-
-
-def _run_record(run, truncation: float = 1.0) -> dict:
-    """Where a measured run came from: its folder, family and step, and its truncation where it was sampled with
-    one."""
-    record = {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step}
-    return record if truncation == 1 else {**record, "truncation": truncation}
-
-
-def relative_to_ceiling(results: dict) -> list[dict]:
-    """Each run's scores divided by the ``griffin_lim`` row's: 1 is the ceiling that Griffin-Lim allows.
-
-    For ``is`` below 1 is worse; for ``fd``, ``kid`` and ``ndb_k`` above 1 is worse (2: twice as far from
-    the training kits as real drums through Griffin-Lim).
-    """
-    rows, ceiling = results["rows"], results["rows"]["griffin_lim"]
-    return [
-        {"run": name, **{m: float(row[m] / ceiling[m]) if ceiling[m] else float("nan") for m in CEILING_METRICS}}
-        for name, row in rows.items()
-        if name not in REFERENCE_ROWS
-    ]
-
-
-def table_rows(results: dict, columns=METRICS) -> list[dict]:
-    """One flat dict per row (name, n and those of ``columns`` any row has, e.g. :data:`~.metrics.HEARING_METRICS`;
-    an interval or a list of draws as "lowest to highest", blank where a row has none) for
-    :func:`drumgan.display.tables.text_table`."""
-    rows = results["rows"].items()
-    present = [c for c in columns if any(c in row for _, row in rows)]
-    shown = lambda v: f"{min(v):.3g} to {max(v):.3g}" if isinstance(v, list) else v  # noqa: E731  (a range)
-    return [
-        {"row": name, "n": row["n"], **{c: shown(row[c]) if c in row else "" for c in present}} for name, row in rows
-    ]
-
-
-def decay_rows(results: dict) -> list[dict]:
-    """The median decay of each class heard, one row for every training clip (``training clips``, what a run's are
-    judged by) and one per row of ``results``, for :func:`drumgan.display.tables.text_table`."""
-    named = {"training clips": results["training_decay_by_class"]}
-    named.update((name, row["decay_by_class"]) for name, row in results["rows"].items())
-    classes = list(dict.fromkeys(c for decays in named.values() for c in decays))
-    return [{"row": name, **{c: decays.get(c, "") for c in classes}} for name, decays in named.items()]
 
 
 def log_results(runs, results: dict) -> None:

@@ -1,5 +1,6 @@
 """A results file (``results/metrics.json`` and the like): written atomically, merged with the rows already there,
-and checked before any measuring so that a file that cannot take the results costs no work."""
+and checked before any measuring so that a file that cannot take the results costs no work; and the record of
+where each run measured in it came from."""
 
 from __future__ import annotations
 
@@ -79,3 +80,18 @@ def _merged(old: dict, new: dict, path: Path) -> dict:
             "write to another --results, or move it away"
         )
     return {**new, **{key: {**old.get(key, {}), **new[key]} for key in MERGED if key in new or key in old}}
+
+
+def run_record(run, truncation: float = 1.0) -> dict:
+    """Where a measured run came from: its folder, family and step, and its truncation where it was sampled with
+    one."""
+    record = {"dir": _relative(run.dir), "model": run.settings.model, "step": run.step}
+    return record if truncation == 1 else {**record, "truncation": truncation}
+
+
+def _relative(folder: Path) -> str:
+    """``folder`` relative to the project root where it lies inside it (so results files carry no home paths)."""
+    from ..paths import project_root
+
+    folder = Path(folder).resolve()
+    return str(folder.relative_to(project_root())) if folder.is_relative_to(project_root()) else str(folder)
