@@ -35,7 +35,7 @@ def main() -> None:
     names = list(dataset.class_names)
     waves = dataset.waves[dataset.train_index]
     heard, decay = evaluator.predicted_classes(waves), envelope_times(waves, dataset.config.sample_rate)[1]
-    whole = {c: float(np.median(decay[heard == names.index(c)])) for c in JUDGED}
+    whole = evaluator.training_decays()
     rng = np.random.default_rng(0)
     ratios = {c: [] for c in JUDGED}
     for _ in range(args.samples):

@@ -290,13 +290,11 @@ class Evaluator:
         }
 
     def training_decays(self) -> dict[str, float]:
-        """The median decay of every training clip the classifier hears as each class: what a run's decays are
-        judged by (a sample of 176 of them puts a class's median at 0.66 to 1.72 times it: 5th to 95th percentile,
-        the hi-hats' the widest)."""
-        waves = self.dataset.waves[self.dataset.train_index]
-        return self.decays(envelope_times(waves, self.config.sample_rate)[1], self.predicted_classes(waves))[
-            "decay_by_class"
-        ]
+        """The median decay of the training clips (at most :data:`~.metrics.REFERENCE_CLIPS`, the reference of FD)
+        the classifier hears as each class: what a run's decays are judged by (a sample of 176 of them puts a
+        class's median at 0.66 to 1.72 times it: 5th to 95th percentile, the hi-hats' the widest)."""
+        decay = envelope_times(self.dataset.waves[self.reference_index], self.config.sample_rate)[1]
+        return self.decays(decay, self.train_classes)["decay_by_class"]
 
     def report(self, sets: dict[str, np.ndarray], runs=(), truncation: float = 1.0) -> dict:
         """:meth:`measure` of each set, with the classifier's accuracy, the data and config; see :func:`evaluate`.
