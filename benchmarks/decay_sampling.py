@@ -40,8 +40,9 @@ def main() -> None:
     ratios = {c: [] for c in JUDGED}
     for _ in range(args.samples):
         pick = rng.choice(len(waves), ROW, replace=False)
+        sample = evaluator.decays(decay[pick], heard[pick])["decay_by_class"]
         for c in JUDGED:
-            ratios[c].append(np.median(decay[pick][heard[pick] == names.index(c)]) / whole[c])
+            ratios[c].append(sample[c] / whole[c])
     print(
         f"| class | clips heard as it (of {len(waves)}) | median decay, every training clip | "
         f"a sample of {ROW}: ratio to it, 5th / 50th / 95th percentile (of {args.samples}) |"
@@ -60,11 +61,13 @@ def main() -> None:
             f"\n{folder}: per class, the ratio to every training clip's median: each draw's lowest to highest; "
             f"all {FD_DRAWS} draws together"
         )
+        each = [evaluator.decays(d, h)["decay_by_class"] for h, d in zip(classes, decays)]
+        pooled = evaluator.decays(every_d, every_h)["decay_by_class"]
         for c in JUDGED:
-            k = names.index(c)
-            each = [np.median(d[h == k]) / whole[c] for h, d in zip(classes, decays) if (h == k).any()]
-            pooled = np.median(every_d[every_h == k]) / whole[c]
-            print(f"  {c}: {min(each):.2f} to {max(each):.2f}; together {pooled:.2f} ({(every_h == k).sum()} clips)")
+            spread = [draw[c] / whole[c] for draw in each if c in draw]
+            clips = (every_h == names.index(c)).sum()
+            together = pooled[c] / whole[c]
+            print(f"  {c}: {min(spread):.2f} to {max(spread):.2f}; together {together:.2f} ({clips} clips)")
 
 
 if __name__ == "__main__":
