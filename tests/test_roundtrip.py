@@ -47,6 +47,8 @@ def test_compare_puts_the_default_first_and_the_stft_magnitude_loses_least(confi
         < mel["spectral_convergence"]
     )
     assert "log-mel 64, mel bands only, Griffin-Lim 6" in results
+    attack = results["log-mel 64, STFT bins below 150 Hz, Griffin-Lim 6, attack channel"]
+    assert attack["representation"] == "64 x 64 + 64" and attack["hardness_rank"] > mel["hardness_rank"]
     for row in results.values():
         assert row["sample_rate"] == config.sample_rate and row["onset_ms"] >= 0 and row["decay_s"] > 0
         assert all(row[f"real_{key}"] == default[f"real_{key}"] for key in ("onset_ms", "decay_s", "high_db"))

@@ -8,9 +8,12 @@ import dataclasses
 import time
 
 import numpy as np
+import scipy.stats
 
 from ..config import FeatureConfig
 from ..features import inverse, spectral
+from ..features.attack import ATTACK_MS, SUBFRAME_MS, attack_envelope, with_attack
+from ..features.timbre import hardness_of
 
 TARGETS = {"onset_ms": 3.0, "decay_ratio": 0.1, "high_db": 3.0}
 """What the default audio path is held to on real held-out drums: an attack that rises in at most ``onset_ms``, a
@@ -96,8 +99,9 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
 
     The first is the default: the log-mel of ``config`` through the mel inverse and Griffin-Lim from onset-aligned
     phases, as everything drumgan generates is heard. The others change one thing: Griffin-Lim from random
-    phases (32 iterations), more iterations, mel bands alone (without the STFT's own bins below
-    ``mel_linear_below_hz``), more mel bins or frames, the linear STFT
+    phases (32 iterations), more iterations, an attack channel beside the features
+    (:mod:`drumgan.features.attack`: the clip's first 16 ms as a fine envelope, whose rise the audio is given), mel
+    bands alone (without the STFT's own bins below ``mel_linear_below_hz``), more mel bins or frames, the linear STFT
     magnitude (SpecGAN's own representation), which loses only the phase, or the log-STFT feature a
     ``--feature stft`` run learns (that magnitude in dB, floored, without the Nyquist bin).
     """
@@ -106,6 +110,13 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
         return lambda waves: inverse.log_mel_to_audio(
             spectral.log_mel(waves, chosen), chosen, n_iter=n_iter, onset_aligned=onset_aligned
         )
+
+    def with_attack_channel(n_iter: int):
+        def path(waves):
+            envelope = attack_envelope(waves, config.sample_rate)
+            return with_attack(log_mel_path(config, n_iter)(waves), envelope, config.sample_rate)
+
+        return path
 
     def stft_path(n_iter: int):
         return lambda waves: inverse.griffin_lim(spectral.stft_magnitude(waves, config), config, n_iter=n_iter)
@@ -126,6 +137,7 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
     more_bins = dataclasses.replace(config, n_mels=2 * config.n_mels)
     finer = dataclasses.replace(config, n_mels=4 * config.n_mels, hop_length=config.hop_length // 2)
     bins, frames = config.n_fft // 2 + 1, config.n_frames
+    attack_values = round(ATTACK_MS / SUBFRAME_MS)
     return {
         log_mel_name(config, f"Griffin-Lim {gl}"): (f"{config.n_mels} x {frames}", log_mel_path(config, gl)),
         log_mel_name(config, "Griffin-Lim 32 from random phases"): (
@@ -133,6 +145,10 @@ def options(config: FeatureConfig) -> dict[str, tuple[str, object]]:
             log_mel_path(config, 32, onset_aligned=False),
         ),
         log_mel_name(config, "Griffin-Lim 100"): (f"{config.n_mels} x {frames}", log_mel_path(config, 100)),
+        log_mel_name(config, f"Griffin-Lim {gl}, attack channel"): (
+            f"{config.n_mels} x {frames} + {attack_values}",
+            with_attack_channel(gl),
+        ),
         f"log-mel {config.n_mels}, mel bands only, Griffin-Lim {gl}": (
             f"{config.n_mels} x {frames}",
             log_mel_path(mel_only, gl),
@@ -195,10 +211,13 @@ def compare(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict[str,
     """Each of :func:`options` on ``waves``: ``{"default": {...}, name: {...}, ...}``, each with its
     ``representation``, ``sample_rate``, ``spectral_convergence`` and ``log_spectral_distance_db`` (against the STFT
     magnitude at ``config``'s FFT and hop), ``seconds_per_64``, what :func:`heard` hears of it and, as
-    ``real_onset_ms``, ``real_decay_s``, ``real_high_db`` (and ``real_fd_audio``), of ``waves`` themselves, and
-    ``n``; ``default`` also names its option and says which targets it meets (``meets``, ``meets_all``)."""
+    ``real_onset_ms``, ``real_decay_s``, ``real_high_db`` (and ``real_fd_audio``), of ``waves`` themselves,
+    ``hardness_rank`` (how well it keeps each clip's own attack: the rank correlation of its clips' hardness,
+    :func:`~drumgan.features.timbre.hardness_of`, with the real ones') and ``n``; ``default`` also names its
+    option and says which targets it meets (``meets``, ``meets_all``)."""
     reference = spectral.stft_magnitude(waves, config)
     real = {f"real_{key}": value for key, value in heard(waves, config, hearing).items()}
+    real_hardness = hardness_of(waves, config.sample_rate)
     results = {}
     for name, (representation, path) in options(config).items():
         began = time.perf_counter()
@@ -213,6 +232,7 @@ def compare(waves: np.ndarray, config: FeatureConfig, hearing=None) -> dict[str,
             "seconds_per_64": seconds * 64 / len(waves),
             **heard(audio, config, hearing),
             **real,
+            "hardness_rank": float(scipy.stats.spearmanr(real_hardness, hardness_of(audio, config.sample_rate))[0]),
             "n": int(len(waves)),
         }
     name = next(iter(results))

@@ -12,13 +12,24 @@ def onset_ms(waves: np.ndarray, rate: int = 44100, frame_ms: float = ONSET_FRAME
     """Each clip's rise time in ms: from its ``frame_ms`` RMS envelope's first frame above :data:`ONSET_FROM_DB`
     to its first above :data:`ONSET_TO_DB` (both relative to the envelope's peak). Real drums rise in a few ms;
     an attack smeared over an analysis window takes longer."""
-    frame = max(1, round(rate * frame_ms / 1000))
+    level = levels_db(waves, rate, frame_ms)
+    frames = (level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)
+    return frames * frame_ms
+
+
+def frame_samples(rate: int, frame_ms: float) -> int:
+    """Samples in a frame of ``frame_ms`` at ``rate`` (at least one)."""
+    return max(1, round(rate * frame_ms / 1000))
+
+
+def levels_db(waves: np.ndarray, rate: int = 44100, frame_ms: float = ONSET_FRAME_MS) -> np.ndarray:
+    """Each clip's RMS envelope ``(n, frames)`` in ``frame_ms`` frames, in dB below its loudest frame (floored at
+    -100 dB); a trailing part frame is left out."""
+    frame = frame_samples(rate, frame_ms)
     n = waves.shape[-1] // frame
     energy = np.mean(np.asarray(waves, np.float64)[:, : n * frame].reshape(len(waves), n, frame) ** 2, axis=-1)
     relative = energy / np.maximum(energy.max(axis=1, keepdims=True), 1e-30)
-    level = 10 * np.log10(np.maximum(relative, 1e-10))  # floored at -100 dB
-    frames = (level > ONSET_TO_DB).argmax(axis=1) - (level > ONSET_FROM_DB).argmax(axis=1)
-    return frames * frame_ms
+    return 10 * np.log10(np.maximum(relative, 1e-10))
 
 
 def envelope_times(
@@ -33,7 +44,7 @@ def envelope_times(
     A sound whose energy never falls so far gets the time to its end.
     """
     waves = np.asarray(waves, np.float64)
-    frame = max(1, round(sample_rate * frame_ms / 1000))
+    frame = frame_samples(sample_rate, frame_ms)
     n = waves.shape[-1] // frame
     energy = np.sum(waves[..., : n * frame].reshape(*waves.shape[:-1], n, frame) ** 2, axis=-1)
     peak = energy.argmax(axis=-1)

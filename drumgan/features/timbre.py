@@ -51,11 +51,16 @@ def measure(waves: np.ndarray, rate: int) -> np.ndarray:
     centroid = (freqs[:, None] * power).sum(axis=1) / np.maximum(energy, 1e-30)
     flatness = np.exp(np.mean(np.log(power + 1e-12), axis=1)) / (np.mean(power, axis=1) + 1e-12)
     depth = power[:, freqs < DEPTH_HZ].sum(axis=(1, 2)) / np.maximum(power.sum(axis=(1, 2)), 1e-30)
-    rise = np.maximum(onset_ms(waves, rate, HARDNESS_FRAME_MS), HARDNESS_FRAME_MS)  # at least one frame
-    hardness = (ONSET_TO_DB - ONSET_FROM_DB) / rise
+    hardness = hardness_of(waves, rate)
     decay = envelope_times(waves, rate, drop_db=DECAY_DB)[1]
     noisiness = (flatness * weight).sum(axis=1)
     return np.column_stack([(centroid * weight).sum(axis=1), depth, hardness, decay, noisiness])
+
+
+def hardness_of(waves: np.ndarray, rate: int) -> np.ndarray:
+    """The ``hardness`` of clips ``waves`` ``(n, samples)`` at ``rate``, in dB per ms (see the module's formula)."""
+    rise = np.maximum(onset_ms(waves, rate, HARDNESS_FRAME_MS), HARDNESS_FRAME_MS)  # at least one frame
+    return (ONSET_TO_DB - ONSET_FROM_DB) / rise
 
 
 class Percentiles:
