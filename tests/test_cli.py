@@ -105,7 +105,7 @@ def test_roundtrip_cli_measures_every_path_and_says_whether_the_default_meets_it
                for part in ("real", "round trip"))  # fmt: skip
     default = results.pop("default")
     assert results[default["option"]]["spectral_convergence"] == default["spectral_convergence"]
-    assert len(results) == 9 and all(row["n"] == 4 for row in results.values())
+    assert len(results) == 10 and all(row["n"] == 4 for row in results.values())
     assert all(f"real_{key}" in default for key in ("onset_ms", "decay_s", "high_db", "fd_audio"))
     assert ("does NOT meet" in captured.err) == (not default["meets_all"])
 

@@ -35,8 +35,8 @@ def with_attack(waves: np.ndarray, envelope_db: np.ndarray, rate: int) -> np.nda
 
     Each sub-frame up to where the envelope first comes within 6 dB of its peak (the whole envelope where it never
     does) is scaled to the envelope's level, the gain moving linearly between sub-frame centres and returning to
-    1 over :data:`FADE_SUBFRAMES` sub-frames after it. What follows the rise, and so the body and the tail, is the
-    clip's own.
+    1 over :data:`FADE_SUBFRAMES` sub-frames after it (or after the envelope's end). What follows, and so the body
+    and the tail, is the clip's own.
     """
     waves = np.array(waves, np.float64)
     envelope_db = np.asarray(envelope_db, np.float64)
