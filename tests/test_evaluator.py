@@ -68,7 +68,8 @@ def test_reference_rows_take_at_most_n_held_out_samples(evaluator, synthetic_dat
 def test_the_training_row_is_not_its_own_near_copy(evaluator, synthetic_dataset):
     train = evaluator.train_sample_index(6)
     waves = synthetic_dataset.waves[train]
-    assert evaluator.measure(waves)["d_train"] == 0.0  # each clip is a training clip: its own nearest
+    # each clip is a training clip, its own nearest: 0 up to the rounding of |q|^2 + |r|^2 - 2 q.r (the bar is 0.04)
+    assert evaluator.measure(waves)["d_train"] == pytest.approx(0.0, abs=1e-6)
     assert evaluator.measure(waves, itself=train)["d_train"] > 0.0
 
 
