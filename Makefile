@@ -57,7 +57,7 @@ runs: setup data  ## train the five default runs that ship trained (resumable; d
 	$(BIN)/python -m drumgan train lstm-gan --out runs/lstm_gan --steps 15000 --preview-every 2500
 	$(BIN)/python -m drumgan train conv-gan --out runs/conv_gan --steps 4000 --preview-every 500
 	$(BIN)/python -m drumgan train conv-gan --conditional --out runs/conv_gan_conditional --steps 8000 --preview-every 1000
-	$(BIN)/python -m drumgan train conv-gan --conditional --timbre --out runs/conv_gan_timbre --preview-every 500
+	$(BIN)/python -m drumgan train conv-gan --conditional --timbre --feature mel-attack --out runs/conv_gan_timbre --preview-every 500
 
 export: setup  ## write the five default runs' inference weights (runs/*/weights.npz), as shipped
 	for run in lstm_baseline lstm_gan conv_gan conv_gan_conditional conv_gan_timbre; do $(BIN)/python -m drumgan export --run runs/$$run || exit 1; done

@@ -10,9 +10,10 @@ import numpy as np
 
 CLASSES = ("kick", "snare", "hihat", "tom", "cymbal", "clap", "other")
 """Drum classes, in label order."""
-FEATURES = ("mel", "mfcc", "stft")
-"""What a model learns: the log-mel itself, its MFCCs, or the log-magnitude STFT (linear frequency, every bin
-but the Nyquist one: SpecGAN's representation, which keeps what the mel bands average away)."""
+FEATURES = ("mel", "mfcc", "stft", "mel-attack")
+"""What a model learns: the log-mel itself, its MFCCs, the log-magnitude STFT (linear frequency, every bin
+but the Nyquist one: SpecGAN's representation, which keeps what the mel bands average away), or the log-mel with
+the attack channel's rows under it (:mod:`drumgan.features.attack`)."""
 SAMPLE_RATES = (16000, 22050, 44100, 48000)
 """The sample rates a dataset and a run may be set to (``prepare``/``train --sample-rate``)."""
 LAYOUTS = ("image", "sequence")

@@ -62,7 +62,8 @@ class TrainSettings:
     # 4000 (benchmarks/README.md, FD over draws of a run's samples)
     batch_size: int = 32
     seed: int = 0
-    feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs) or 'stft' (the log-magnitude STFT: n_fft / 2 bins)
+    feature: str = "mel"  # 'mel', 'mfcc' (the LSTMs), 'stft' (the log-magnitude STFT: n_fft / 2 bins) or
+    # 'mel-attack' (the log-mel with the attack channel's rows under it: drumgan.features.attack)
     image_size: int = 64  # 64 or 128 (128 mel bins x 128 frames)
     sample_rate: int = 44100  # Hz; the image keeps its shape at every rate (FeatureConfig.at_rate)
     width: int = 16  # conv GAN channels at full resolution (SpecGAN: 64; 16 fits a laptop CPU)
@@ -130,6 +131,7 @@ class TrainSettings:
             raise RunError("the conv GAN trains on log-mel or log-STFT images; --feature mfcc is for the LSTMs")
         if self.feature not in FEATURES:
             raise RunError(f"feature must be one of {', '.join(FEATURES)}, got {self.feature!r}")
+
         if self.image_size not in IMAGE_SIZES:
             raise RunError(f"image_size must be 64 or 128, got {self.image_size}")
         if self.sample_rate not in SAMPLE_RATES:

@@ -68,3 +68,37 @@ def test_the_log_stft_codec_maps_its_range_without_clipping_and_gives_audio_and_
 def test_a_normalizer_of_a_range_maps_its_ends_to_minus_one_and_one():
     norm = Normalizer.of_range(-100.0, 0.0, 3)
     assert np.allclose(norm.transform(np.array([[[-100.0], [-50.0], [0.0]]])).ravel(), [-1, 0, 1])
+
+
+def test_the_mel_attack_codec_carries_the_attack_channel_under_the_log_mel_and_gives_audio_its_rise(
+    synthetic_dataset, tmp_path
+):
+    from drumgan.features.attack import attack_envelope
+    from drumgan.features.timbre import hardness_of
+
+    config, rows = synthetic_dataset.config, np.arange(8)
+    codec = Codec.fit(synthetic_dataset.log_mels, config, "mel-attack", "image")
+    assert codec.n_bins == 64 + 64
+    spectra = codec.read(synthetic_dataset, rows)
+    assert spectra.shape == (8, 128, 64) and np.array_equal(spectra[:, :64], synthetic_dataset.log_mels[rows])
+    first_hop = np.maximum(attack_envelope(synthetic_dataset.waves[rows], config.sample_rate), config.log_floor_db)
+    assert np.allclose(spectra[:, 64:, 0], first_hop)  # the first column is the attack channel
+    assert np.allclose(codec.analyse(synthetic_dataset.waves[rows]), spectra, atol=1e-3)
+    encoded = codec.encode(spectra)
+    assert encoded.shape == (8, 128, 64, 1) and np.abs(encoded).max() <= 1
+    codec.save(tmp_path / "codec.npz")
+    decoded = Codec.load(tmp_path / "codec.npz", config).decode(encoded)
+    assert np.allclose(decoded[:, 64:], spectra[:, 64:], atol=1e-3)  # the envelope's range is never clipped
+    assert np.array_equal(codec.to_log_mel(decoded), decoded[:, :64])
+    real = hardness_of(synthetic_dataset.waves[rows], config.sample_rate)
+    with_channel = hardness_of(codec.to_audio(spectra), config.sample_rate)
+    without = hardness_of(Codec.fit(synthetic_dataset.log_mels, config).to_audio(spectra[:, :64]), config.sample_rate)
+    assert np.abs(np.log(with_channel / real)).mean() < np.abs(np.log(without / real)).mean()
+
+
+def test_the_mel_attack_feature_needs_a_hop_of_whole_sub_frames():
+    from drumgan.features.attack import folded_rows
+
+    assert [folded_rows(FeatureConfig().at_rate(rate)) for rate in (16000, 44100, 48000)] == [64, 64, 64]
+    with pytest.raises(ValueError, match="whole 0.25 ms sub-frames; at 22050 Hz"):
+        folded_rows(FeatureConfig().at_rate(22050))

@@ -53,7 +53,8 @@ def _train_command(commands, handler) -> None:
     tr.add_argument(
         "--feature",
         choices=FEATURES,
-        help=f"mel, mfcc (LSTMs only) or stft (log-magnitude STFT: 1408 bins at 44.1 kHz); {default_text('feature')}",
+        help="mel, mfcc (LSTMs only), stft (log-magnitude STFT: 1408 bins at 44.1 kHz) or mel-attack (the log-mel "
+        f"and, in 64 rows under it, the 0.25 ms envelope that carries the attack); {default_text('feature')}",
     )
     tr.add_argument("--size", type=int, choices=IMAGE_SIZES, help="log-mel image side (64: 64 bins x 64 frames)")
     add_sample_rate(tr)

@@ -6,12 +6,17 @@ Griffin-Lim iterations nor a regressor on the first frames recovers it (``benchm
 attack channel keeps it in a few numbers: the clip's RMS envelope over its first :data:`ATTACK_MS`, in
 :data:`SUBFRAME_MS` frames (64 values), in dB below the clip's loudest sub-frame (:func:`attack_envelope`).
 :func:`with_attack` gives audio, such as the inverse's, the rise such an envelope describes.
+
+A model learns the channel as rows under its log-mel (the ``mel-attack`` feature of :mod:`.codec`): the whole
+clip's fine envelope, folded so that each frame's column holds the sub-frames of its hop
+(:func:`folded_envelope`); the first column is the attack channel.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..config import FeatureConfig
 from .envelope import ONSET_TO_DB, frame_samples, levels_db
 from .inverse import peak_normalised
 from .timbre import HARDNESS_FRAME_MS
@@ -53,3 +58,28 @@ def with_attack(waves: np.ndarray, envelope_db: np.ndarray, rate: int) -> np.nda
         gains = np.append(10 ** (gain_db / 20), np.ones((len(waves), 1)), axis=1)
         waves[:, :span] *= np.stack([np.interp(np.arange(span), centres, row) for row in gains])
     return peak_normalised(waves)
+
+
+def folded_rows(config: FeatureConfig) -> int:
+    """Sub-frames in a hop of ``config``: the rows :func:`folded_envelope` adds (64 at 16, 44.1 and 48 kHz).
+
+    Raises:
+        ValueError: the hop is not a whole number of sub-frames (22.05 kHz).
+    """
+    frame = frame_samples(config.sample_rate, SUBFRAME_MS)
+    if config.hop_length % frame:
+        raise ValueError(
+            f"the attack channel needs a hop of whole {SUBFRAME_MS:g} ms sub-frames; at {config.sample_rate} Hz the "
+            f"hop is {config.hop_length} samples and a sub-frame {frame}"
+        )
+    return config.hop_length // frame
+
+
+def folded_envelope(waves: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """The fine envelope of clips ``waves`` ``(n, n_samples)`` as ``(n, folded_rows, n_frames)`` dB below each clip's
+    loudest sub-frame, floored at ``config.log_floor_db``: column ``t`` holds the sub-frames of hop ``t``, so the
+    first column is the attack channel (:func:`attack_envelope` over one hop)."""
+    rows, frames = folded_rows(config), config.n_frames
+    levels = levels_db(waves, config.sample_rate, SUBFRAME_MS)[:, : rows * frames]
+    folded = levels.reshape(len(levels), frames, rows).transpose(0, 2, 1)
+    return np.maximum(folded, config.log_floor_db).astype(np.float32)

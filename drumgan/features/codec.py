@@ -1,11 +1,13 @@
 """Spectrograms <-> the normalised tensors a model trains on and emits, and the way from them to audio.
 
-A codec fixes the feature (the log-mel itself, its MFCCs, or the log-magnitude STFT), the normaliser (per bin,
-SpecGAN's, fitted on the training split; for the log-STFT a fixed map of its range), and the layout: ``image``
-(batch, bins, frames, 1) for the conv GAN, ``sequence`` (batch, frames, bins) for the LSTMs. Its *spectrum* is
-the dB spectrogram it encodes and decodes: the log-mel for the mel and MFCC features, the log-STFT for the STFT
-one. ``to_audio`` and ``to_log_mel`` turn a spectrum into audio and into the log-mel every display and measure
-reads, so every model's output can be listened to and compared.
+A codec fixes the feature (the log-mel itself, its MFCCs, the log-magnitude STFT, or the log-mel with the attack
+channel's rows under it: the fine envelope of :func:`~.attack.folded_envelope`), the normaliser (per bin,
+SpecGAN's, fitted on the training split; for the log-STFT and the envelope's rows a fixed map of their range), and
+the layout: ``image`` (batch, bins, frames, 1) for the conv GAN, ``sequence`` (batch, frames, bins) for the LSTMs.
+Its *spectrum* is the dB spectrogram it encodes and decodes: the log-mel for the mel and MFCC features (with the
+envelope's rows under it for ``mel-attack``), the log-STFT for the STFT one. ``to_audio`` and ``to_log_mel`` turn
+a spectrum into audio and into the log-mel every display and measure reads, so every model's output can be
+listened to and compared.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..atomic import write_atomically
 from ..config import FEATURES, LAYOUTS, FeatureConfig
 from ..errors import DamagedFile
 from ..npzfile import read_npz
+from .attack import folded_envelope, folded_rows, with_attack
 from .inverse import log_stft_to_audio, log_stft_to_magnitude, mfcc_to_log_mel, to_audio
 from .spectral import LOG_STFT_FLOOR_DB, log_mel, log_mel_of_magnitude, log_stft, mfcc
 
@@ -100,12 +103,22 @@ class Codec:
         if feature == "stft":
             return cls(config, Normalizer.of_range(LOG_STFT_FLOOR_DB, 0.0, config.n_stft_bins), feature, layout)
         chunks = [spectra] if hasattr(spectra, "shape") else spectra
-        features = (_features(chunk, config, feature) for chunk in chunks)
-        return cls(config, Normalizer.fit(features, config.norm_std_scale), feature, layout)
+        features = (_features(chunk[:, : config.n_mels], config, feature) for chunk in chunks)
+        normalizer = Normalizer.fit(features, config.norm_std_scale)
+        if feature == "mel-attack":
+            envelope = Normalizer.of_range(config.log_floor_db, 0.0, folded_rows(config), config.norm_std_scale)
+            normalizer = Normalizer(
+                np.concatenate([normalizer.mean, envelope.mean]),
+                np.concatenate([normalizer.std, envelope.std]),
+                normalizer.scale,
+            )
+        return cls(config, normalizer, feature, layout)
 
     @property
     def n_bins(self) -> int:
-        """Values per frame: mel bins, MFCC coefficients or STFT bins."""
+        """Values per frame: mel bins, MFCC coefficients, STFT bins, or mel bins and the envelope's sub-frames."""
+        if self.feature == "mel-attack":
+            return self.config.n_mels + folded_rows(self.config)
         return {"mel": self.config.n_mels, "mfcc": self.config.n_mfcc, "stft": self.config.n_stft_bins}[self.feature]
 
     @property
@@ -121,11 +134,23 @@ class Codec:
 
     def analyse(self, waves: np.ndarray) -> np.ndarray:
         """The spectra of ``waves`` ``(n, samples)`` at the codec's config."""
-        return log_stft(waves, self.config) if self.feature == "stft" else log_mel(waves, self.config)
+        if self.feature == "stft":
+            return log_stft(waves, self.config)
+        return self._with_envelope(log_mel(waves, self.config), waves)
 
     def read(self, dataset, rows) -> np.ndarray:
-        """The spectra of a dataset's clips at ``rows``: its cached log-mels, or the log-STFTs of its waves."""
-        return self.analyse(dataset.waves[rows]) if self.feature == "stft" else dataset.log_mels[rows]
+        """The spectra of a dataset's clips at ``rows``: its cached log-mels (with the envelope of its waves for
+        ``mel-attack``), or the log-STFTs of its waves."""
+        if self.feature == "stft":
+            return self.analyse(dataset.waves[rows])
+        waves = dataset.waves[rows] if self.feature == "mel-attack" else None
+        return self._with_envelope(dataset.log_mels[rows], waves)
+
+    def _with_envelope(self, log_mels: np.ndarray, waves) -> np.ndarray:
+        """``log_mels``, with the fine envelope of ``waves`` in rows under them for ``mel-attack``."""
+        if self.feature != "mel-attack":
+            return log_mels
+        return np.concatenate([log_mels, folded_envelope(waves, self.config)], axis=-2)
 
     def read_chunks(self, dataset, index, size: int = 512):
         """:meth:`read` of ``index``, ``size`` clips at a time (one pass with bounded memory)."""
@@ -138,19 +163,27 @@ class Codec:
         return z[..., None] if self.layout == "image" else np.ascontiguousarray(z.transpose(0, 2, 1))
 
     def decode(self, tensors: np.ndarray) -> np.ndarray:
-        """Model tensors -> spectra (dB), ``(n, bins, n_frames)``: log-mels, or log-STFTs for the STFT feature."""
+        """Model tensors -> spectra (dB), ``(n, bins, n_frames)``: log-mels (with the envelope's rows under them for
+        ``mel-attack``), or log-STFTs for the STFT feature."""
         tensors = np.asarray(tensors, dtype=np.float32)
         z = tensors[..., 0] if self.layout == "image" else tensors.transpose(0, 2, 1)
         features = self.normalizer.inverse(np.clip(z, -1, 1))
         return mfcc_to_log_mel(features, self.config.n_mels) if self.feature == "mfcc" else features
 
     def to_audio(self, spectra: np.ndarray, n_iter: int | None = None, seed: int = 0) -> np.ndarray:
-        """Peak-normalised audio of decoded spectra (Griffin-Lim with ``seed``; the mel inverse first for log-mels)."""
-        inverse = log_stft_to_audio if self.feature == "stft" else to_audio
-        return inverse(spectra, self.config, n_iter=n_iter, seed=seed)
+        """Peak-normalised audio of decoded spectra (Griffin-Lim with ``seed``; the mel inverse first for log-mels,
+        and for ``mel-attack`` the attack channel's rise after)."""
+        if self.feature == "stft":
+            return log_stft_to_audio(spectra, self.config, n_iter=n_iter, seed=seed)
+        audio = to_audio(self.to_log_mel(spectra), self.config, n_iter=n_iter, seed=seed)
+        if self.feature == "mel-attack":  # given the rise of the attack channel, the envelope's first column
+            return with_attack(audio, np.asarray(spectra)[:, self.config.n_mels :, 0], self.config.sample_rate)
+        return audio
 
     def to_log_mel(self, spectra: np.ndarray) -> np.ndarray:
         """The log-mels (dB) of decoded spectra, which every plot and log-mel measure reads."""
+        if self.feature == "mel-attack":
+            return np.asarray(spectra)[..., : self.config.n_mels, :]
         if self.feature != "stft":
             return spectra
         return log_mel_of_magnitude(log_stft_to_magnitude(spectra, self.config), self.config)

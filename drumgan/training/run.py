@@ -10,6 +10,7 @@ import numpy as np
 from ..backend import keras
 from ..config import FeatureConfig
 from ..errors import RunError
+from ..features.attack import folded_rows
 from ..features.codec import Codec
 from ..features.timbre import TimbreBank
 from ..models import build_model
@@ -111,8 +112,14 @@ class Run:
 
         Raises:
             RunError: the folder holds other settings or data, is past ``settings.steps`` or cannot train on; the
-                dataset is at another config; the batch is larger than the training set.
+                dataset is at another config; the batch is larger than the training set; the attack channel does not
+                fit the sample rate's hop.
         """
+        if settings.feature == "mel-attack":
+            try:
+                folded_rows(settings.feature_config)
+            except ValueError as error:
+                raise RunError(f"--feature mel-attack: {error}") from None
         folder = RunFolder(run_dir)
         if folder.exists():
             run = cls.load(run_dir)
