@@ -137,11 +137,18 @@ def test_control_clips_differ_only_in_the_control_and_the_sweep_draws(timbre_run
     assert len(fig.axes) == len(CONTROLS) + 1
 
 
-def test_the_round_trip_keeps_brightness_and_decay_of_real_clips(synthetic_dataset):
+def test_the_round_trip_keeps_brightness_and_decay_of_real_clips_and_the_attack_channel_their_hardness(
+    synthetic_dataset,
+):
     from drumgan.bench.timbre import round_trip_ceiling
+    from drumgan.features.codec import Codec
 
     ceiling = round_trip_ceiling(synthetic_dataset, n=64)
     assert ceiling["brightness"]["rank_correlation"] > 0.8 and ceiling["decay"]["rank_correlation"] > 0.8
+    codec = Codec.fit(synthetic_dataset.log_mels, synthetic_dataset.config, "mel-attack")
+    with_channel = round_trip_ceiling(synthetic_dataset, codec, n=64)  # a mel-attack run's audio path
+    assert with_channel["hardness"]["rank_correlation"] > ceiling["hardness"]["rank_correlation"]
+    assert with_channel["hardness"]["mean_error"] < ceiling["hardness"]["mean_error"]
 
 
 def test_per_class_asks_each_class_for_the_timbre_given(timbre_run, synthetic_dataset):

@@ -108,13 +108,18 @@ def control_clips(run, levels=(0.1, 0.5, 0.9), seed: int = 0) -> dict[str, np.nd
     return rows
 
 
-def round_trip_ceiling(dataset, n: int = 256, seed: int = 0) -> dict:
+def round_trip_ceiling(dataset, codec=None, n: int = 256, seed: int = 0) -> dict:
     """What the audio path keeps of each control, the most a run can obey it: ``n`` training clips' percentiles
-    against those of their round trip (log-mel, then the default inverse), as rank correlation and mean error."""
+    against those of their round trip (through ``codec``'s spectra and audio, a run's; without one, the log-mel and
+    the default inverse), as rank correlation and mean error."""
     train, scale = dataset.train_index, dataset.timbre_scale()
     chosen = np.sort(np.random.default_rng(seed).choice(train, min(n, len(train)), replace=False))
     before = dataset.timbre_percentiles()[chosen]
-    after = scale.of(measure(to_audio(dataset.log_mels[chosen], dataset.config, seed=seed), dataset.config.sample_rate))
+    if codec is None:
+        audio = to_audio(dataset.log_mels[chosen], dataset.config, seed=seed)
+    else:
+        audio = codec.to_audio(codec.read(dataset, chosen), seed=seed)
+    after = scale.of(measure(audio, dataset.config.sample_rate))
     return {
         control: {
             "rank_correlation": float(scipy.stats.spearmanr(before[:, k], after[:, k]).statistic),

@@ -347,7 +347,7 @@ def _timbre_sweep(args, out) -> int:
     levels = len(CONTROLS) * len(LEVELS)
     with tqdm(total=levels, desc="timbre sweep", unit="level", disable=not sys.stderr.isatty()) as bar:
         results = sweep(run, args.n, progress=bar.update)
-    results["ceiling"] = round_trip_ceiling(dataset)
+    results["ceiling"] = round_trip_ceiling(dataset, run.codec)
     results["run"] = {"dir": str(run.dir), "step": run.step}
     write_text_atomically(path, json.dumps(results, indent=1) + "\n")
     print(text_table(sweep_rows(results)), file=out)
