@@ -105,7 +105,7 @@ def test_the_shipped_timbre_run_ships_its_training_timbres():
 
 
 @requires_hydrogen
-def test_the_shipped_timbre_run_brightens_deepens_and_lengthens_as_asked(hydrogen):
+def test_the_shipped_timbre_run_brightens_deepens_hardens_and_lengthens_as_asked(hydrogen):
     pytest.importorskip("tensorflow")
     from drumgan.features.timbre import CONTROLS, measure
     from drumgan.generation.sampling import generate_waves, timbre_request
@@ -113,7 +113,8 @@ def test_the_shipped_timbre_run_brightens_deepens_and_lengthens_as_asked(hydroge
 
     run = Run.load(RUNS / "conv_gan_timbre")
     assert run.step == run.settings.steps and run.settings.timbre and run.settings.conditional
-    for control in ("brightness", "depth", "decay"):
+    assert run.settings.feature == "mel-attack"  # the attack channel carries the hardness
+    for control in ("brightness", "depth", "hardness", "decay"):
         k = CONTROLS.index(control)
         low, high = (
             measure(generate_waves(run, 16, 0, timbre=timbre_request(run, 16, {control: p})), 44100)[:, k]
