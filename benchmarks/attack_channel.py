@@ -48,11 +48,13 @@ def main() -> None:
     rate = config.sample_rate
     print(f"{len(chosen)} training clips; hardness and depth: rank correlation / mean error of the percentile")
     print(f"{'path':<44} {'hardness':>15} {'depth':>15} {'1 ms rise rank':>15} {'s per 64':>9}")
-    paths = {f"log-mel, Griffin-Lim {n}": n for n in (config.griffin_lim_iters, 12, 32, 100)}
-    paths.update({f"log-mel, Griffin-Lim 6, attack channel {ms} ms": ms for ms in (8, 16, 32)})
+    gl = config.griffin_lim_iters
+    paths = {f"log-mel, Griffin-Lim {n}": n for n in (gl, 12, 32, 100)}
+    paths.update({f"log-mel, Griffin-Lim {gl}, attack channel {ms} ms": ms for ms in (8, 16, 32)})
+    default = to_audio(dataset.log_mels[chosen], config)  # the default path, which each attack channel follows
     for name, value in paths.items():
-        if "attack" in name:  # the default path, then the rise of the clips' own attack channel (timed alone)
-            default, envelope = to_audio(dataset.log_mels[chosen], config), attack_envelope(waves, rate, value)
+        if "attack" in name:  # the rise of the clips' own attack channel, timed alone
+            envelope = attack_envelope(waves, rate, value)
             began = time.perf_counter()
             audio = with_attack(default, envelope, rate)
         else:
