@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+import scipy.signal
 
 from drumgan.features.attack import ATTACK_MS, SUBFRAME_MS, attack_envelope, with_attack
-from drumgan.features.timbre import hardness_of
+from drumgan.features.timbre import CONTROLS, hardness_of, measure
 
 RATE = 44100
 T = np.arange(45056) / RATE
@@ -33,6 +34,16 @@ def test_audio_is_given_the_rise_its_envelope_describes_and_keeps_its_tail(rise_
     scale = np.abs(given).max() / np.abs(smeared).max()
     assert np.allclose(given[0, after:], smeared[0, after:] * scale, atol=1e-6)
     assert np.abs(given).max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("rise_ms", [0, 1])
+def test_a_hard_rise_given_to_a_clip_without_low_end_adds_next_to_none(rise_ms):
+    above_2khz = scipy.signal.butter(8, 2000, "high", fs=RATE, output="sos")
+    target, smeared = (scipy.signal.sosfilt(above_2khz, _hit(ms, seed))[None] for ms, seed in ((rise_ms, 1), (12, 2)))
+    given = with_attack(smeared, attack_envelope(target, RATE), RATE)
+    depth, hardness = CONTROLS.index("depth"), CONTROLS.index("hardness")
+    assert measure(given, RATE)[0, hardness] == measure(target, RATE)[0, hardness]  # the rise asked for
+    assert measure(given, RATE)[0, depth] < 2.5e-6  # a gain taken as it comes puts 5.6e-6 and 8.6e-6 there
 
 
 def test_silence_stays_silent_and_too_long_an_envelope_is_refused():

@@ -15,6 +15,7 @@ clip's fine envelope, folded so that each frame's column holds the sub-frames of
 from __future__ import annotations
 
 import numpy as np
+import scipy.signal
 
 from ..config import FeatureConfig
 from .envelope import ONSET_TO_DB, frame_samples, levels_db
@@ -26,6 +27,8 @@ SUBFRAME_MS = HARDNESS_FRAME_MS  # the frame in which the hardness is read
 ROUNDS = 3  # each round moves the loudest sub-frame, which the levels are read against
 FADE_SUBFRAMES = 4  # after the rise, the gain returns to the clip's own over this many sub-frames
 GAIN_RANGE_DB = (-60.0, 40.0)
+LEAK_HZ = 150.0  # below it (the band of a drum's depth), what a gain adds to the clip's higher band is taken out
+LEAK_MARGIN_MS = 20.0  # past the gain's span, where that low-passed leak may still reach
 
 
 def attack_envelope(waves: np.ndarray, rate: int, attack_ms: float = ATTACK_MS) -> np.ndarray:
@@ -42,6 +45,11 @@ def with_attack(waves: np.ndarray, envelope_db: np.ndarray, rate: int) -> np.nda
     does) is scaled to the envelope's level, the gain moving linearly between sub-frame centres and returning to
     1 over :data:`FADE_SUBFRAMES` sub-frames after it (or after the envelope's end). What follows, and so the body
     and the tail, is the clip's own.
+
+    A gain that moves within a few periods of a clip's higher band adds a low thud to it: a hi-hat with nothing
+    below :data:`LEAK_HZ` gains some. Each round but the last takes that leak (the low-passed product of the
+    gain's change and the clip's band above :data:`LEAK_HZ`) back out; the last sets the rise itself, since the
+    zero-phase filter spreads its correction a few milliseconds before the onset.
     """
     waves = np.array(waves, np.float64)
     envelope_db = np.asarray(envelope_db, np.float64)
@@ -49,14 +57,22 @@ def with_attack(waves: np.ndarray, envelope_db: np.ndarray, rate: int) -> np.nda
     span = (k + FADE_SUBFRAMES) * frame
     if span > waves.shape[1]:
         raise ValueError(f"an attack of {k} sub-frames is too long for clips of {waves.shape[1]} samples")
+    reach = min(waves.shape[1], span + frame_samples(rate, LEAK_MARGIN_MS))
+    low = scipy.signal.butter(2, LEAK_HZ, "low", fs=rate, output="sos")
     reached = envelope_db > ONSET_TO_DB
     rise_end = np.where(reached.any(axis=1), reached.argmax(axis=1), k)[:, None]
     weight = np.clip((rise_end + FADE_SUBFRAMES - np.arange(k)) / FADE_SUBFRAMES, 0, 1)  # 1 through the rise
     centres = np.append((np.arange(k) + 0.5) * frame, span)  # unit gain from the end of the span on
-    for _ in range(ROUNDS):
+    change = np.zeros((len(waves), reach))  # the gain minus 1, over the part of the clip a round touches
+    for round_ in range(ROUNDS):
         gain_db = weight * np.clip(envelope_db - levels_db(waves, rate, SUBFRAME_MS)[:, :k], *GAIN_RANGE_DB)
         gains = np.append(10 ** (gain_db / 20), np.ones((len(waves), 1)), axis=1)
-        waves[:, :span] *= np.stack([np.interp(np.arange(span), centres, row) for row in gains])
+        change[:, :span] = np.stack([np.interp(np.arange(span), centres, row) for row in gains]) - 1
+        before = waves[:, :reach].copy()
+        waves[:, :reach] *= 1 + change
+        if round_ < ROUNDS - 1:
+            higher = before - scipy.signal.sosfiltfilt(low, before, axis=1)
+            waves[:, :reach] -= scipy.signal.sosfiltfilt(low, higher * change, axis=1)
     return peak_normalised(waves)
 
 
