@@ -23,11 +23,15 @@ def test_generated_wavs_have_the_configured_rate_length_and_range(synthetic_data
         assert 0 < np.abs(wave).max() <= 1
 
 
-@pytest.mark.parametrize("feature", ["mel", "stft", "mel-attack"])
-def test_clips_are_the_log_mels_and_the_audio_of_one_draw_of_the_runs_own_spectra(synthetic_dataset, tmp_path, feature):
+@pytest.mark.parametrize(
+    "model, feature", [("conv-gan", "mel"), ("conv-gan", "stft"), ("conv-gan", "mel-attack"), ("lstm", "mel-attack")]
+)
+def test_clips_are_the_log_mels_and_the_audio_of_one_draw_of_the_runs_own_spectra(
+    synthetic_dataset, tmp_path, model, feature
+):
     from drumgan.generation.sampling import generate_clips, generate_log_mels, generate_spectra, generate_waves
 
-    run = train(tmp_path / feature, tiny("conv-gan", 2, feature=feature), synthetic_dataset, progress=False)
+    run = train(tmp_path / feature, tiny(model, 2, feature=feature), synthetic_dataset, progress=False)
     spectra = generate_spectra(run, 3, seed=5)
     assert spectra.shape == (3, {"stft": 1408, "mel": 64, "mel-attack": 128}[feature], 64)
     log_mels, waves = generate_clips(run, 3, seed=5)
