@@ -30,7 +30,8 @@ UNUSED = {  # settings a family ignores (not compared when a run is resumed)
     "conv-gan": {"units", "noise_std", "frames_per_step"},
 }
 CONDITIONAL_STEPS = 8000  # a class-conditional run's steps: its seven classes each need more
-TIMBRE_STEPS = 3000  # a timbre-conditioned run's steps (with classes or without): longer ones copy training clips
+TIMBRE_STEPS = 5000  # a timbre-conditioned run's steps (with classes or without): on the attack channel, FD and FAD
+# fall from 3000 steps to 5000 and hardness holds; near copies rise from 0.7 to 1.4 a draw (benchmarks/README.md)
 CONDITIONAL_CLASS_WEIGHT = 0.5  # a conditional run's class_weight: measured to lift every class's share heard
 # as asked for
 TIMBRE_WEIGHT = 10.0  # a timbre-conditioned run's timbre_weight (its critic's timbre head)
