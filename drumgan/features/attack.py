@@ -68,12 +68,16 @@ def with_attack(waves: np.ndarray, envelope_db: np.ndarray, rate: int) -> np.nda
         gain_db = weight * np.clip(envelope_db - levels_db(waves, rate, SUBFRAME_MS)[:, :k], *GAIN_RANGE_DB)
         gains = np.append(10 ** (gain_db / 20), np.ones((len(waves), 1)), axis=1)
         change[:, :span] = np.stack([np.interp(np.arange(span), centres, row) for row in gains]) - 1
-        before = waves[:, :reach].copy()
-        waves[:, :reach] *= 1 + change
-        if round_ < ROUNDS - 1:
-            higher = before - scipy.signal.sosfiltfilt(low, before, axis=1)
-            waves[:, :reach] -= scipy.signal.sosfiltfilt(low, higher * change, axis=1)
+        leak = _low_leak(waves[:, :reach], change, low) if round_ < ROUNDS - 1 else 0.0  # the last sets the rise
+        waves[:, :reach] = waves[:, :reach] * (1 + change) - leak
     return peak_normalised(waves)
+
+
+def _low_leak(part: np.ndarray, change: np.ndarray, low) -> np.ndarray:
+    """What a gain of ``1 + change`` adds below the low-pass ``low`` (second-order sections) to ``part``'s band
+    above it."""
+    higher = part - scipy.signal.sosfiltfilt(low, part, axis=1)
+    return scipy.signal.sosfiltfilt(low, higher * change, axis=1)
 
 
 def folded_rows(config: FeatureConfig) -> int:
